@@ -1,0 +1,55 @@
+"""The `Architecture` base class: what an architecture plugin provides."""
+
+from __future__ import annotations
+
+import inspect
+
+__all__ = ["Architecture"]
+
+
+class Architecture:
+    """Describes and builds a generator/discriminator pair.
+
+    An architecture plugin subclasses this, takes explicit keyword hyperparameters in its
+    `__init__` (stored as same-named attributes and returned by `get_config`), and
+    implements `build_generator` and `build_discriminator`. It is registered in the
+    `keras_gans.architectures` entry-point group and selected by name:
+    `keras_gans.architectures.get("dcgan", image_shape=(28, 28, 1), latent_dim=100)`.
+
+    Every architecture exposes `latent_dim`; label-conditioned ones also expose
+    `num_classes` (`None` when unconditional).
+
+    Class attributes:
+        default_loss: The registered loss the architecture was designed with.
+    """
+
+    default_loss = "non-saturating"
+    latent_dim: int
+    num_classes: int | None = None
+
+    def build_generator(self):
+        """Returns a new generator `keras.Model` mapping `z` (or `[z, labels]`) to samples."""
+        raise NotImplementedError(f"{type(self).__name__} must implement build_generator().")
+
+    def build_discriminator(self):
+        """Returns a new discriminator `keras.Model` mapping samples to raw scores."""
+        raise NotImplementedError(f"{type(self).__name__} must implement build_discriminator().")
+
+    def get_config(self):
+        """Returns the constructor keywords, read from the same-named attributes."""
+        parameters = inspect.signature(type(self).__init__).parameters
+        return {name: getattr(self, name) for name in parameters if name != "self"}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    @classmethod
+    def describe(cls):
+        """Returns the first line of the class docstring."""
+        doc = (cls.__doc__ or "").strip().splitlines()
+        return doc[0] if doc else cls.__name__
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"

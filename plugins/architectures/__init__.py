@@ -1,0 +1,1 @@
+"""First-party architecture plugins: `mlp` and `dcgan`."""

@@ -1,0 +1,33 @@
+"""Argument checks shared by the first-party architectures."""
+
+from __future__ import annotations
+
+
+def positive_int(value, argument):
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
+    return value
+
+
+def optional_classes(num_classes):
+    if num_classes is None:
+        return None
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+        raise ValueError(
+            "`num_classes` must be None (unconditional) or an integer >= 2. "
+            f"Received: num_classes={num_classes!r}"
+        )
+    return num_classes
+
+
+def shape_tuple(value, argument):
+    try:
+        shape = tuple(int(d) for d in value)
+    except (TypeError, ValueError):
+        shape = ()
+    if not shape or any(d <= 0 for d in shape):
+        raise ValueError(
+            f"`{argument}` must be a non-empty tuple of positive integers. "
+            f"Received: {argument}={value!r}"
+        )
+    return shape
