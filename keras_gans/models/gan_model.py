@@ -359,7 +359,13 @@ class GANModel(keras.Model):
                 "must yield `(x, y)` pairs or be passed as `fit(x, y)`. Received: x only."
             )
         x = ops.cast(x, "float32") if "float" in str(x.dtype) else x
-        return x, (y if self.conditional else None)
+        if not self.conditional:
+            return x, None
+        expected = tuple(self.generator.inputs[1].shape[1:])
+        if y.shape.rank is None and None not in expected:
+            # tf.function may relax a retraced label spec to unknown rank; restore it.
+            y = ops.reshape(y, (-1, *expected))
+        return x, y
 
     def _loss_scale_for_replicas(self):
         # Gradients are summed across replicas, so each replica's mean is divided by the

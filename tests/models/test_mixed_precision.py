@@ -1,0 +1,66 @@
+"""mixed_float16: both optimizers loss-scaled, float32 penalties, non-finite steps skipped."""
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gans
+
+
+@pytest.fixture
+def mixed_policy():
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    yield
+    keras.config.set_dtype_policy(previous)
+
+
+def make_gan(loss="wgan-gp"):
+    gan = keras_gans.GANModel.from_architecture(
+        "mlp", data_shape=(2,), latent_dim=8, hidden_units=(16,), seed=0
+    )
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), loss=loss)
+    return gan
+
+
+def test_both_optimizers_are_loss_scaled_and_training_is_finite(mixed_policy):
+    gan = make_gan()
+    assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert isinstance(gan.g_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert gan.generator.layers[1].compute_dtype == "float16"
+    x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    history = gan.fit(x, batch_size=32, epochs=2, verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in history.values())
+    # Every step either applied an update or was skipped with the loss scale halved.
+    for optimizer in (gan.d_optimizer, gan.g_optimizer):
+        halvings = np.log2(optimizer.initial_scale / float(optimizer.dynamic_scale))
+        assert int(optimizer.iterations) >= 1
+        assert int(optimizer.iterations) + halvings == 4
+    assert all(w.dtype == "float32" for w in gan.discriminator.trainable_weights)
+
+
+def test_a_non_finite_step_is_skipped_for_both_networks(mixed_policy):
+    def run(x):
+        gan = keras_gans.GANModel.from_architecture(
+            "mlp", data_shape=(2,), latent_dim=8, hidden_units=(16,), seed=0
+        )
+        # A small initial scale: the generator's own gradients never overflow here.
+        scaled = [
+            keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3), initial_scale=2.0)
+            for _ in range(2)
+        ]
+        gan.compile(*scaled, loss="non-saturating")
+        before = gan.discriminator.get_weights(), gan.generator.get_weights()
+        gan.fit(x, batch_size=32, epochs=1, verbose=0)
+        after = gan.discriminator.get_weights(), gan.generator.get_weights()
+        changed = [
+            any(not np.array_equal(a, b) for a, b in zip(new, old, strict=True))
+            for new, old in zip(after, before, strict=True)
+        ]
+        return changed, gan
+
+    (d_changed, g_changed), gan = run(np.ones((32, 2), "float32"))
+    assert d_changed and g_changed  # control: a finite step updates both
+    (d_changed, g_changed), gan = run(np.full((32, 2), np.inf, "float32"))
+    assert not d_changed and not g_changed
+    assert float(gan.d_optimizer.dynamic_scale) == 1.0  # halved by the overflow
