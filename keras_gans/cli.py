@@ -22,7 +22,11 @@ def _list(args) -> int:
         for info in registry.describe(load=args.verbose):
             line = f"  {info.name:<18} {info.origin:<24} {info.value}"
             if args.verbose:
-                line += f"\n      {info.summary}" if info.error is None else f"\n      BROKEN: {info.error}"
+                line += (
+                    f"\n      {info.summary}"
+                    if info.error is None
+                    else f"\n      BROKEN: {info.error}"
+                )
             print(line)
     return 0
 

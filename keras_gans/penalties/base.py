@@ -65,7 +65,7 @@ def gradient_norm(gradients, epsilon=0.0):
         A tensor of shape `(batch,)`.
 
     Example:
-    >>> gradient_norm([[3.0, 4.0]]).tolist()
+    >>> [float(v) for v in gradient_norm([[3.0, 4.0]])]
     [5.0]
     """
     g = ops.cast(ops.convert_to_tensor(gradients), "float32")

@@ -8,7 +8,11 @@ import keras_gans
 
 def tiny_pair(latent_dim=4, data_dim=2):
     generator = keras.Sequential(
-        [keras.Input((latent_dim,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(data_dim)]
+        [
+            keras.Input((latent_dim,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(data_dim),
+        ]
     )
     discriminator = keras.Sequential(
         [keras.Input((data_dim,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)]
@@ -20,7 +24,10 @@ def tiny_gan(loss="non-saturating", d_steps=1, seed=0, **compile_kwargs):
     generator, discriminator = tiny_pair()
     gan = keras_gans.GANModel(generator, discriminator, latent_dim=4, seed=seed)
     gan.compile(
-        keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), loss=loss, d_steps=d_steps,
+        keras.optimizers.Adam(1e-3),
+        keras.optimizers.Adam(1e-3),
+        loss=loss,
+        d_steps=d_steps,
         **compile_kwargs,
     )
     return gan

@@ -30,7 +30,9 @@ def build_pair():
     discriminator = keras.Sequential(
         [
             keras.Input((2,)),
-            keras.layers.Dense(8, activation="tanh", kernel_initializer=keras.initializers.GlorotUniform(1)),
+            keras.layers.Dense(
+                8, activation="tanh", kernel_initializer=keras.initializers.GlorotUniform(1)
+            ),
             keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(2)),
         ]
     )
@@ -56,7 +58,8 @@ def mirrored():
 
 
 @pytest.mark.parametrize(
-    "loss", ["non-saturating", keras_gans.losses.Hinge(penalties=[keras_gans.penalties.R1Penalty(3.0)])]
+    "loss",
+    ["non-saturating", keras_gans.losses.Hinge(penalties=[keras_gans.penalties.R1Penalty(3.0)])],
 )
 def test_mirrored_step_matches_single_device_step(mirrored, loss):
     data = np.random.default_rng(0).normal(size=(16, 2)).astype("float32")

@@ -36,8 +36,13 @@ def test_each_discriminator_update_gets_its_own_real_slice_and_fresh_latents():
     recorder = RecordingPenalty()
     generator, discriminator = tiny_pair()
     gan = keras_gans.GANModel(generator, discriminator, latent_dim=4, seed=1)
-    gan.compile("adam", "adam", loss=keras_gans.losses.Hinge(penalties=[recorder]), d_steps=3,
-                run_eagerly=True)
+    gan.compile(
+        "adam",
+        "adam",
+        loss=keras_gans.losses.Hinge(penalties=[recorder]),
+        d_steps=3,
+        run_eagerly=True,
+    )
     x = points(24)
     gan.fit(x, batch_size=24, epochs=1, shuffle=False, verbose=0)
     assert len(recorder.reals) == 3
@@ -67,8 +72,14 @@ def test_validation_data_and_checkpoint_monitor(tmp_path):
     checkpoint = keras.callbacks.ModelCheckpoint(
         str(tmp_path / "best.keras"), monitor="val_d_loss", mode="min", save_best_only=True
     )
-    history = gan.fit(points(64), batch_size=32, epochs=2, verbose=0,
-                      validation_data=points(32, seed=1), callbacks=[checkpoint])
+    history = gan.fit(
+        points(64),
+        batch_size=32,
+        epochs=2,
+        verbose=0,
+        validation_data=points(32, seed=1),
+        callbacks=[checkpoint],
+    )
     assert {"val_d_loss", "val_g_loss", "val_d_real", "val_d_fake"} <= set(history.history)
     assert (tmp_path / "best.keras").exists()
 

@@ -22,7 +22,13 @@ def make_context(critic, real, fake, recorded=None):
         return tape.gradient(total, x)
 
     return PenaltyContext(
-        real, fake, None, critic(real), critic(fake), critic, input_gradient,
+        real,
+        fake,
+        None,
+        critic(real),
+        critic(fake),
+        critic,
+        input_gradient,
         keras.random.SeedGenerator(0),
     )
 

@@ -1,0 +1,131 @@
+"""Package-level guarantees: lazy plugin discovery, doc examples, public API, CLI."""
+
+import doctest
+import importlib
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import keras_gans
+from keras_gans import cli
+
+HEAVY = ("tf2onnx", "onnx", "onnxruntime", "ai_edge_litert")
+
+
+def test_import_and_listing_load_no_export_runtime_and_no_plugin_code():
+    script = (
+        "import sys, keras_gans\n"
+        "names = keras_gans.architectures.names() + keras_gans.losses.names()\n"
+        "assert {'mlp', 'dcgan', 'wgan-gp'} <= set(names), names\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "plugins = [m for m in sys.modules if m.startswith('keras_gans.plugins.')]\n"
+        "print(heavy, plugins)\n"
+        "sys.exit(1 if heavy or plugins else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+
+
+def _modules():
+    for package in (keras_gans, importlib.import_module("keras_gans.plugins")):
+        yield package.__name__
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            yield info.name
+
+
+@pytest.mark.parametrize("name", sorted(set(_modules())))
+def test_docstring_examples_run(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+PUBLIC_API = {
+    "keras_gans": ["GANModel", "__version__", "architectures", "losses", "penalties", "registry"],
+    "keras_gans.GANModel": [
+        "compile",
+        "compile_from_config",
+        "fit",
+        "from_architecture",
+        "from_config",
+        "generate",
+        "get_compile_config",
+        "get_config",
+        "sample_latent",
+        "test_step",
+        "train_step",
+    ],
+    "keras_gans.penalties": [
+        "Constraint",
+        "DRAGANPenalty",
+        "GradientPenalty",
+        "Penalty",
+        "PenaltyContext",
+        "R1Penalty",
+        "R2Penalty",
+        "WeightClipping",
+        "describe",
+        "get",
+        "gradient_norm",
+        "names",
+        "refresh",
+        "register",
+        "registry",
+    ],
+    "keras_gans.architectures": [
+        "Architecture",
+        "describe",
+        "get",
+        "names",
+        "normalize_name",
+        "refresh",
+        "register",
+        "registry",
+    ],
+}
+
+
+def test_public_api_snapshot():
+    """Changing the public API must be deliberate: update this snapshot with it."""
+    assert sorted(keras_gans.__all__) == PUBLIC_API["keras_gans"]
+    assert sorted(keras_gans.penalties.__all__) == PUBLIC_API["keras_gans.penalties"]
+    assert sorted(keras_gans.architectures.__all__) == PUBLIC_API["keras_gans.architectures"]
+    own = {n for n in vars(keras_gans.GANModel) if not n.startswith("_")}
+    assert set(PUBLIC_API["keras_gans.GANModel"]) <= own
+    expected_losses = {
+        "AdversarialLoss",
+        "DRAGAN",
+        "Hinge",
+        "LeastSquares",
+        "Minimax",
+        "NonSaturating",
+        "WGAN",
+        "WGANGP",
+        "Wasserstein",
+        "resolve",
+        "minimax_discriminator_loss",
+        "non_saturating_generator_loss",
+        "hinge_discriminator_loss",
+    }
+    assert expected_losses <= set(keras_gans.losses.__all__)
+
+
+def test_cli_list_shows_plugins_and_their_distribution(capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("dcgan", "mlp", "wgan-gp", "hinge", "r1"):
+        assert f"  {name} " in out
+    assert "keras-gans 0.1.0" in out
+
+
+def test_cli_list_verbose_imports_and_summarises(capsys):
+    assert cli.main(["list", "--verbose"]) == 0
+    assert "Deep convolutional generator and discriminator" in capsys.readouterr().out
+
+
+def test_cli_unknown_command_exits_non_zero():
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["trian"])
+    assert exit_info.value.code == 2
