@@ -315,3 +315,59 @@ class Registry:
 
     def __repr__(self) -> str:
         return f"Registry(group={self.group!r}, kind={self.kind!r})"
+
+
+PLUGIN_GROUPS = (
+    "keras_gans.architectures",
+    "keras_gans.losses",
+    "keras_gans.penalties",
+)
+
+
+def plugin_packages(groups=PLUGIN_GROUPS) -> set[str]:
+    """Top-level packages that declare entry points in keras-gans groups (metadata only)."""
+    packages = set()
+    for group in groups:
+        for entry_point in importlib.metadata.entry_points(group=group):
+            packages.add(entry_point.value.split(":")[0].strip().split(".")[0])
+    return packages
+
+
+def import_plugins_named_in(config, groups=PLUGIN_GROUPS) -> None:
+    """Imports the plugin modules that a Keras serialisation config refers to.
+
+    `keras.saving` finds a custom class only when its module was imported; a model saved
+    with a plugin's loss or layer would otherwise not load in a fresh process. Only modules
+    inside packages that declare keras-gans entry points are imported, never an arbitrary
+    module named by the file, so `safe_mode` keeps its meaning.
+
+    Args:
+        config: A (nested) dict or list as produced by `keras.saving.serialize_keras_object`.
+        groups: The entry-point groups whose packages may be imported.
+    """
+    modules = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            module = node.get("module")
+            if isinstance(module, str) and "registered_name" in node:
+                modules.add(module)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+
+    walk(config)
+    allowed = plugin_packages(groups) - {"keras", "keras_gans"}
+    for module in sorted(modules):
+        if module.split(".")[0] in allowed:
+            try:
+                importlib.import_module(module)
+            except Exception as error:  # noqa: BLE001 - the load itself will report it
+                warnings.warn(
+                    f"Could not import plugin module '{module}' needed by a saved model: "
+                    f"{type(error).__name__}: {error}",
+                    PluginWarning,
+                    stacklevel=2,
+                )

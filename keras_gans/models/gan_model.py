@@ -14,6 +14,7 @@ from keras import ops
 from keras_gans.losses import resolve
 from keras_gans.models import validation as check
 from keras_gans.penalties import PenaltyContext
+from keras_gans.registry import import_plugins_named_in
 
 __all__ = ["GANModel"]
 
@@ -246,6 +247,7 @@ class GANModel(keras.Model):
         }
 
     def compile_from_config(self, config):
+        import_plugins_named_in(config)
         config = {k: keras.saving.deserialize_keras_object(v) for k, v in config.items()}
         self.compile(**config)
 
@@ -264,6 +266,7 @@ class GANModel(keras.Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
+        import_plugins_named_in(config)
         for key in ("generator", "discriminator"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)

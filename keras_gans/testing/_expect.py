@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import json
 
+import keras
 import numpy as np
 from keras import ops
 
@@ -19,8 +20,8 @@ def expect(condition, message):
         raise AssertionError(message)
 
 
-def describe(obj):
-    """A short name for messages: `"Hinge(name='hinge')"` or the class name."""
+def shown(obj):
+    """`repr(obj)` for messages, or the class name when `repr` itself fails."""
     try:
         return repr(obj)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real failure
@@ -62,22 +63,35 @@ def constructor_arguments(cls):
     return [p.name for p in parameters if p.name != "self" and p.kind not in variadic]
 
 
-def check_arguments_in_config(obj, config, compare_values=True):
-    """Checks style rule 3: every `__init__` argument is an attribute and in `get_config()`.
+def checked_config(obj, compare_values=True):
+    """Checks style rule 3 and returns `obj.get_config()`.
+
+    Every `__init__` argument must be a same-named attribute and a key of `get_config()`.
 
     Args:
         obj: The plugin instance.
-        config: `obj.get_config()`.
         compare_values: Whether each config value must equal the attribute (default
-            `True`; serialised sub-objects such as penalties are compared elsewhere).
+            `True`; losses serialise their penalties, which are compared elsewhere).
+
+    Returns:
+        The config dict.
     """
     cls = type(obj).__name__
-    for name in constructor_arguments(type(obj)):
+    arguments = constructor_arguments(type(obj))
+    for name in arguments:
         expect(
             hasattr(obj, name),
             f"{cls}.__init__ takes `{name}` but the instance has no attribute `{name}`: every "
             "constructor argument must be stored as a same-named attribute.",
         )
+    try:
+        config = obj.get_config()
+    except Exception as error:
+        raise AssertionError(
+            f"{cls}.get_config() failed: {type(error).__name__}: {error}"
+        ) from error
+    expect(isinstance(config, dict), f"{cls}.get_config() must return a dict. Received {config!r}")
+    for name in arguments:
         expect(
             name in config,
             f"{cls}.__init__ takes `{name}` but get_config() lacks it. "
@@ -89,6 +103,18 @@ def check_arguments_in_config(obj, config, compare_values=True):
                 f"{cls}.get_config()[{name!r}] must equal the attribute `{name}`. "
                 f"Received {config[name]!r} and {getattr(obj, name)!r}.",
             )
+    return config
+
+
+def from_config(cls, config):
+    """Calls `cls.from_config(config)`, turning any error into an `AssertionError`."""
+    try:
+        return cls.from_config(config)
+    except Exception as error:
+        raise AssertionError(
+            f"{cls.__name__}.from_config(config) failed: {type(error).__name__}: {error}. "
+            f"Received config: {config!r}"
+        ) from error
 
 
 def json_round_trip(config, what):
@@ -100,3 +126,34 @@ def json_round_trip(config, what):
             f"{what} must be JSON-serialisable (saved models store it as JSON). "
             f"Received {config!r}: {error}"
         ) from error
+
+
+def keras_round_trip(obj):
+    """Serialises `obj` with `keras.saving` through JSON and deserialises it in safe mode.
+
+    Returns:
+        The restored object, checked to be of `obj`'s class with an equal config.
+    """
+    cls = type(obj).__name__
+    serialized = json_round_trip(
+        keras.saving.serialize_keras_object(obj), f"serialize_keras_object({cls})"
+    )
+    try:
+        restored = keras.saving.deserialize_keras_object(serialized, safe_mode=True)
+    except Exception as error:
+        raise AssertionError(
+            f"keras.saving.deserialize_keras_object could not restore {cls}: "
+            f"{type(error).__name__}: {error}. Register the class with "
+            "@keras.saving.register_keras_serializable(package='<your_package>')."
+        ) from error
+    expect(
+        type(restored) is type(obj),
+        f"keras.saving.deserialize_keras_object must restore a {cls}. "
+        f"Received {type(restored).__name__}.",
+    )
+    expect(
+        restored.get_config() == obj.get_config(),
+        f"{cls} restored by keras.saving has config {restored.get_config()!r}, expected "
+        f"{obj.get_config()!r}.",
+    )
+    return restored

@@ -28,8 +28,7 @@ def image_grid(images, rows=None, value_range=(-1.0, 1.0), padding=1):
     images = np.asarray(images, dtype="float32")
     if images.ndim != 4 or images.shape[-1] not in (1, 3):
         raise ValueError(
-            "`images` must have shape (n, height, width, 1 or 3). "
-            f"Received: shape {images.shape}"
+            f"`images` must have shape (n, height, width, 1 or 3). Received: shape {images.shape}"
         )
     n, height, width, channels = images.shape
     rows = rows or max(1, int(math.floor(math.sqrt(n))))

@@ -1,0 +1,175 @@
+"""Conformance checks for architectures (`keras_gans.architectures` plugins)."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+from keras_gans.architectures.base import Architecture
+from keras_gans.testing._expect import (
+    checked_config,
+    expect,
+    finite_array,
+    from_config,
+    json_round_trip,
+    shown,
+)
+
+__all__ = ["check_architecture", "sample_labels"]
+
+
+def sample_labels(n, num_classes):
+    """Returns `n` class ids cycling through `range(num_classes)`, shape `(n, 1)`, int32.
+
+    Example:
+    >>> sample_labels(3, 2).ravel().tolist()
+    [0, 1, 0]
+    """
+    return (np.arange(n) % num_classes).astype("int32").reshape(n, 1)
+
+
+def _shape(tensor):
+    return tuple(tensor.shape)
+
+
+def _compatible(a, b):
+    return len(a) == len(b) and all(
+        x is None or y is None or x == y for x, y in zip(a, b, strict=True)
+    )
+
+
+def _signature(network):
+    """Input shapes, output shapes and parameter count: what a rebuild must reproduce."""
+    return (
+        [_shape(t) for t in network.inputs],
+        [_shape(t) for t in network.outputs],
+        network.count_params(),
+    )
+
+
+def check_architecture(arch, *, batch_size=3, seed=0):
+    """Checks that `arch` is a well-behaved `Architecture`.
+
+    The checks, each raising `AssertionError` with a message naming the architecture:
+
+    1. `arch` is a `keras_gans.architectures.Architecture` with a positive integer
+       `latent_dim`, a `num_classes` that is `None` or a positive integer, and a
+       `default_loss` that is an installed loss.
+    2. `build_generator()` and `build_discriminator()` return `keras.Model`s; the generator
+       takes `z` of shape `(batch, latent_dim)`.
+    3. Conditional if and only if `num_classes` is set: then both networks take a second,
+       labels input (class ids of shape `(batch, 1)`), otherwise one input each.
+    4. On a batch, the generator's output has the discriminator's input shape, the
+       discriminator returns one finite score per sample (`(batch, 1)` or `(batch,)`), and
+       `keras_gans.GANModel` accepts the pair.
+    5. Every `__init__` argument is a same-named attribute and a key of `get_config()`,
+       with the attribute's value.
+    6. `type(arch).from_config(arch.get_config())`, directly and through JSON, has an equal
+       config (direct round trip) and rebuilds networks with the same input and output
+       shapes and parameter counts.
+
+    Args:
+        arch: The architecture to check.
+        batch_size: Batch size of the forward passes (default 3).
+        seed: Seed of the latent batch (default 0).
+
+    Example:
+    >>> import keras_gans
+    >>> arch = keras_gans.architectures.get("mlp", data_shape=(2,), latent_dim=4)
+    >>> check_architecture(arch)
+    """
+    from keras_gans import GANModel, losses
+
+    expect(
+        isinstance(arch, Architecture),
+        "An architecture plugin must produce a keras_gans.architectures.Architecture. "
+        f"Received: {shown(arch)} of type {type(arch).__name__}",
+    )
+    cls = type(arch).__name__
+    latent_dim = getattr(arch, "latent_dim", None)
+    expect(
+        isinstance(latent_dim, int) and not isinstance(latent_dim, bool) and latent_dim > 0,
+        f"{cls}.latent_dim must be a positive integer. Received: latent_dim={latent_dim!r}",
+    )
+    num_classes = arch.num_classes
+    expect(
+        num_classes is None
+        or (isinstance(num_classes, int) and not isinstance(num_classes, bool) and num_classes > 0),
+        f"{cls}.num_classes must be None or a positive integer. Received: {num_classes!r}",
+    )
+    expect(
+        arch.default_loss in losses.registry,
+        f"{cls}.default_loss must be an installed loss ({', '.join(losses.names())}). "
+        f"Received: default_loss={arch.default_loss!r}",
+    )
+    generator, discriminator = arch.build_generator(), arch.build_discriminator()
+    for role, network in (("generator", generator), ("discriminator", discriminator)):
+        expect(
+            isinstance(network, keras.Model),
+            f"{cls}.build_{role}() must return a keras.Model. Received: {shown(network)}",
+        )
+    _check_inputs(cls, generator, discriminator, latent_dim, num_classes)
+    _check_forward(cls, generator, discriminator, latent_dim, num_classes, batch_size, seed)
+    GANModel(generator, discriminator, latent_dim=latent_dim, num_classes=num_classes)
+
+    config = checked_config(arch)
+    signatures = (_signature(generator), _signature(discriminator))
+    rebuilt = from_config(type(arch), config)
+    expect(
+        rebuilt.get_config() == config,
+        f"{cls}.from_config(get_config()) must rebuild an equal config. "
+        f"Received {rebuilt.get_config()!r}, expected {config!r}.",
+    )
+    from_json = from_config(type(arch), json_round_trip(config, f"{cls}.get_config()"))
+    for how, copy in (("from_config(get_config())", rebuilt), ("a JSON config", from_json)):
+        received = (_signature(copy.build_generator()), _signature(copy.build_discriminator()))
+        expect(
+            received == signatures,
+            f"{cls} rebuilt from {how} builds different networks (input shapes, output "
+            f"shapes, parameter count): {received!r} instead of {signatures!r}.",
+        )
+
+
+def _check_inputs(cls, generator, discriminator, latent_dim, num_classes):
+    expected = 1 if num_classes is None else 2
+    why = (
+        "an unconditional architecture (num_classes=None) takes one input per network"
+        if num_classes is None
+        else f"a conditional architecture (num_classes={num_classes}) takes "
+        "[z, labels] and [x, labels]"
+    )
+    for role, network in (("generator", generator), ("discriminator", discriminator)):
+        count = len(network.inputs)
+        expect(
+            count == expected,
+            f"{cls}: {why}. Received a {role} with {count} inputs "
+            f"{[_shape(t) for t in network.inputs]}.",
+        )
+    z_shape = _shape(generator.inputs[0])
+    expect(
+        _compatible(z_shape, (None, latent_dim)),
+        f"{cls}: the generator's first input must be z of shape (batch, latent_dim="
+        f"{latent_dim}). Received {z_shape}.",
+    )
+
+
+def _check_forward(cls, generator, discriminator, latent_dim, num_classes, batch_size, seed):
+    z = keras.random.normal((batch_size, latent_dim), seed=seed)
+    labels = None
+    if num_classes is not None:
+        labels = keras.ops.convert_to_tensor(sample_labels(batch_size, num_classes))
+    output = generator(z if labels is None else [z, labels], training=False)
+    samples = finite_array(output, f"{cls} generator output")
+    expected = (batch_size, *_shape(discriminator.inputs[0])[1:])
+    expect(
+        _compatible(samples.shape, expected),
+        f"{cls}: the generator's output must fit the discriminator's input. Received "
+        f"generator output {samples.shape}, discriminator input {expected}.",
+    )
+    scores = discriminator(output if labels is None else [output, labels], training=False)
+    scores = finite_array(scores, f"{cls} discriminator output")
+    expect(
+        scores.shape in ((batch_size,), (batch_size, 1)),
+        f"{cls}: the discriminator must return one raw score per sample, shape "
+        f"({batch_size}, 1) or ({batch_size},). Received {scores.shape}.",
+    )

@@ -1,0 +1,214 @@
+"""Conformance checks for training, saving and reloading a `GANModel`."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from keras_gans.testing._expect import expect, shown, to_numpy
+
+__all__ = ["check_fit", "check_save_load"]
+
+
+def _optimizer_steps(gan):
+    return int(to_numpy(gan.d_optimizer.iterations)), int(to_numpy(gan.g_optimizer.iterations))
+
+
+def _generate_labels(gan, n):
+    if not gan.conditional:
+        return None
+    return (np.arange(n) % (gan.num_classes or 1)).astype("int32")
+
+
+def _fit_once(gan, data, labels, batch_size, what):
+    """Fits one epoch over `data`, checks its logs and optimizer steps; returns the logs."""
+    before = _optimizer_steps(gan)
+    history = gan.fit(
+        data, labels, batch_size=batch_size, epochs=1, shuffle=False, verbose=0
+    ).history
+    logs = {key: values[-1] for key, values in history.items()}
+    expected = ["d_loss", "g_loss"]
+    expected += [f"d_penalty/{p.name}" for p in gan.adversarial_loss.penalties]
+    for key in expected:
+        expect(key in logs, f"{what}: fit() must log `{key}`. Received logs {sorted(logs)}.")
+        expect(
+            math.isfinite(float(logs[key])),
+            f"{what}: fit() logged a non-finite {key}={logs[key]!r}. Logs: {logs}",
+        )
+    steps = math.ceil(len(data) / batch_size)
+    increments = tuple(a - b for a, b in zip(_optimizer_steps(gan), before, strict=True))
+    expect(
+        increments == (steps * gan.d_steps, steps),
+        f"{what}: {steps} train steps with d_steps={gan.d_steps} must make "
+        f"{steps * gan.d_steps} discriminator and {steps} generator updates. Received "
+        f"{increments[0]} and {increments[1]}.",
+    )
+    return logs
+
+
+def check_fit(
+    model_or_arch_name,
+    data=None,
+    *,
+    labels=None,
+    loss=None,
+    d_steps=1,
+    batch_size=16,
+    steps=2,
+    seed=0,
+    **arch_kwargs,
+):
+    """Checks that a short `fit` trains both networks and logs finite losses.
+
+    Args:
+        model_or_arch_name: A `keras_gans.GANModel` (compiled or not) or the name of an
+            installed architecture, built with `GANModel.from_architecture(name,
+            **arch_kwargs)`.
+        data: Real samples (a NumPy array); default `None`: `steps * batch_size` uniform
+            samples in [-1, 1] of the generator's output shape.
+        labels: Class ids for a conditional model (default `None`: cycling ids).
+        loss: The loss to compile an uncompiled model with (default `None`: the
+            architecture's `default_loss`, or `"non-saturating"`).
+        d_steps: Discriminator updates per generator update, when compiling (default 1).
+        batch_size: The `fit` batch size, holding `d_steps` real minibatches (default 16).
+        steps: How many train steps, when `data` is `None` (default 2).
+        seed: Seed of the model's latent sampler and the synthetic data (default 0).
+        **arch_kwargs: The architecture's keywords, when a name is given.
+
+    Returns:
+        The trained `GANModel`, e.g. for `check_save_load`.
+
+    Example:
+    >>> gan = check_fit("mlp", data_shape=(2,), latent_dim=4, hidden_units=(8,))
+    >>> sorted(gan.history.history)[:2]
+    ['d_fake', 'd_loss']
+    """
+    from keras_gans import GANModel, architectures
+
+    if isinstance(model_or_arch_name, str):
+        default_loss = architectures.registry.load(model_or_arch_name).default_loss
+        gan = GANModel.from_architecture(model_or_arch_name, seed=seed, **arch_kwargs)
+    else:
+        expect(
+            isinstance(model_or_arch_name, GANModel),
+            "`model_or_arch_name` must be a keras_gans.GANModel or an architecture name. "
+            f"Received: {shown(model_or_arch_name)}",
+        )
+        default_loss, gan = "non-saturating", model_or_arch_name
+    if gan.adversarial_loss is None:
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+            g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+            loss=loss or default_loss,
+            d_steps=d_steps,
+        )
+    if data is None:
+        shape = tuple(gan.generator.outputs[0].shape[1:])
+        rng = np.random.default_rng(seed)
+        data = rng.uniform(-1.0, 1.0, size=(steps * batch_size, *shape)).astype("float32")
+    if labels is None:
+        labels = _generate_labels(gan, len(data))
+    weights = [to_numpy(w) for w in gan.generator.trainable_weights]
+    weights += [to_numpy(w) for w in gan.discriminator.trainable_weights]
+    what = f"check_fit({gan.name})"
+    _fit_once(gan, data, labels, batch_size, what)
+    after = [to_numpy(w) for w in gan.generator.trainable_weights]
+    after += [to_numpy(w) for w in gan.discriminator.trainable_weights]
+    split = len(gan.generator.trainable_weights)
+    for role, old, new in (
+        ("generator", weights[:split], after[:split]),
+        ("discriminator", weights[split:], after[split:]),
+    ):
+        changed = any(not np.array_equal(a, b) for a, b in zip(old, new, strict=True))
+        expect(changed, f"{what}: fit() left every {role} weight unchanged.")
+    return gan
+
+
+def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch_size=16):
+    """Checks that `gan` saves to `.keras`, reloads in safe mode and resumes training.
+
+    After `gan.save(tmp_path / "<name>.keras")` and
+    `keras.saving.load_model(path, safe_mode=True)` in the same process: the class,
+    `latent_dim`, `d_steps` and loss config are the same; `generate(n, seed=seed)` gives
+    identical samples; both optimizers' state (step counts and slots) is restored; and one
+    more epoch of `fit` trains the reloaded model with finite losses.
+
+    Args:
+        gan: A compiled `GANModel`, trained or not.
+        tmp_path: A directory to save into.
+        data: Real samples to continue training on (default `None`: `batch_size` samples
+            drawn from `gan` itself, which is enough to exercise the train step).
+        labels: Class ids matching `data` for a conditional model (default `None`: cycling).
+        n: How many samples to compare (default 4).
+        seed: Seed passed to `generate` (default 0).
+        batch_size: Batch size of the resumed `fit` (default 16).
+
+    Returns:
+        The reloaded `GANModel`.
+
+    Example:
+    >>> import tempfile
+    >>> gan = check_fit("mlp", data_shape=(2,), latent_dim=4, hidden_units=(8,))
+    >>> with tempfile.TemporaryDirectory() as directory:
+    ...     reloaded = check_save_load(gan, directory)
+    >>> reloaded.latent_dim
+    4
+    """
+    expect(
+        getattr(gan, "adversarial_loss", None) is not None,
+        f"check_save_load needs a compiled GANModel. Received: {shown(gan)}",
+    )
+    path = Path(tmp_path) / f"{gan.name}.keras"
+    what = f"check_save_load({gan.name})"
+    try:
+        gan.save(path)
+        loaded = keras.saving.load_model(path, safe_mode=True)
+    except Exception as error:
+        raise AssertionError(
+            f"{what}: saving to {path.name} and loading it back with keras.saving.load_model "
+            f"(safe_mode=True) failed: {type(error).__name__}: {error}"
+        ) from error
+    expect(
+        type(loaded) is type(gan),
+        f"{what}: load_model must restore a {type(gan).__name__}. "
+        f"Received {type(loaded).__name__}.",
+    )
+    for attribute in ("latent_dim", "num_classes", "conditional", "d_steps"):
+        expect(
+            getattr(loaded, attribute) == getattr(gan, attribute),
+            f"{what}: `{attribute}` is {getattr(loaded, attribute)!r} after loading, "
+            f"{getattr(gan, attribute)!r} before.",
+        )
+    restored_loss = getattr(loaded, "adversarial_loss", None)
+    expect(
+        type(restored_loss) is type(gan.adversarial_loss)
+        and restored_loss.get_config() == gan.adversarial_loss.get_config(),
+        f"{what}: the loss is {shown(restored_loss)} after loading, "
+        f"{shown(gan.adversarial_loss)} before (the compile config was not restored).",
+    )
+    generate_labels = _generate_labels(gan, n)
+    before = gan.generate(n, seed=seed, labels=generate_labels)
+    after = loaded.generate(n, seed=seed, labels=generate_labels)
+    expect(
+        np.array_equal(before, after),
+        f"{what}: generate({n}, seed={seed}) differs after loading (max abs difference "
+        f"{np.max(np.abs(before - after)):.3g}).",
+    )
+    for role in ("d_optimizer", "g_optimizer"):
+        old, new = getattr(gan, role).variables, getattr(loaded, role).variables
+        expect(
+            len(old) == len(new)
+            and all(
+                np.array_equal(to_numpy(a), to_numpy(b)) for a, b in zip(old, new, strict=True)
+            ),
+            f"{what}: the state of `{role}` (step count and slots) was not restored.",
+        )
+    if data is None:
+        data = gan.generate(batch_size, seed=seed + 1, labels=_generate_labels(gan, batch_size))
+    if labels is None:
+        labels = _generate_labels(loaded, len(data))
+    _fit_once(loaded, data, labels, batch_size, f"{what}, resumed")
+    return loaded
