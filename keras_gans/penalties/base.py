@@ -81,7 +81,22 @@ def _check_non_negative(value, argument):
     return float(value)
 
 
-class Penalty:
+class _Configurable:
+    """`from_config` and a `repr` built from `get_config`, shared by penalties and constraints."""
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Penalty(_Configurable):
     """A term added to the discriminator objective, logged as `d_penalty/<name>`.
 
     Subclasses implement `compute(context)` (the unweighted value); calling the penalty
@@ -110,31 +125,12 @@ class Penalty:
     def get_config(self):
         return {"weight": self.weight, "name": self.name}
 
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
-
-
-class Constraint:
+class Constraint(_Configurable):
     """A projection applied to the discriminator's weights after each of its updates."""
 
     def __call__(self, variables):
         raise NotImplementedError(f"{type(self).__name__} must implement `__call__(variables)`.")
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 def serialize(obj):
