@@ -1,0 +1,371 @@
+"""Training speed of `GANModel.fit` against a hand-written `tf.function` loop.
+
+Run on demand (this is not a test)::
+
+    python benchmarks/train_speed.py                 # jit off and on, spe 1 and 10
+    python benchmarks/train_speed.py --jit off --rounds 12 --steps 100
+
+Both sides train the same DCGAN (28x28x1 images, batch 64, latent 100, Adam(2e-4,
+beta_1=0.5) for both networks, non-saturating loss, one discriminator update per generator
+update) on the same `tf.data` pipeline of synthetic images in [-1, 1], in one process:
+
+* `fit`: `GANModel.fit(dataset, epochs=1, steps_per_epoch=steps)`, one call per round, for
+  each `steps_per_execution` asked for. The call is timed whole (what a user pays, with the
+  per-call set-up) and, through a callback, from `on_epoch_begin` to `on_epoch_end`.
+* `hand-written`: a `tf.function` step with two `tf.GradientTape`s over separately built
+  copies of the same networks (same seed, so the same initial weights): D on real and on
+  G(z) separately, one D update, then one G update on a fresh latent batch.
+
+The sides alternate within every round (the order rotates from round to round), so a slow
+spell of the machine hits them all. Round 0 is a warm-up (tracing, XLA compilation) and is
+not counted; the table gives medians over the remaining rounds. tf.data autotuning is off
+(it has been seen to stall short `fit` calls by 1-2.5 s). Each round also records how much
+CPU other processes used: on a shared 2-core machine, rounds with a busy neighbour are
+tabulated apart, and images per CPU-second are given beside wall-clock images/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+IMAGE_SHAPE = (28, 28, 1)
+LATENT_DIM = 100
+LEARNING_RATE = 2e-4
+BETA_1 = 0.5
+DATASET_BATCHES = 16  # distinct synthetic batches; the dataset repeats them
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description="Images/s of GANModel.fit against a hand-written tf.function GAN loop."
+    )
+    parser.add_argument(
+        "--jit",
+        choices=("both", "on", "off"),
+        default="both",
+        help="jit_compile=False (off), True (on) or both, on both sides (default: both)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=8, help="measured rounds, after one warm-up (default: 8)"
+    )
+    parser.add_argument(
+        "--steps", type=int, default=60, help="training steps per side per round (default: 60)"
+    )
+    parser.add_argument(
+        "--steps-per-execution",
+        type=int,
+        nargs="+",
+        default=[1, 10],
+        metavar="N",
+        help="steps_per_execution values for the fit side (default: 1 10)",
+    )
+    parser.add_argument(
+        "--quiet-load",
+        type=float,
+        default=0.15,
+        help="also tabulate the rounds in which other processes used at most this many "
+        "cores (default: 0.15)",
+    )
+    parser.add_argument("--batch-size", type=int, default=64, help="default: 64")
+    parser.add_argument("--seed", type=int, default=1234, help="default: 1234")
+    args = parser.parse_args(argv)
+    for name in ("rounds", "steps", "batch_size"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be >= 1")
+    if any(n < 1 for n in args.steps_per_execution):
+        parser.error("--steps-per-execution values must be >= 1")
+    return args
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def usable_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count()
+
+
+class OtherLoad:
+    """Cores' worth of CPU used by other processes since the last call (Linux /proc/stat)."""
+
+    def __init__(self):
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self._last = self._sample()
+
+    def _sample(self):
+        try:
+            with open("/proc/stat", encoding="utf-8") as handle:
+                fields = [int(v) for v in handle.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)
+        return time.perf_counter(), busy / self._tick, time.process_time()
+
+    def __call__(self):
+        now, last = self._sample(), self._last
+        self._last = now
+        if now is None or last is None:
+            return float("nan")
+        wall = now[0] - last[0]
+        return max(0.0, (now[1] - last[1]) - (now[2] - last[2])) / wall
+
+
+# --------------------------------------------------------------------------- the two sides
+def make_dataset(tf, np, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    images = rng.uniform(-1.0, 1.0, size=(batch_size * DATASET_BATCHES, *IMAGE_SHAPE))
+    dataset = (
+        tf.data.Dataset.from_tensor_slices(images.astype("float32"))
+        .repeat()
+        .batch(batch_size, drop_remainder=True)
+        .prefetch(2)
+    )
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
+
+
+def build_networks(keras, seed):
+    from keras_gans import architectures
+
+    keras.utils.set_random_seed(seed)
+    arch = architectures.get("dcgan", image_shape=IMAGE_SHAPE, latent_dim=LATENT_DIM)
+    return arch.build_generator(), arch.build_discriminator()
+
+
+def adam(keras):
+    return keras.optimizers.Adam(LEARNING_RATE, beta_1=BETA_1)
+
+
+class FitSide:
+    """`GANModel.fit` for `steps` steps per call."""
+
+    def __init__(self, keras, dataset, seed, jit_compile, steps_per_execution):
+        from keras_gans import GANModel
+
+        generator, discriminator = build_networks(keras, seed)
+        self.gan = GANModel(generator, discriminator, latent_dim=LATENT_DIM, seed=seed)
+        self.gan.compile(
+            d_optimizer=adam(keras),
+            g_optimizer=adam(keras),
+            loss="non-saturating",
+            d_steps=1,
+            jit_compile=jit_compile,
+            steps_per_execution=steps_per_execution,
+        )
+        self.dataset = dataset
+        self.timer = make_epoch_timer(keras)
+
+    def run(self, steps):
+        """Returns (seconds for the whole call, seconds inside the epoch, last g_loss)."""
+        start = time.perf_counter()
+        history = self.gan.fit(
+            self.dataset,
+            epochs=1,
+            steps_per_epoch=steps,
+            shuffle=False,
+            verbose=0,
+            callbacks=[self.timer],
+        )
+        total = time.perf_counter() - start
+        return total, self.timer.end - self.timer.begin, history.history["g_loss"][-1]
+
+
+def make_epoch_timer(keras):
+    class EpochTimer(keras.callbacks.Callback):
+        # Only epoch hooks: a batch hook would turn off Keras's asynchronous dispatch.
+        def on_epoch_begin(self, epoch, logs=None):
+            self.begin = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.end = time.perf_counter()
+
+    return EpochTimer()
+
+
+class HandWrittenSide:
+    """A plain `tf.function` GAN step with two `GradientTape`s."""
+
+    def __init__(self, keras, tf, dataset, seed, jit_compile):
+        self.tf = tf
+        self.generator, self.discriminator = build_networks(keras, seed)
+        self.d_optimizer, self.g_optimizer = adam(keras), adam(keras)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.normal = keras.random.normal
+        self.dataset = dataset
+        self.step = tf.function(self._step, jit_compile=jit_compile)
+
+    def _step(self, real):
+        tf = self.tf
+        g, d = self.generator, self.discriminator
+        shape = (real.shape[0], LATENT_DIM)
+
+        fake = g(self.normal(shape, seed=self.seed_generator), training=True)
+        with tf.GradientTape() as tape:
+            real_logits = d(real, training=True)
+            fake_logits = d(fake, training=True)
+            d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
+                tf.nn.softplus(fake_logits)
+            )
+        grads = tape.gradient(d_loss, d.trainable_variables)
+        self.d_optimizer.apply(grads, d.trainable_variables)
+
+        with tf.GradientTape() as tape:
+            fake = g(self.normal(shape, seed=self.seed_generator), training=True)
+            scores = d(fake, training=True)
+            g_loss = tf.reduce_mean(tf.nn.softplus(-scores))
+        grads = tape.gradient(g_loss, g.trainable_variables)
+        self.g_optimizer.apply(grads, g.trainable_variables)
+        return d_loss, g_loss
+
+    def run(self, steps):
+        """Returns (seconds, seconds, last g_loss); the loop has no per-call set-up."""
+        start = time.perf_counter()
+        for real in self.dataset.take(steps):
+            _, g_loss = self.step(real)
+        g_loss = float(g_loss)  # waits for the last step
+        total = time.perf_counter() - start
+        return total, total, g_loss
+
+
+# --------------------------------------------------------------------------- driver
+def main(argv=None):
+    args = parse_args(argv)
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    print(
+        f"machine: {cpu_model()}, {usable_cores()} cores usable ({os.cpu_count()} online), "
+        f"{platform.system()} {platform.machine()}"
+    )
+    print(
+        f"python {platform.python_version()}, tensorflow {tf.__version__}, "
+        f"keras {keras.__version__}, backend {keras.backend.backend()}, "
+        f"GPUs visible: {len(tf.config.list_physical_devices('GPU'))}"
+    )
+    print(
+        f"DCGAN {IMAGE_SHAPE}, batch {args.batch_size}, latent {LATENT_DIM}, "
+        f"Adam({LEARNING_RATE}, beta_1={BETA_1}) x2, non-saturating, d_steps=1; "
+        f"{args.rounds} rounds (+1 warm-up) x {args.steps} steps per side"
+    )
+    sys.stdout.flush()
+
+    jits = {"both": (False, True), "off": (False,), "on": (True,)}[args.jit]
+    spes = list(dict.fromkeys(args.steps_per_execution))
+    dataset = make_dataset(tf, np, args.batch_size, args.seed)
+
+    sides = {}  # key: (jit, label, spe) -> side
+    for jit in jits:
+        sides[(jit, "hand-written", None)] = HandWrittenSide(keras, tf, dataset, args.seed, jit)
+        for spe in spes:
+            sides[(jit, "GANModel.fit", spe)] = FitSide(keras, dataset, args.seed, jit, spe)
+
+    keys = list(sides)
+    times = {key: [] for key in keys}  # (total, in-epoch, CPU) seconds per measured round
+    images = args.steps * args.batch_size
+    other_load = OtherLoad()
+    loads = []
+    for round_index in range(args.rounds + 1):
+        shift = round_index % len(keys)
+        order = keys[shift:] + keys[:shift]
+        parts, round_loads = [], []
+        for key in order:
+            other_load()
+            cpu = time.process_time()
+            total, inside, g_loss = sides[key].run(args.steps)
+            cpu = time.process_time() - cpu
+            round_loads.append(other_load())
+            if not np.isfinite(g_loss):
+                raise RuntimeError(f"{describe(key)}: non-finite g_loss {g_loss}")
+            if round_index:
+                times[key].append((total, inside, cpu))
+            parts.append(f"{describe(key)} {images / total:7.1f}")
+        tag = "warm-up" if round_index == 0 else f"round {round_index}"
+        load = max(round_loads)
+        if round_index:
+            loads.append(load)
+        print(f"{tag:>8}: " + " | ".join(parts) + f"  images/s; other load {load:.2f}", flush=True)
+
+    print()
+    print("Images/s over the measured rounds: median, min and max of whole calls; in-epoch: fit")
+    print("timed from on_epoch_begin to on_epoch_end; call ms: fit's per-call time outside the")
+    print("epoch; vs hand: median fit / median hand-written, same jit_compile; paired: median")
+    print("over rounds of the ratio within a round; img/CPU-s: images per second of this")
+    print("process's CPU time (all threads), less sensitive to other processes than wall time.")
+    print()
+    print(f"All {args.rounds} measured rounds:")
+    print_table(times, images, jits, spes, loads)
+    quiet = [i for i, load in enumerate(loads) if load <= args.quiet_load]
+    if 2 <= len(quiet) < len(loads):
+        print()
+        print(f"Only the {len(quiet)} quiet rounds (other load <= {args.quiet_load}):")
+        times = {key: [values[i] for i in quiet] for key, values in times.items()}
+        print_table(times, images, jits, spes, [loads[i] for i in quiet])
+
+
+def describe(key):
+    jit, label, spe = key
+    spe_text = "" if spe is None else f" spe={spe}"
+    return f"[jit {'on' if jit else 'off'}] {label}{spe_text}"
+
+
+def print_table(times, images, jits, spes, loads):
+    header = (
+        f"{'jit_compile':<12}{'side':<13}{'spe':>4}{'images/s':>10}{'min':>8}{'max':>8}"
+        f"{'in-epoch':>10}{'call ms':>9}{'vs hand':>9}{'paired':>8}{'img/CPU-s':>11}{'vs hand':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    rates = {key: [images / v[0] for v in values] for key, values in times.items()}
+    cpu_rates = {
+        key: statistics.median(images / v[2] for v in values) for key, values in times.items()
+    }
+    for jit in jits:
+        hand_key = (jit, "hand-written", None)
+        hand = statistics.median(rates[hand_key])
+        for key in [hand_key] + [(jit, "GANModel.fit", spe) for spe in spes]:
+            median = statistics.median(rates[key])
+            inside = statistics.median(images / v[1] for v in times[key])
+            overhead = statistics.median((v[0] - v[1]) * 1e3 for v in times[key])
+            pairs = zip(rates[key], rates[hand_key], strict=True)
+            paired = statistics.median(f / h for f, h in pairs)
+            spe = key[2]
+            print(
+                f"{str(jit):<12}{('hand-written' if spe is None else 'GANModel.fit'):<13}"
+                f"{('-' if spe is None else str(spe)):>4}{median:>10.1f}{min(rates[key]):>8.1f}"
+                f"{max(rates[key]):>8.1f}{inside:>10.1f}{overhead:>9.1f}"
+                f"{(median / hand):>8.3f}x{paired:>7.3f}x{cpu_rates[key]:>11.1f}"
+                f"{cpu_rates[key] / cpu_rates[hand_key]:>8.3f}x"
+            )
+    if len(jits) == 2:
+        on = statistics.median(rates[(True, "hand-written", None)])
+        off = statistics.median(rates[(False, "hand-written", None)])
+        print(f"hand-written jit on / off: {on / off:.3f}x")
+    print(
+        f"other processes used {statistics.median(loads):.2f} cores (median over rounds of the "
+        f"busiest side; max {max(loads):.2f}): wall-clock numbers are clean only near 0."
+    )
+
+
+if __name__ == "__main__":
+    main()
