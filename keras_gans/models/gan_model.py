@@ -176,7 +176,9 @@ class GANModel(keras.Model):
                 (`{"name": "wgan-gp", "gp_weight": 5}`) or an `AdversarialLoss`
                 (default `"non-saturating"`).
             d_steps: Discriminator updates per generator update, `k` in Algorithm 1
-                (default 1).
+                (default 1). Each `train_step` splits its batch into `d_steps` equal real
+                minibatches, one per discriminator update, so `fit`'s `batch_size` must be
+                divisible by `d_steps` (e.g. `batch_size=320, d_steps=5`: 64 per update).
             auto_scale_loss: Under the `mixed_float16` policy, wrap both optimizers in
                 `keras.optimizers.LossScaleOptimizer` (default `True`).
             jit_compile: As in `keras.Model.compile` (default `"auto"`: Keras enables XLA
