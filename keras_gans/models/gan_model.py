@@ -207,7 +207,7 @@ class GANModel(keras.Model):
         self.d_optimizer = self._prepare_optimizer(d_optimizer, "d_optimizer", auto_scale_loss)
         self.g_optimizer = self._prepare_optimizer(g_optimizer, "g_optimizer", auto_scale_loss)
         self._penalty_trackers = {
-            p.name: keras.metrics.Mean(name=f"d_penalty/{p.name}")
+            f"d_penalty/{p.name}": keras.metrics.Mean(name=f"d_penalty/{p.name}")
             for p in self.adversarial_loss.penalties
         }
         if self.generator.built and self.discriminator.built:
@@ -402,7 +402,7 @@ class GANModel(keras.Model):
             input_gradient,
             self.seed_generator,
         )
-        penalties = {p.name: p(context) for p in self.adversarial_loss.penalties}
+        penalties = {f"d_penalty/{p.name}": p(context) for p in self.adversarial_loss.penalties}
         return loss, penalties, real_out, fake_out
 
     def _discriminator_step(self, real, condition):
@@ -422,8 +422,7 @@ class GANModel(keras.Model):
         for constraint in self.adversarial_loss.constraints:
             constraint(variables)
         self._record(d_loss=loss, d_real=ops.mean(real_out), d_fake=ops.mean(fake_out))
-        for name, value in penalties.items():
-            self._penalty_trackers[name].update_state(value)
+        self._record(**penalties)
         return _all_finite(grads)
 
     def _generator_step(self, batch_size, condition, discriminator_finite):
@@ -444,8 +443,9 @@ class GANModel(keras.Model):
         self._record(g_loss=loss)
 
     def _record(self, **values):
+        trackers = {**self._trackers, **self._penalty_trackers}
         for name, value in values.items():
-            self._trackers[name].update_state(value)
+            trackers[name].update_state(value)
 
     def train_step(self, data):
         x, y = self._unpack(data)
@@ -472,7 +472,5 @@ class GANModel(keras.Model):
         )
         g_loss = self.adversarial_loss.generator_loss(fake_out)
         self._record(d_loss=d_loss, g_loss=g_loss, d_real=ops.mean(real_out))
-        self._record(d_fake=ops.mean(fake_out))
-        for name, value in penalties.items():
-            self._penalty_trackers[name].update_state(value)
+        self._record(d_fake=ops.mean(fake_out), **penalties)
         return {m.name: m.result() for m in self.metrics}
