@@ -64,3 +64,15 @@ def test_a_non_finite_step_is_skipped_for_both_networks(mixed_policy):
     (d_changed, g_changed), gan = run(np.full((32, 2), np.inf, "float32"))
     assert not d_changed and not g_changed
     assert float(gan.d_optimizer.dynamic_scale) == 1.0  # halved by the overflow
+
+
+def test_mixed_precision_model_round_trips_with_its_loss_scale(mixed_policy, tmp_path):
+    gan = make_gan()
+    x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    gan.fit(x, batch_size=32, epochs=1, verbose=0)
+    gan.save(tmp_path / "mixed.keras")
+    loaded = keras.saving.load_model(tmp_path / "mixed.keras")
+    assert isinstance(loaded.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert float(loaded.d_optimizer.dynamic_scale) == float(gan.d_optimizer.dynamic_scale)
+    np.testing.assert_array_equal(loaded.generate(4, seed=2), gan.generate(4, seed=2))
+    loaded.fit(x, batch_size=32, epochs=1, verbose=0)
