@@ -120,8 +120,24 @@ class GANModel(keras.Model):
         self._penalty_trackers = {}
         self.adversarial_loss = None
         self.d_steps = 1
-        if generator.built and discriminator.built:
-            self.built = True
+        self._build_networks()
+        self.built = True
+
+    def _build_networks(self):
+        """Builds subclassed (unbuilt) networks on a latent batch, never on a data batch."""
+        if self.generator.built and self.discriminator.built:
+            return
+        if self.conditional:
+            return  # functional conditional networks are always built
+        try:
+            samples = self.generator(ops.zeros((2, self.latent_dim)))
+            self.discriminator(samples)
+        except Exception as error:
+            raise ValueError(
+                "Could not build the networks by running the generator on a (2, latent_dim) "
+                f"latent batch and the discriminator on its output. Received: latent_dim="
+                f"{self.latent_dim}; error: {type(error).__name__}: {error}"
+            ) from error
 
     # ----------------------------------------------------------------- construction
     @classmethod

@@ -185,3 +185,39 @@ def test_fit_before_compile_is_a_clear_error():
     generator, discriminator = tiny_pair()
     with pytest.raises(RuntimeError, match="compile"):
         keras_gans.GANModel(generator, discriminator, 4).fit(points(8), verbose=0)
+
+
+class SubclassedGenerator(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = keras.layers.Dense(8, activation="relu")
+        self.out = keras.layers.Dense(2)
+
+    def call(self, z):
+        return self.out(self.hidden(z))
+
+
+class SubclassedDiscriminator(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = keras.layers.Dense(8, activation="relu")
+        self.out = keras.layers.Dense(1)
+
+    def call(self, x):
+        return self.out(self.hidden(x))
+
+
+def test_unbuilt_subclassed_networks_are_built_on_latents_not_on_data():
+    gan = keras_gans.GANModel(SubclassedGenerator(), SubclassedDiscriminator(), latent_dim=4)
+    assert gan.built and gan.generator.hidden.kernel.shape == (4, 8)
+    gan.compile("adam", "adam", loss="least-squares")
+    history = gan.fit(points(64), batch_size=32, epochs=1, verbose=0).history
+    assert np.isfinite(history["g_loss"][-1])
+    assert gan.generate(3, seed=0).shape == (3, 2)
+
+
+def test_subclassed_networks_that_do_not_fit_give_a_clear_error():
+    generator = keras.Sequential([keras.layers.Dense(3)])
+    discriminator = keras.Sequential([keras.layers.Reshape((2, 2)), keras.layers.Dense(1)])
+    with pytest.raises(ValueError, match="Could not build the networks"):
+        keras_gans.GANModel(generator, discriminator, latent_dim=4)
