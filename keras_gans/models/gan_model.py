@@ -51,7 +51,8 @@ class GANModel(keras.Model):
     discriminator updates, each on a fresh latent batch and its own real minibatch, then one
     generator update. Keras hands `train_step` one batch, so that batch holds all `d_steps`
     real minibatches: it is split into `d_steps` equal slices (use a batch size divisible by
-    `d_steps`; a trailing partial batch is cut down to a multiple of it), and every latent
+    `d_steps`; a trailing partial batch is cut down to a multiple of it, and one smaller
+    than `d_steps` reuses its examples), and every latent
     batch has a slice's size. One `train_step` is one generator update.
 
     Conditional GANs (Mirza & Osindero 2014) need no flag: when both networks take a second,
@@ -466,11 +467,14 @@ class GANModel(keras.Model):
     def train_step(self, data):
         x, y = self._unpack(data)
         check.check_real_batch(x, self.discriminator, self.d_steps)
-        size = ops.shape(x)[0] // self.d_steps
+        batch = ops.shape(x)[0]
+        # A trailing batch smaller than d_steps still gives one example per update (reused).
+        size = ops.maximum(batch // self.d_steps, 1)
         finite = tf.constant(True)
         for k in range(self.d_steps):
-            real = x[k * size : (k + 1) * size]
-            condition = None if y is None else y[k * size : (k + 1) * size]
+            rows = (k * size + ops.arange(size)) % batch
+            real = ops.take(x, rows, axis=0)
+            condition = None if y is None else ops.take(y, rows, axis=0)
             finite = tf.logical_and(finite, self._discriminator_step(real, condition))
         self._generator_step(size, condition, finite)
         return {m.name: m.result() for m in self.metrics}

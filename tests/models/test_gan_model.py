@@ -114,6 +114,14 @@ def test_trailing_partial_batch_is_cut_to_a_multiple_of_d_steps():
     assert int(gan.d_optimizer.iterations) == 8
 
 
+def test_trailing_batch_smaller_than_d_steps_does_not_poison_the_weights():
+    gan = tiny_gan(d_steps=4)
+    history = gan.fit(points(49), batch_size=16, epochs=1, verbose=0).history  # last: 1 sample
+    assert int(gan.g_optimizer.iterations) == 4
+    assert all(np.isfinite(v[-1]) for v in history.values())
+    assert all(np.isfinite(w).all() for w in gan.get_weights())
+
+
 # ------------------------------------------------------------------- bad input
 def test_latent_dim_must_match_the_generator():
     generator, discriminator = tiny_pair(latent_dim=4)
