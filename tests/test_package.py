@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import keras_gans
+import keras_gans.testing as keras_gans_testing
 from keras_gans import cli
 
 HEAVY = ("tf2onnx", "onnx", "onnxruntime", "ai_edge_litert")
@@ -74,6 +75,20 @@ PUBLIC_API = {
         "register",
         "registry",
     ],
+    "keras_gans.testing": [
+        "KINDS",
+        "OUTPUT_SHAPES",
+        "check_architecture",
+        "check_fit",
+        "check_loss",
+        "check_penalty",
+        "check_save_load",
+        "linear_discriminator",
+        "penalty_context",
+        "run_all",
+        "sample_labels",
+        "tiny_gan",
+    ],
     "keras_gans.architectures": [
         "Architecture",
         "describe",
@@ -92,6 +107,7 @@ def test_public_api_snapshot():
     assert sorted(keras_gans.__all__) == PUBLIC_API["keras_gans"]
     assert sorted(keras_gans.penalties.__all__) == PUBLIC_API["keras_gans.penalties"]
     assert sorted(keras_gans.architectures.__all__) == PUBLIC_API["keras_gans.architectures"]
+    assert sorted(keras_gans_testing.__all__) == PUBLIC_API["keras_gans.testing"]
     own = {n for n in vars(keras_gans.GANModel) if not n.startswith("_")}
     assert set(PUBLIC_API["keras_gans.GANModel"]) <= own
     expected_losses = {
