@@ -342,7 +342,7 @@ class GANModel(keras.Model):
             if labels is not None:
                 raise ValueError(
                     "`labels` were given but this GAN is unconditional (its generator takes "
-                    "only `z`). Received: labels=..."
+                    f"only `z`). Received: labels={np.asarray(labels).tolist()!r:.80}"
                 )
             return None
         if labels is None:
@@ -396,10 +396,10 @@ class GANModel(keras.Model):
 
     def _discriminator_objective(self, real, fake, condition, training):
         """Adversarial loss, weighted penalties and mean outputs for one D minibatch."""
-        discriminate = lambda x: ops.cast(  # noqa: E731
-            self.discriminator(self._discriminator_inputs(x, condition), training=training),
-            "float32",
-        )
+
+        def discriminate(x):
+            scores = self.discriminator(self._discriminator_inputs(x, condition), training=training)
+            return ops.cast(scores, "float32")
 
         def input_gradient(x):
             with tf.GradientTape() as tape:

@@ -1,6 +1,5 @@
 """Label-conditioned GANs: labels reach both networks, in fit and in generate."""
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -68,4 +67,3 @@ def test_conditioning_mismatch_between_networks_is_rejected():
     plain = keras_gans.architectures.get("mlp", latent_dim=4)
     with pytest.raises(ValueError, match="conditioning input on both"):
         keras_gans.GANModel(conditional.build_generator(), plain.build_discriminator(), 4)
-    _ = keras  # the public API is exercised through keras_gans only

@@ -195,28 +195,20 @@ def test_fit_before_compile_is_a_clear_error():
         keras_gans.GANModel(generator, discriminator, 4).fit(points(8), verbose=0)
 
 
-class SubclassedGenerator(keras.Model):
-    def __init__(self):
+class SubclassedMLP(keras.Model):
+    """A subclassed network: unbuilt until first called, with no `inputs`."""
+
+    def __init__(self, outputs):
         super().__init__()
         self.hidden = keras.layers.Dense(8, activation="relu")
-        self.out = keras.layers.Dense(2)
+        self.out = keras.layers.Dense(outputs)
 
-    def call(self, z):
-        return self.out(self.hidden(z))
-
-
-class SubclassedDiscriminator(keras.Model):
-    def __init__(self):
-        super().__init__()
-        self.hidden = keras.layers.Dense(8, activation="relu")
-        self.out = keras.layers.Dense(1)
-
-    def call(self, x):
-        return self.out(self.hidden(x))
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
 
 
 def test_unbuilt_subclassed_networks_are_built_on_latents_not_on_data():
-    gan = keras_gans.GANModel(SubclassedGenerator(), SubclassedDiscriminator(), latent_dim=4)
+    gan = keras_gans.GANModel(SubclassedMLP(2), SubclassedMLP(1), latent_dim=4)
     assert gan.built and gan.generator.hidden.kernel.shape == (4, 8)
     gan.compile("adam", "adam", loss="least-squares")
     history = gan.fit(points(64), batch_size=32, epochs=1, verbose=0).history

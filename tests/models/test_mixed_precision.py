@@ -64,6 +64,7 @@ def test_a_non_finite_step_is_skipped_for_both_networks(mixed_policy):
     (d_changed, g_changed), gan = run(np.full((32, 2), np.inf, "float32"))
     assert not d_changed and not g_changed
     assert float(gan.d_optimizer.dynamic_scale) == 1.0  # halved by the overflow
+    assert float(gan.g_optimizer.dynamic_scale) == 1.0  # the generator skipped and halved too
 
 
 def test_mixed_precision_model_round_trips_with_its_loss_scale(mixed_policy, tmp_path):
