@@ -317,11 +317,29 @@ class Registry:
         return f"Registry(group={self.group!r}, kind={self.kind!r})"
 
 
-PLUGIN_GROUPS = (
-    "keras_gans.architectures",
-    "keras_gans.losses",
-    "keras_gans.penalties",
-)
+#: Every keras-gans entry-point group -> the module holding its `registry`.
+_REGISTRY_MODULES = {
+    "keras_gans.architectures": "keras_gans.architectures",
+    "keras_gans.losses": "keras_gans.losses",
+    "keras_gans.penalties": "keras_gans.penalties",
+    "keras_gans.exporters": "keras_gans.export",
+    "keras_gans.feature_extractors": "keras_gans.metrics",
+}
+PLUGIN_GROUPS = tuple(_REGISTRY_MODULES)
+
+
+def registry_for(group: str) -> Registry:
+    """The `Registry` of one entry-point group (imports the module that owns it).
+
+    Example:
+    >>> registry_for("keras_gans.losses").kind
+    'loss'
+    """
+    if group not in _REGISTRY_MODULES:
+        raise ValueError(
+            f"`group` must be one of {sorted(_REGISTRY_MODULES)}. Received: group={group!r}"
+        )
+    return importlib.import_module(_REGISTRY_MODULES[group]).registry
 
 
 def plugin_packages(groups=PLUGIN_GROUPS) -> set[str]:

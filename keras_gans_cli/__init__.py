@@ -1,0 +1,83 @@
+"""The `keras-gans` command: `list`, `train`, `sample`, `export` and `evaluate`.
+
+The command is its own top-level package, not `keras_gans.cli`: `import keras_gans` must
+import TensorFlow (to register every serialisable class with Keras), and the command must
+print `--help` and reject bad flags without that ~4 s import and TensorFlow's stderr lines.
+
+Every subcommand lives in its own module exposing `HELP`, `add_arguments(parser)` and
+`run(args) -> int`. Parsing imports no TensorFlow, so bad flags fail fast with one clean
+line; TensorFlow is imported (quietly, unless `--debug`) only once the arguments are valid.
+Errors from the library become one line on stderr and exit status 1; `--debug` shows the
+traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from keras_gans_cli._common import CommandError, one_line
+
+__all__ = ["COMMANDS", "CommandError", "build_parser", "main"]
+
+#: Subcommand name -> module implementing it.
+COMMANDS = {
+    "list": "keras_gans_cli.listing",
+    "train": "keras_gans_cli.train",
+    "sample": "keras_gans_cli.sample",
+    "export": "keras_gans_cli.export",
+    "evaluate": "keras_gans_cli.evaluate",
+}
+
+
+def _available_commands():
+    for name, module_name in COMMANDS.items():
+        try:
+            yield name, importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every available subcommand (imports no TensorFlow)."""
+    parser = argparse.ArgumentParser(
+        prog="keras-gans", description="Generative adversarial networks for Keras 3."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", help="show full tracebacks and TensorFlow's log lines"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in _available_commands():
+        sub = commands.add_parser(
+            name,
+            help=module.HELP,
+            description=module.__doc__.strip().splitlines()[0],
+            parents=[common],
+            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        )
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Runs the command line; returns the exit status (0 success, 1 error, 2 bad flags)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except KeyboardInterrupt:
+        print(f"keras-gans {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the CLI's one place that turns errors into lines
+        if args.debug:
+            raise
+        if isinstance(error, CommandError):
+            message = one_line(str(error))
+        else:
+            message = f"{type(error).__name__}: {one_line(str(error))} (--debug: traceback)"
+        print(f"keras-gans {args.command}: error: {message}", file=sys.stderr)
+        return 1

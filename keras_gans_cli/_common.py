@@ -1,0 +1,165 @@
+"""Helpers shared by the subcommands: errors, argument types, quiet imports, model loading."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from pathlib import Path
+
+__all__ = [
+    "CommandError",
+    "import_keras_gans",
+    "load_gan",
+    "one_line",
+    "parse_labels",
+    "positive_float",
+    "positive_int",
+]
+
+
+class CommandError(Exception):
+    """A user error the command reports as one line (no traceback)."""
+
+
+def one_line(text: str) -> str:
+    """Collapses whitespace and newlines so an error prints as one line."""
+    return " ".join(str(text).split())
+
+
+def positive_int(text: str) -> int:
+    """An `argparse` type: an integer > 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer, received {text!r}"
+        ) from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, received {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An `argparse` type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, received {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, received {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An `argparse` type: a finite float > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, received {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, received {value}")
+    return value
+
+
+def parse_labels(text: str | None) -> list[int] | None:
+    """Parses `--labels`: comma-separated class ids (`0,1,2`) or a range (`0-9`)."""
+    if text is None:
+        return None
+    labels = []
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part[1:]:
+                start, stop = part.split("-", 1)
+                labels.extend(range(int(start), int(stop) + 1))
+            elif part:
+                labels.append(int(part))
+    except ValueError:
+        raise CommandError(
+            f"--labels must be comma-separated class ids or ranges such as 0,3,7 or 0-9. "
+            f"Received: {text!r}"
+        ) from None
+    if not labels:
+        raise CommandError(f"--labels is empty. Received: {text!r}")
+    return labels
+
+
+@contextlib.contextmanager
+def _stderr_silenced():
+    """Redirects file descriptor 2 (where TensorFlow's C++ logging writes) to /dev/null."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def import_keras_gans(debug: bool = False):
+    """Imports `keras_gans` (and TensorFlow); TensorFlow's start-up lines are hidden unless
+    `debug`."""
+    if not debug:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if debug or "tensorflow" in sys.modules:
+        import keras_gans
+
+        return keras_gans
+    with _stderr_silenced():
+        import keras_gans
+    return keras_gans
+
+
+def resolve_checkpoint(path: str | os.PathLike, checkpoint: str = "latest") -> Path:
+    """The `.keras` file named by a run directory (its `latest` or `best` checkpoint) or a
+    `.keras` path."""
+    path = Path(path)
+    if path.is_dir():
+        from keras_gans.callbacks.run_directory import RunDirectory
+
+        run = RunDirectory(path)
+        return run.checkpoint(checkpoint)
+    if not path.exists():
+        raise CommandError(
+            f"RUN_OR_CHECKPOINT must be a run directory or a .keras file. Received: {str(path)!r} "
+            "(no such file or directory)"
+        )
+    if path.suffix != ".keras":
+        raise CommandError(
+            f"RUN_OR_CHECKPOINT must be a run directory or a .keras file. Received: {str(path)!r}"
+        )
+    return path
+
+
+def load_gan(path: str | os.PathLike, checkpoint: str = "latest", debug: bool = False):
+    """Loads the `GANModel` saved in a run directory or a `.keras` checkpoint.
+
+    Args:
+        path: A run directory (`runs/NAME`) or a `.keras` file.
+        checkpoint: For run directories, `"latest"` (default) or `"best"`.
+        debug: Show TensorFlow's start-up lines.
+
+    Returns:
+        `(model, checkpoint_path)`.
+    """
+    keras_gans = import_keras_gans(debug)
+    file = resolve_checkpoint(path, checkpoint)
+    import keras
+
+    try:
+        model = keras.saving.load_model(file)
+    except Exception as error:
+        raise CommandError(
+            f"Could not load the checkpoint {str(file)!r}: {type(error).__name__}: {error}"
+        ) from error
+    if not isinstance(model, keras_gans.GANModel):
+        raise CommandError(
+            f"{str(file)!r} holds a {type(model).__name__}, not a keras_gans.GANModel."
+        )
+    return model, file
