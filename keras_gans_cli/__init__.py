@@ -40,12 +40,19 @@ def _available_commands():
                 raise
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a bad flag as one line (plus a pointer to --help) instead of the usage text."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every available subcommand (imports no TensorFlow)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="keras-gans", description="Generative adversarial networks for Keras 3."
     )
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--debug", action="store_true", help="show full tracebacks and TensorFlow's log lines"
     )

@@ -4,4 +4,20 @@ non-finite guards and in-training metrics.
 Each works in any Keras script that trains a `keras_gans.GANModel` with `fit`.
 """
 
-__all__ = []
+from keras_gans.callbacks.checkpoint import GANCheckpoint, atomic_save, atomic_write_text
+from keras_gans.callbacks.loss_plot import LossPlot
+from keras_gans.callbacks.nan_guard import NaNGuard
+from keras_gans.callbacks.progress import TimeRemaining
+from keras_gans.callbacks.run_directory import RunDirectory
+from keras_gans.callbacks.sample_grid import SampleGrid
+
+__all__ = [
+    "GANCheckpoint",
+    "LossPlot",
+    "NaNGuard",
+    "RunDirectory",
+    "SampleGrid",
+    "TimeRemaining",
+    "atomic_save",
+    "atomic_write_text",
+]

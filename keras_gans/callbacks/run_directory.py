@@ -1,0 +1,197 @@
+"""`RunDirectory`: one folder holding everything a training run leaves behind."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import keras
+
+from keras_gans.callbacks.checkpoint import GANCheckpoint, atomic_write_text
+from keras_gans.callbacks.loss_plot import LossPlot
+from keras_gans.callbacks.nan_guard import NaNGuard
+from keras_gans.callbacks.progress import TimeRemaining
+from keras_gans.callbacks.sample_grid import SampleGrid
+
+__all__ = ["RunDirectory"]
+
+
+class RunDirectory:
+    """The layout of a training run's folder, and the callbacks that fill it.
+
+    ```
+    runs/NAME/
+      config.json            the resolved configuration (what `keras-gans train` ran)
+      checkpoints/latest.keras, best.keras, state.json   atomic; state = last epoch, best value
+      samples/epoch_0001.png ... and latents.npy   one grid per epoch from fixed latents
+      metrics.csv            every logged value per epoch
+      losses.png             the loss curves, redrawn each epoch
+      tensorboard/           scalars and sample grids for TensorBoard
+    ```
+
+    Args:
+        path: The run's folder (created by `create`, or existing).
+
+    Example:
+    >>> import tempfile, os, keras
+    >>> from keras_gans.testing import tiny_gan
+    >>> run = RunDirectory.create(os.path.join(tempfile.mkdtemp(), "demo"), {"epochs": 2})
+    >>> gan = tiny_gan(); gan.compile("adam", "adam")
+    >>> _ = gan.fit(keras.random.normal((64, 2)), batch_size=32, epochs=2, verbose=0,
+    ...             callbacks=run.callbacks(monitor="g_loss", progress=False))
+    >>> sorted(os.listdir(run.path))
+    ['checkpoints', 'config.json', 'losses.png', 'metrics.csv', 'samples', 'tensorboard']
+    >>> run.read_state()["epoch"], run.checkpoint("best").name
+    (2, 'best.keras')
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    # ------------------------------------------------------------------ layout
+    @property
+    def config_path(self):
+        return self.path / "config.json"
+
+    @property
+    def checkpoint_dir(self):
+        return self.path / "checkpoints"
+
+    @property
+    def state_path(self):
+        return self.checkpoint_dir / "state.json"
+
+    @property
+    def samples_dir(self):
+        return self.path / "samples"
+
+    @property
+    def metrics_path(self):
+        return self.path / "metrics.csv"
+
+    @property
+    def plot_path(self):
+        return self.path / "losses.png"
+
+    @property
+    def tensorboard_dir(self):
+        return self.path / "tensorboard"
+
+    # ------------------------------------------------------------------ creation and reading
+    @classmethod
+    def create(cls, path, config):
+        """Creates the folder and writes `config.json`; refuses a folder holding a run.
+
+        Raises:
+            FileExistsError: when `path` already holds a checkpoint or a config (resume it
+                instead, or pick another folder): nothing in it is touched.
+        """
+        run = cls(path)
+        if run.config_path.exists() or run.checkpoint_dir.exists():
+            raise FileExistsError(
+                f"{str(run.path)!r} already holds a run. Resume it with --resume "
+                f"{str(run.path)!r} or choose another run directory."
+            )
+        if run.path.exists() and not run.path.is_dir():
+            raise NotADirectoryError(f"The run directory {str(run.path)!r} is a file.")
+        run.path.mkdir(parents=True, exist_ok=True)
+        run.write_config(config)
+        return run
+
+    def write_config(self, config):
+        atomic_write_text(json.dumps(config, indent=2, sort_keys=True), self.config_path)
+
+    def read_config(self):
+        """The run's `config.json` as a dict."""
+        if not self.config_path.exists():
+            raise FileNotFoundError(
+                f"{str(self.path)!r} is not a run directory: it has no config.json."
+            )
+        return json.loads(self.config_path.read_text())
+
+    def read_state(self):
+        """The last checkpoint's state (`epoch`, `monitor`, `best`, `logs`), or `None`."""
+        if not self.state_path.exists():
+            return None
+        return json.loads(self.state_path.read_text())
+
+    def checkpoint(self, which="latest"):
+        """The path of the `"latest"` or `"best"` checkpoint (which must exist)."""
+        if which not in ("latest", "best"):
+            raise ValueError(f"`which` must be 'latest' or 'best'. Received: which={which!r}")
+        path = self.checkpoint_dir / f"{which}.keras"
+        if not path.exists():
+            what = "a run directory" if self.config_path.exists() else "not a run directory"
+            raise FileNotFoundError(
+                f"{str(self.path)!r} is {what} without a {which} checkpoint "
+                f"(expected {str(path)!r})."
+            )
+        return path
+
+    def trim_metrics(self, epochs_kept):
+        """Drops CSV rows of epochs after the last checkpoint (a run killed mid-epoch)."""
+        if not self.metrics_path.exists():
+            return
+        with open(self.metrics_path, newline="") as file:
+            rows = list(csv.reader(file))
+        if not rows:
+            return
+        header, body = rows[0], rows[1:]
+        kept = [row for row in body if row and int(float(row[0])) < epochs_kept]
+        if len(kept) == len(body):
+            return
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([header, *kept])
+        atomic_write_text(buffer.getvalue(), self.metrics_path)
+
+    # ------------------------------------------------------------------ callbacks
+    def callbacks(
+        self,
+        monitor=None,
+        mode="min",
+        samples=64,
+        sample_seed=0,
+        sample_every=1,
+        extra=(),
+        tensorboard=True,
+        progress=True,
+    ):
+        """The callbacks that fill this folder, in a working order.
+
+        Args:
+            monitor: The logged value choosing `best.keras` (default `None`: only latest).
+            mode: `"min"` (default) or `"max"` for `monitor`.
+            samples: Samples per grid (default 64).
+            sample_seed: Seed of the fixed latent batch (default 0).
+            sample_every: Write a grid every this many epochs (default 1).
+            extra: Callbacks that add logged values (e.g. an FID/KID callback); they run
+                before the checkpoint so `monitor` may name their values.
+            tensorboard: Also write TensorBoard logs (default `True`).
+            progress: Print the estimated time left after each epoch (default `True`).
+
+        Returns:
+            A list: `NaNGuard`, `extra`..., `CSVLogger`, `LossPlot`, `SampleGrid`,
+            `TensorBoard`, `GANCheckpoint`, `TimeRemaining`.
+        """
+        tensorboard_dir = self.tensorboard_dir if tensorboard else None
+        callbacks = [
+            NaNGuard(),
+            *extra,
+            keras.callbacks.CSVLogger(str(self.metrics_path), append=True),
+            LossPlot(self.plot_path, csv_path=self.metrics_path),
+            SampleGrid(
+                self.samples_dir,
+                n=samples,
+                seed=sample_seed,
+                every_n_epochs=sample_every,
+                tensorboard_dir=None if tensorboard_dir is None else tensorboard_dir / "samples",
+            ),
+        ]
+        if tensorboard:
+            callbacks.append(keras.callbacks.TensorBoard(str(tensorboard_dir), write_graph=False))
+        callbacks.append(GANCheckpoint(self.checkpoint_dir, monitor=monitor, mode=mode))
+        if progress:
+            callbacks.append(TimeRemaining())
+        return callbacks

@@ -1,0 +1,140 @@
+"""`SampleGrid`: a picture of generated samples from one fixed latent batch per epoch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from keras_gans.utils.images import save_image_grid
+from keras_gans.utils.latent import generate_from_latents
+from keras_gans.utils.plot import scatter_plot
+
+__all__ = ["SampleGrid"]
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Writes a PNG of samples from a fixed latent batch every `every_n_epochs` epochs.
+
+    The latent batch is drawn once and stored as `latents.npy` in `directory`, so a resumed
+    run (or any later run pointed at the same folder) draws the very same latents and its
+    grids stay comparable epoch to epoch. Images (`(h, w, 1 or 3)` samples in [-1, 1]) are
+    tiled into a grid; 2-D points are drawn as a scatter plot. Uses the EMA generator when
+    the model has one. With `tensorboard_dir`, the grid is also logged as a TensorBoard image.
+
+    Args:
+        directory: Folder receiving `epoch_0001.png`, ... and `latents.npy`.
+        n: Number of samples (default 64; for conditional models with `labels=None`, rounded
+            so each class gets a row).
+        seed: Seed of the latent batch (default 0).
+        labels: For conditional models, one label per sample (default `None`: one row per
+            class `0 .. num_classes-1`).
+        every_n_epochs: Write every this many epochs (default 1).
+        scale: Integer enlargement of the picture (default 4).
+        tensorboard_dir: Optional folder for TensorBoard image summaries (default `None`).
+
+    Example:
+    >>> import tempfile, os, keras
+    >>> from keras_gans.testing import tiny_gan
+    >>> gan = tiny_gan(); gan.compile("adam", "adam")
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = gan.fit(keras.random.normal((32, 2)), batch_size=32, epochs=1, verbose=0,
+    ...             callbacks=[SampleGrid(folder, n=16)])
+    >>> sorted(os.listdir(folder))
+    ['epoch_0001.png', 'latents.npy']
+    """
+
+    def __init__(
+        self, directory, n=64, seed=0, labels=None, every_n_epochs=1, scale=4, tensorboard_dir=None
+    ):
+        super().__init__()
+        if not isinstance(n, int) or n < 1:
+            raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
+        if not isinstance(every_n_epochs, int) or every_n_epochs < 1:
+            raise ValueError(
+                f"`every_n_epochs` must be a positive integer. Received: every_n_epochs="
+                f"{every_n_epochs!r}"
+            )
+        self.directory = Path(directory)
+        self.n = n
+        self.seed = seed
+        self.labels = labels
+        self.every_n_epochs = every_n_epochs
+        self.scale = scale
+        self.tensorboard_dir = tensorboard_dir
+        self.latents = None
+        self._writer = None
+        self.last_path = None
+
+    def _prepare(self):
+        model = self.model
+        labels = self.labels
+        rows = None
+        if model.conditional and labels is None:
+            if model.num_classes is None:
+                raise ValueError(
+                    "This GAN is conditional without `num_classes`: give `SampleGrid` the "
+                    "`labels` to draw. Received: labels=None"
+                )
+            per_class = max(1, self.n // model.num_classes)
+            labels = np.repeat(np.arange(model.num_classes), per_class)
+            rows = model.num_classes
+        n = self.n if labels is None else len(labels)
+        latents_path = self.directory / "latents.npy"
+        if latents_path.exists():
+            latents = np.load(latents_path)
+        else:
+            latents = np.asarray(model.sample_latent(n, seed=self.seed), dtype="float32")
+            self.directory.mkdir(parents=True, exist_ok=True)
+            np.save(latents_path, latents)
+        if latents.shape != (n, model.latent_dim):
+            raise ValueError(
+                f"{str(latents_path)!r} holds latents of shape {latents.shape}, but this model "
+                f"needs ({n}, {model.latent_dim}). Use another `directory` or delete the file."
+            )
+        self.latents, self._labels, self._rows = latents, labels, rows
+
+    def on_train_begin(self, logs=None):
+        self._prepare()
+        if self.tensorboard_dir is not None:
+            import tensorflow as tf
+
+            self._writer = tf.summary.create_file_writer(str(self.tensorboard_dir))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_n_epochs:
+            return
+        self.last_path = self.write(self.directory / f"epoch_{epoch + 1:04d}.png", step=epoch + 1)
+
+    def write(self, path, step=None):
+        """Generates from the fixed latents and writes the picture to `path`; returns it."""
+        if self.latents is None:
+            self._prepare()
+        samples = generate_from_latents(self.model, self.latents, self._labels)
+        if samples.ndim == 2 and samples.shape[1] == 2:
+            scatter_plot(samples, path)
+        elif samples.ndim == 4 and samples.shape[-1] in (1, 3):
+            save_image_grid(samples, path, rows=self._rows, scale=self.scale)
+        else:
+            raise ValueError(
+                "`SampleGrid` draws images (n, h, w, 1 or 3) or 2-D points (n, 2). Received: "
+                f"samples of shape {samples.shape}"
+            )
+        if self._writer is not None:
+            self._log_image(path, step)
+        return path
+
+    def _log_image(self, path, step):
+        import tensorflow as tf
+        from PIL import Image
+
+        picture = np.asarray(Image.open(path).convert("RGB"))[None]
+        with self._writer.as_default():
+            tf.summary.image("samples", picture, step=step or 0)
+        self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None

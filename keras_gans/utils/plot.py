@@ -1,0 +1,140 @@
+"""Dependency-free PNG plots (Pillow only): loss curves and 2-D scatter plots."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["plot_curves", "scatter_plot"]
+
+_COLOURS = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+]
+
+
+def _ticks(low, high, count=5):
+    return [low + (high - low) * i / (count - 1) for i in range(count)]
+
+
+def plot_curves(series, path, title="", size=(640, 400), xlabel="epoch"):
+    """Draws one line per named series (e.g. `d_loss`, `g_loss` per epoch) into a PNG.
+
+    Args:
+        series: Mapping name -> sequence of values (non-finite values are skipped).
+        path: The PNG to write.
+        title: Title drawn at the top (default none).
+        size: `(width, height)` in pixels (default `(640, 400)`).
+        xlabel: Label of the x axis (default `"epoch"`).
+
+    Returns:
+        The path written.
+
+    Example:
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "losses.png")
+    >>> _ = plot_curves({"d_loss": [1.4, 1.2, 1.3], "g_loss": [0.7, 0.9, 0.8]}, path)
+    >>> from PIL import Image
+    >>> Image.open(path).size
+    (640, 400)
+    """
+    from PIL import Image, ImageDraw
+
+    width, height = size
+    left, right, top, bottom = 60, 130, 30, 40
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    values = [float(v) for ys in series.values() for v in ys if math.isfinite(float(v))]
+    longest = max((len(ys) for ys in series.values()), default=0)
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high - low < 1e-12:
+        low, high = low - 0.5, high + 0.5
+    x_span = max(longest - 1, 1)
+
+    def to_pixel(i, v):
+        x = left + (width - left - right) * i / x_span
+        y = top + (height - top - bottom) * (high - v) / (high - low)
+        return x, y
+
+    draw.rectangle([left, top, width - right, height - bottom], outline="black")
+    for v in _ticks(low, high):
+        _, y = to_pixel(0, v)
+        draw.line([left - 4, y, left, y], fill="black")
+        draw.text((4, y - 6), f"{v:.3g}", fill="black")
+    for i in sorted({0, x_span // 2, x_span}):
+        x, _ = to_pixel(i, low)
+        draw.line([x, height - bottom, x, height - bottom + 4], fill="black")
+        draw.text((x - 6, height - bottom + 6), str(i + 1), fill="black")
+    draw.text(((width - right) // 2, height - 16), xlabel, fill="black")
+    if title:
+        draw.text((left, 8), title, fill="black")
+    for index, (name, ys) in enumerate(series.items()):
+        colour = _COLOURS[index % len(_COLOURS)]
+        points = [to_pixel(i, float(v)) for i, v in enumerate(ys) if math.isfinite(float(v))]
+        if len(points) > 1:
+            draw.line(points, fill=colour, width=2)
+        elif points:
+            x, y = points[0]
+            draw.ellipse([x - 2, y - 2, x + 2, y + 2], fill=colour)
+        draw.line(
+            [width - right + 10, top + 14 * index + 6, width - right + 28, top + 14 * index + 6],
+            fill=colour,
+            width=2,
+        )
+        draw.text((width - right + 32, top + 14 * index), name, fill="black")
+    image.save(path)
+    return path
+
+
+def scatter_plot(points, path, reference=None, size=400, limit=None):
+    """Draws 2-D points (e.g. samples of a Gaussian-mixture GAN) into a square PNG.
+
+    Args:
+        points: Array of shape `(n, 2)`, drawn in blue.
+        path: The PNG to write.
+        reference: Optional `(m, 2)` array (e.g. the mixture's modes or real data), drawn
+            in orange beneath the points (default `None`).
+        size: Width and height in pixels (default 400).
+        limit: Half-width of the square view (default: fitted to the data).
+
+    Returns:
+        The path written.
+
+    Example:
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "points.png")
+    >>> _ = scatter_plot(np.random.default_rng(0).normal(size=(100, 2)), path)
+    >>> os.path.getsize(path) > 0
+    True
+    """
+    from PIL import Image, ImageDraw
+
+    points = np.asarray(points, dtype="float64")
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"`points` must have shape (n, 2). Received: shape {points.shape}")
+    everything = points if reference is None else np.concatenate([points, reference])
+    finite = everything[np.isfinite(everything).all(axis=1)]
+    limit = limit or (float(np.abs(finite).max()) * 1.1 if len(finite) else 1.0) or 1.0
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+
+    def dots(array, colour, radius):
+        for x, y in array:
+            if not (math.isfinite(x) and math.isfinite(y)):
+                continue
+            px = (x + limit) / (2 * limit) * (size - 1)
+            py = (limit - y) / (2 * limit) * (size - 1)
+            draw.ellipse([px - radius, py - radius, px + radius, py + radius], fill=colour)
+
+    if reference is not None:
+        dots(np.asarray(reference, dtype="float64"), (255, 127, 14), 3)
+    dots(points, (31, 119, 180), 1)
+    image.save(path)
+    return path

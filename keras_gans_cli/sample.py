@@ -1,0 +1,155 @@
+"""Write generated samples of a trained GAN as a PNG grid, single PNGs, or a latent walk.
+
+RUN_OR_CHECKPOINT is a run directory (its latest checkpoint, or --checkpoint best) or a
+`.keras` file. Conditional models take --labels (class ids: `3`, `0,1,2` or `0-9`; default:
+cycle through every class). --interpolate walks between the latents of --seeds, linearly or
+along great circles (slerp, White 2016), and writes a strip (.png) or an animation (.gif).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from keras_gans_cli._common import (
+    CommandError,
+    load_gan,
+    non_negative_int,
+    parse_labels,
+    positive_float,
+    positive_int,
+)
+
+HELP = "write samples of a trained GAN: grid PNG, single PNGs, latent walks (PNG/GIF)"
+
+
+def add_arguments(parser):
+    parser.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory or .keras")
+    parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
+    parser.add_argument("--n", type=positive_int, default=16, help="number of samples")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="latent seed")
+    parser.add_argument("--labels", help="class ids for conditional models: 3 | 0,1,2 | 0-9")
+    parser.add_argument(
+        "--truncation", type=positive_float, help="truncation threshold (normal prior only)"
+    )
+    parser.add_argument("--out", default="samples.png", help="output .png (or .gif for walks)")
+    parser.add_argument("--individual", metavar="DIR", help="also write one PNG per sample here")
+    parser.add_argument("--rows", type=positive_int, help="grid rows [square]")
+    parser.add_argument("--scale", type=positive_int, default=4, help="pixel enlargement")
+    walk = parser.add_argument_group("latent walks")
+    walk.add_argument("--interpolate", choices=("linear", "slerp"), help="walk between --seeds")
+    walk.add_argument("--seeds", default="0,1", help="seeds of the walk's key latents")
+    walk.add_argument("--steps", type=positive_int, default=8, help="frames per segment")
+
+
+def _seeds(text):
+    try:
+        seeds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise CommandError(
+            f"--seeds must be comma-separated integers. Received: {text!r}"
+        ) from None
+    if len(seeds) < 2:
+        raise CommandError(f"--seeds needs at least two seeds to walk between. Received: {text!r}")
+    return seeds
+
+
+def run(args) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".gif"):
+        raise CommandError(f"--out must end in .png or .gif. Received: {args.out!r}")
+    if out.suffix.lower() == ".gif" and args.interpolate is None:
+        raise CommandError("--out .gif is for latent walks: add --interpolate linear|slerp.")
+    if not out.parent.exists():
+        raise CommandError(f"--out: the folder {str(out.parent)!r} does not exist.")
+    labels = parse_labels(args.labels)
+    seeds = _seeds(args.seeds) if args.interpolate else None
+    model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
+
+    import numpy as np
+
+    from keras_gans.utils.latent import generate_from_latents, interpolate
+
+    if args.interpolate:
+        keys = np.concatenate([_latents(model, 1, seed, args.truncation) for seed in seeds])
+        latents = interpolate(keys, args.steps, method=args.interpolate)
+    else:
+        latents = _latents(model, args.n, args.seed, args.truncation)
+    n = len(latents)
+    if model.conditional:
+        if labels is None:
+            if model.num_classes is None:
+                raise CommandError("This model is conditional: give --labels.")
+            labels = [i % model.num_classes for i in range(n)]
+        elif len(labels) == 1:
+            labels = labels * n
+        elif len(labels) != n:
+            raise CommandError(
+                f"--labels must give one class id or one per sample ({n}). "
+                f"Received: {len(labels)} labels"
+            )
+    elif labels is not None:
+        raise CommandError("--labels was given but this model is unconditional.")
+    try:
+        samples = generate_from_latents(model, latents, labels)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    rows = 1 if args.interpolate and out.suffix.lower() == ".png" else args.rows
+    _write(samples, out, rows, args.scale)
+    if args.individual:
+        _write_individual(samples, Path(args.individual), args.scale)
+    print(f"wrote {out} ({n} samples from {checkpoint})")
+    return 0
+
+
+def _latents(model, n, seed, truncation):
+    import numpy as np
+
+    from keras_gans.utils.latent import truncated_normal
+
+    if truncation is None:
+        return np.asarray(model.sample_latent(n, seed=seed), dtype="float32")
+    if model.latent_distribution != "normal":
+        raise CommandError(
+            "--truncation needs a normal prior; this model's latent_distribution is "
+            f"{model.latent_distribution!r}."
+        )
+    return truncated_normal(n, model.latent_dim, truncation, seed=seed)
+
+
+def _is_image(samples):
+    return samples.ndim == 4 and samples.shape[-1] in (1, 3)
+
+
+def _write(samples, out, rows, scale):
+    from keras_gans.utils.images import image_grid, save_image_grid
+    from keras_gans.utils.plot import scatter_plot
+
+    if out.suffix.lower() == ".gif":
+        if not _is_image(samples):
+            raise CommandError("GIF walks need image samples (n, h, w, 1 or 3).")
+        from PIL import Image
+
+        frames = []
+        for sample in samples:
+            pixels = image_grid(sample[None], padding=0)
+            pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)
+            frames.append(Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels))
+        frames[0].save(out, save_all=True, append_images=frames[1:], duration=80, loop=0)
+    elif _is_image(samples):
+        save_image_grid(samples, out, rows=rows, scale=scale)
+    elif samples.ndim == 2 and samples.shape[1] == 2:
+        scatter_plot(samples, out)
+    else:
+        raise CommandError(
+            f"Cannot draw samples of shape {samples.shape[1:]}: expected images or 2-D points."
+        )
+
+
+def _write_individual(samples, folder, scale):
+    from keras_gans.utils.images import save_image_grid
+
+    if not _is_image(samples):
+        raise CommandError("--individual needs image samples (n, h, w, 1 or 3).")
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, sample in enumerate(samples):
+        save_image_grid(sample[None], folder / f"sample_{index:04d}.png", scale=scale, padding=0)

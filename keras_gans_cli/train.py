@@ -1,0 +1,393 @@
+"""Train a GAN from flags and leave a run directory (checkpoints, samples, metrics, plots).
+
+With no flags, trains the embedded default: a label-conditioned DCGAN on scikit-learn's
+bundled 8x8 handwritten digits (60 epochs, about a minute on 2 CPU cores). Flags map
+one-to-one onto constructor arguments: `--arch`/`--arch-arg` onto the architecture plugin,
+`--loss`/`--loss-arg` onto the loss plugin, `--d-lr`/`--g-lr`/`--beta1`/`--beta2` onto the
+two Adam optimizers, `--d-steps` onto `GANModel.compile`, `--batch-size`/`--epochs` onto
+`fit`. `--resume RUN` continues a run where it stopped.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import json
+import sys
+import time
+from pathlib import Path
+
+from keras_gans_cli._common import (
+    CommandError,
+    import_keras_gans,
+    positive_float,
+    positive_int,
+)
+
+HELP = "train a GAN and write a run directory (default: DCGAN on the bundled digits)"
+
+#: The embedded default run; every flag left out takes its value from here.
+DEFAULTS = {
+    "arch": "dcgan",
+    "arch_args": {},
+    "loss": None,  # None: the architecture's default loss
+    "loss_args": {},
+    "data": "digits",
+    "image_size": None,
+    "conditional": "auto",
+    "batch_size": 64,
+    "epochs": 60,
+    "steps_per_epoch": None,
+    "latent_dim": 64,
+    "d_steps": 1,
+    "seed": 0,
+    "d_lr": 2e-4,
+    "g_lr": 2e-4,
+    "beta1": 0.5,
+    "beta2": 0.999,
+    "monitor": "g_loss",
+    "monitor_mode": "min",
+    "samples": 100,
+    "sample_every": 1,
+    "tensorboard": True,
+}
+
+#: Flags that may be given together with --resume (the rest come from the run's config).
+RESUMABLE = {"epochs", "debug", "verbose", "resume", "dry_run"}
+
+
+def _key_value(text):
+    """`KEY=VALUE` with VALUE a Python literal (`3`, `0.5`, `(4, 4)`, `'layer'`) or a string."""
+    if "=" not in text:
+        raise ValueError(f"expected KEY=VALUE, received {text!r}")
+    key, value = text.split("=", 1)
+    key = key.strip().replace("-", "_")
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = value
+    return key, parsed
+
+
+def add_arguments(parser):
+    model = parser.add_argument_group("model")
+    model.add_argument("--arch", help=f"architecture plugin (keras-gans list) [{DEFAULTS['arch']}]")
+    model.add_argument(
+        "--arch-arg",
+        action="append",
+        type=_key_value,
+        metavar="KEY=VALUE",
+        help="extra architecture keyword, repeatable (e.g. base_filters=32)",
+    )
+    model.add_argument("--loss", help="loss plugin [the architecture's default loss]")
+    model.add_argument(
+        "--loss-arg",
+        action="append",
+        type=_key_value,
+        metavar="KEY=VALUE",
+        help="loss keyword, repeatable (e.g. gp_weight=5)",
+    )
+    model.add_argument("--latent-dim", type=positive_int, help="size of z [64]")
+    model.add_argument(
+        "--conditional",
+        choices=("auto", "yes", "no"),
+        help="condition on the data's labels: auto = when the data has labels [auto]",
+    )
+    data = parser.add_argument_group("data")
+    data.add_argument(
+        "--data",
+        help="digits, mnist, fashion-mnist, ring, grid, an image folder or a .npz [digits]",
+    )
+    data.add_argument("--image-size", type=positive_int, help="resize images to this side")
+    training = parser.add_argument_group("training")
+    training.add_argument(
+        "--batch-size",
+        type=positive_int,
+        help="examples per train step, split over the --d-steps updates [64]",
+    )
+    training.add_argument("--epochs", type=positive_int, help="epochs to train in total [60]")
+    training.add_argument(
+        "--steps-per-epoch", type=positive_int, help="generator updates per epoch [one pass]"
+    )
+    training.add_argument(
+        "--d-steps", type=positive_int, help="discriminator updates per generator update [1]"
+    )
+    training.add_argument("--d-lr", type=positive_float, help="discriminator Adam rate [2e-4]")
+    training.add_argument("--g-lr", type=positive_float, help="generator Adam rate [2e-4]")
+    training.add_argument("--beta1", type=float, help="Adam beta_1 of both optimizers [0.5]")
+    training.add_argument("--beta2", type=float, help="Adam beta_2 of both optimizers [0.999]")
+    training.add_argument("--seed", type=int, help="seed of weights, latents and shuffling [0]")
+    run = parser.add_argument_group("run directory")
+    run.add_argument("--run-dir", help="where the run is written [runs/<arch>-<data>-<time>]")
+    run.add_argument("--resume", metavar="RUN", help="continue the run in this directory")
+    run.add_argument("--monitor", help="logged value choosing checkpoints/best.keras [g_loss]")
+    run.add_argument("--monitor-mode", choices=("min", "max"), help="[min]")
+    run.add_argument("--samples", type=positive_int, help="samples per epoch grid [100]")
+    run.add_argument("--sample-every", type=positive_int, help="epochs between grids [1]")
+    run.add_argument(
+        "--no-tensorboard",
+        dest="tensorboard",
+        action="store_false",
+        default=None,
+        help="do not write TensorBoard logs",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the configuration and model summaries only"
+    )
+    parser.add_argument(
+        "--verbose",
+        type=int,
+        choices=(0, 1, 2),
+        default=None,
+        help="Keras verbosity: 1 progress bar, 2 one line per epoch [1 on a terminal, else 2]",
+    )
+
+
+def _given(args):
+    """The flags the user set explicitly (argparse leaves the others `None`)."""
+    given = {}
+    for key in DEFAULTS:
+        flag = {"arch_args": "arch_arg", "loss_args": "loss_arg"}.get(key, key)
+        value = getattr(args, flag, None)
+        if value is not None:
+            given[key] = dict(value) if key in ("arch_args", "loss_args") else value
+    return given
+
+
+def resolve_config(args):
+    """The run configuration: defaults, overridden by the flags given."""
+    config = {**DEFAULTS, **_given(args)}
+    if config["batch_size"] % config["d_steps"]:
+        raise CommandError(
+            f"--batch-size must be divisible by --d-steps (each discriminator update gets "
+            f"batch_size / d_steps examples). Received: --batch-size {config['batch_size']}, "
+            f"--d-steps {config['d_steps']}"
+        )
+    for beta in ("beta1", "beta2"):
+        if not 0 <= config[beta] < 1:
+            raise CommandError(f"--{beta} must be in [0, 1). Received: {config[beta]}")
+    return config
+
+
+def run(args) -> int:
+    if args.resume is not None:
+        return _resume(args)
+    config = resolve_config(args)
+    keras_gans = import_keras_gans(args.debug)
+    source = _load_data(keras_gans, config)
+    model, arch = _build_model(keras_gans, config, source)
+    config["resolved"] = {
+        "keras_gans_version": keras_gans.__version__,
+        "data_shape": list(source.shape),
+        "num_classes": model.num_classes if model.conditional else None,
+        "data_description": source.description,
+        "arch_config": _jsonable(arch.get_config()),
+        "loss": _jsonable(_loss_config(model)),
+    }
+    if args.dry_run:
+        return _print_dry_run(config, model)
+    run_dir = args.run_dir or _default_run_dir(config)
+    from keras_gans.callbacks import RunDirectory
+
+    config["created"] = datetime.datetime.now().isoformat(timespec="seconds")
+    run = RunDirectory.create(run_dir, config)
+    print(f"run directory: {run.path}")
+    return _fit(keras_gans, model, source, config, run, initial_epoch=0, args=args)
+
+
+def _resume(args):
+    given = {k for k, v in vars(args).items() if v not in (None, False) and k not in RESUMABLE}
+    given -= {"command", "run"}
+    if given:
+        flags = ", ".join(sorted(f"--{name.replace('_', '-')}" for name in given))
+        raise CommandError(
+            f"{flags} cannot be changed when resuming: the run's config.json fixes them "
+            f"(only --epochs may be raised). Received: --resume {args.resume}"
+        )
+    keras_gans = import_keras_gans(args.debug)
+    from keras_gans.callbacks import RunDirectory
+
+    run = RunDirectory(args.resume)
+    if not run.path.is_dir():
+        raise CommandError(f"--resume must be a run directory. Received: {args.resume!r}")
+    try:
+        config = run.read_config()
+        state = run.read_state()
+        checkpoint = run.checkpoint("latest")
+    except FileNotFoundError as error:
+        raise CommandError(str(error)) from None
+    if state is None:
+        raise CommandError(f"{str(run.state_path)!r} is missing: the run cannot be resumed.")
+    if args.epochs is not None:
+        config["epochs"] = args.epochs
+    initial_epoch = int(state["epoch"])
+    if initial_epoch >= config["epochs"]:
+        print(f"{run.path} already trained {initial_epoch} of {config['epochs']} epochs.")
+        return 0
+    import keras
+
+    try:
+        model = keras.saving.load_model(checkpoint)
+    except Exception as error:
+        raise CommandError(
+            f"Could not load {str(checkpoint)!r}: {type(error).__name__}: {error}"
+        ) from error
+    _check_checkpoint_matches(keras_gans, model, config, checkpoint)
+    source = _load_data(keras_gans, config)
+    run.trim_metrics(initial_epoch)
+    run.write_config(config)
+    print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}")
+    return _fit(keras_gans, model, source, config, run, initial_epoch=initial_epoch, args=args)
+
+
+def _check_checkpoint_matches(keras_gans, model, config, checkpoint):
+    expected = f"{keras_gans.architectures.normalize_name(config['arch']).replace('-', '_')}_gan"
+    if not isinstance(model, keras_gans.GANModel) or model.name != expected:
+        raise CommandError(
+            f"{str(checkpoint)!r} holds the model {model.name!r}, but the run's config.json "
+            f"says --arch {config['arch']} ({expected!r}): the checkpoint is from another "
+            "architecture."
+        )
+    shape = tuple(config["resolved"]["data_shape"])
+    model_shape = tuple(model.generator.outputs[0].shape[1:])
+    if model.latent_dim != config["latent_dim"] or model_shape != shape:
+        raise CommandError(
+            f"{str(checkpoint)!r} has latent_dim={model.latent_dim} and samples of shape "
+            f"{model_shape}, but the run's config.json says latent_dim={config['latent_dim']} "
+            f"and data of shape {shape}."
+        )
+
+
+def _load_data(keras_gans, config):
+    from keras_gans import datasets
+
+    try:
+        source = datasets.load(
+            config["data"],
+            image_size=config["image_size"],
+            batch_size=config["batch_size"],
+            seed=config["seed"],
+        )
+    except (FileNotFoundError, NotADirectoryError, ValueError) as error:
+        raise CommandError(f"--data {config['data']}: {error}") from None
+    if source.labelled and config["conditional"] == "no":
+        source = datasets.DataSource(
+            source.dataset.map(lambda x, y: x),
+            shape=source.shape,
+            description=source.description,
+            num_examples=source.num_examples,
+            metadata=source.metadata,
+        )
+    elif not source.labelled and config["conditional"] == "yes":
+        raise CommandError(
+            f"--conditional yes needs labelled data, but --data {config['data']} has no labels."
+        )
+    return source
+
+
+def _build_model(keras_gans, config, source):
+    import inspect
+
+    import keras
+
+    try:
+        arch_class = keras_gans.architectures.registry.load(config["arch"])
+    except ValueError as error:
+        raise CommandError(f"--arch: {error}") from None
+    parameters = inspect.signature(arch_class.__init__).parameters
+    kwargs = dict(config["arch_args"])
+    shape_key = "image_shape" if "image_shape" in parameters else "data_shape"
+    kwargs.setdefault(shape_key, tuple(source.shape))
+    kwargs.setdefault("latent_dim", config["latent_dim"])
+    if source.labelled and "num_classes" in parameters:
+        kwargs.setdefault("num_classes", source.num_classes)
+    unknown = sorted(set(kwargs) - set(parameters))
+    if unknown and not any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+        raise CommandError(
+            f"--arch-arg {', '.join(unknown)}: not a keyword of {arch_class.__name__} "
+            f"(it takes {', '.join(name for name in parameters if name != 'self')})."
+        )
+    keras.utils.set_random_seed(config["seed"])
+    try:
+        arch = keras_gans.architectures.get(config["arch"], **kwargs)
+        model = keras_gans.GANModel(
+            generator=arch.build_generator(),
+            discriminator=arch.build_discriminator(),
+            latent_dim=arch.latent_dim,
+            num_classes=getattr(arch, "num_classes", None),
+            seed=config["seed"],
+            name=f"{keras_gans.architectures.normalize_name(config['arch']).replace('-', '_')}_gan",
+        )
+    except (TypeError, ValueError) as error:
+        raise CommandError(f"--arch {config['arch']}: {error}") from None
+    loss = config["loss"] or arch.default_loss
+    try:
+        loss_object = keras_gans.losses.get(loss, **config["loss_args"])
+    except (TypeError, ValueError) as error:
+        raise CommandError(f"--loss: {error}") from None
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(config["d_lr"], config["beta1"], config["beta2"]),
+        g_optimizer=keras.optimizers.Adam(config["g_lr"], config["beta1"], config["beta2"]),
+        loss=loss_object,
+        d_steps=config["d_steps"],
+    )
+    return model, arch
+
+
+def _loss_config(model):
+    import keras
+
+    return keras.saving.serialize_keras_object(model.adversarial_loss)
+
+
+def _jsonable(value):
+    return json.loads(
+        json.dumps(value, default=lambda v: list(v) if isinstance(v, tuple) else str(v))
+    )
+
+
+def _default_run_dir(config):
+    data = Path(str(config["data"])).stem or "data"
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("runs") / f"{config['arch']}-{data}-{stamp}"
+
+
+def _print_dry_run(config, model):
+    print(json.dumps(config, indent=2, sort_keys=True))
+    model.generator.summary()
+    model.discriminator.summary()
+    return 0
+
+
+def _fit(keras_gans, model, source, config, run, initial_epoch, args):
+    import keras
+
+    callbacks = run.callbacks(
+        monitor=config["monitor"],
+        mode=config["monitor_mode"],
+        samples=config["samples"],
+        sample_seed=config["seed"],
+        sample_every=config["sample_every"],
+        tensorboard=config["tensorboard"],
+    )
+    verbose = args.verbose if args.verbose is not None else (1 if sys.stdout.isatty() else 2)
+    keras.utils.set_random_seed(config["seed"] + initial_epoch)
+    start = time.perf_counter()
+    try:
+        model.fit(
+            source.dataset,
+            epochs=config["epochs"],
+            initial_epoch=initial_epoch,
+            steps_per_epoch=config["steps_per_epoch"],
+            callbacks=callbacks,
+            verbose=verbose,
+        )
+    except KeyError as error:  # GANCheckpoint's unknown monitor
+        raise CommandError(f"--monitor: {error.args[0]}") from None
+    elapsed = time.perf_counter() - start
+    guard = callbacks[0]
+    if guard.triggered:
+        raise CommandError(f"{guard.message} ({run.checkpoint_dir})")
+    print(f"trained epochs {initial_epoch + 1}-{config['epochs']} in {elapsed:.1f} s")
+    print(f"checkpoints: {run.checkpoint_dir}; samples: {run.samples_dir}")
+    return 0
