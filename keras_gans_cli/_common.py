@@ -106,7 +106,7 @@ def import_keras_gans(debug: bool = False):
     """Imports `keras_gans` (and TensorFlow); TensorFlow's start-up lines are hidden unless
     `debug`."""
     if not debug:
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if debug or "tensorflow" in sys.modules:
         import keras_gans
 

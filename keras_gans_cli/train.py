@@ -186,6 +186,12 @@ def run(args) -> int:
     }
     if args.dry_run:
         return _print_dry_run(config, model)
+    logged = [metric.name for metric in model.metrics]
+    if config["monitor"] not in logged:
+        raise CommandError(
+            f"--monitor must be one of the logged values {logged}. "
+            f"Received: --monitor {config['monitor']}"
+        )
     run_dir = args.run_dir or _default_run_dir(config)
     from keras_gans.callbacks import RunDirectory
 
@@ -381,6 +387,7 @@ def _fit(keras_gans, model, source, config, run, initial_epoch, args):
             steps_per_epoch=config["steps_per_epoch"],
             callbacks=callbacks,
             verbose=verbose,
+            shuffle=False,  # the pipeline shuffles; Keras ignores (and warns about) the flag
         )
     except KeyError as error:  # GANCheckpoint's unknown monitor
         raise CommandError(f"--monitor: {error.args[0]}") from None

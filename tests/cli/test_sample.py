@@ -1,0 +1,105 @@
+"""`keras-gans sample`: grids, single images, labels, truncation, latent walks, bad input."""
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+import keras_gans_cli
+from keras_gans.utils.latent import interpolate, slerp, truncated_normal
+
+
+def _error_line(capsys):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
+def test_grid_has_one_tile_per_sample(trained_run, tmp_path, capsys):
+    out = tmp_path / "grid.png"
+    argv = ["sample", str(trained_run), "--n", "12", "--rows", "3", "--scale", "1"]
+    assert keras_gans_cli.main([*argv, "--out", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert Image.open(out).size == (4 * 8 + 3, 3 * 8 + 2)  # 3 rows x 4 columns of 8x8 + padding
+
+
+def test_same_seed_same_picture_and_labels_pick_the_class(trained_run, tmp_path):
+    paths = [tmp_path / f"{name}.png" for name in ("a", "b", "c")]
+    base = ["sample", str(trained_run), "--n", "6", "--labels", "3"]
+    keras_gans_cli.main([*base, "--seed", "1", "--out", str(paths[0])])
+    keras_gans_cli.main([*base, "--seed", "1", "--out", str(paths[1])])
+    keras_gans_cli.main([*base, "--seed", "1", "--labels", "4", "--out", str(paths[2])])
+    a, b, c = (np.asarray(Image.open(p)) for p in paths)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_individual_files_and_best_checkpoint(trained_run, tmp_path):
+    folder = tmp_path / "single"
+    argv = ["sample", str(trained_run), "--checkpoint", "best", "--n", "5", "--scale", "2"]
+    assert keras_gans_cli.main([*argv, "--out", str(tmp_path / "g.png"), "--individual",
+                                str(folder)]) == 0  # fmt: skip
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == [f"sample_{i:04d}.png" for i in range(5)]
+    assert Image.open(folder / files[0]).size == (16, 16)
+
+
+def test_latent_walks_as_strip_and_gif(trained_run, tmp_path):
+    strip, gif = tmp_path / "walk.png", tmp_path / "walk.gif"
+    argv = ["sample", str(trained_run), "--interpolate", "slerp", "--seeds", "1,2,3",
+            "--steps", "4", "--labels", "7", "--scale", "1"]  # fmt: skip
+    assert keras_gans_cli.main([*argv, "--out", str(strip)]) == 0
+    assert Image.open(strip).size == (9 * 8 + 8, 8)  # (3 - 1) * 4 + 1 frames in one row
+    assert keras_gans_cli.main([*argv, "--out", str(gif)]) == 0
+    animation = Image.open(gif)
+    assert animation.n_frames == 9 and animation.size == (8, 8)
+
+
+def test_truncation_runs_for_a_normal_prior(trained_run, tmp_path):
+    out = tmp_path / "t.png"
+    argv = ["sample", str(trained_run), "--truncation", "0.5", "--out", str(out)]
+    assert keras_gans_cli.main(argv) == 0 and out.exists()
+
+
+def test_checkpoint_file_works_too(trained_run, tmp_path):
+    out = tmp_path / "f.png"
+    checkpoint = trained_run / "checkpoints" / "latest.keras"
+    assert keras_gans_cli.main(["sample", str(checkpoint), "--out", str(out)]) == 0
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--labels", "12"], "class ids in [0, 10)"),
+        (["--labels", "a,b"], "--labels must be comma-separated"),
+        (["--labels", "1,2,3"], "one class id or one per sample (16)"),
+        (["--out", "grid.jpg"], "--out must end in .png or .gif"),
+        (["--out", "walk.gif"], "add --interpolate"),
+        (["--interpolate", "linear", "--seeds", "4"], "at least two seeds"),
+    ],
+)
+def test_bad_sample_input_is_one_line(trained_run, tmp_path, capsys, extra, message, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert keras_gans_cli.main(["sample", str(trained_run), *extra]) == 1
+    assert message in _error_line(capsys)
+
+
+def test_bad_sources_are_one_line(tmp_path, capsys):
+    assert keras_gans_cli.main(["sample", str(tmp_path / "nothing.keras")]) == 1
+    assert "no such file or directory" in _error_line(capsys)
+    assert keras_gans_cli.main(["sample", str(tmp_path)]) == 1
+    assert "not a run directory without a latest checkpoint" in _error_line(capsys)
+    plain = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    plain.save(tmp_path / "plain.keras")
+    assert keras_gans_cli.main(["sample", str(tmp_path / "plain.keras")]) == 1
+    assert "not a keras_gans.GANModel" in _error_line(capsys)
+
+
+def test_interpolation_maths():
+    z0, z1 = np.array([3.0, 0.0]), np.array([0.0, 3.0])
+    middle = slerp(z0, z1, 0.5)
+    assert np.linalg.norm(middle) == pytest.approx(3.0, rel=1e-6)  # stays on the sphere
+    path = interpolate(np.stack([z0, z1]), steps=4, method="linear")
+    np.testing.assert_allclose(path[:, 0], [3.0, 2.25, 1.5, 0.75, 0.0])
+    z = truncated_normal(500, 4, threshold=0.3, seed=0)
+    assert np.abs(z).max() <= 0.3 and np.abs(z).mean() > 0.1
