@@ -6,7 +6,12 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-RUNNABLE_SECTIONS = ("## Quick start", "### Conditional GANs", "## Architectures")
+RUNNABLE_SECTIONS = (
+    "## Quick start",
+    "### Conditional GANs",
+    "### The same pieces in a Keras script",
+    "## Architectures",
+)
 
 
 def _blocks(section):

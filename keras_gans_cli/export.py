@@ -1,0 +1,135 @@
+"""Export a trained generator to SavedModel, ONNX or TFLite, verified against Keras.
+
+RUN_OR_CHECKPOINT is a run directory (its latest checkpoint, or --checkpoint best), a
+`.keras` GANModel, or a `.keras` generator saved on its own. The generator (its EMA copy when
+the model has one) is written to --out (default: beside the checkpoint, e.g.
+`latest.onnx`, `latest.tflite`, `latest_saved_model/`) with a metadata JSON, after running
+the artifact in its own runtime and comparing it with Keras; nothing is left at --out when
+any step fails.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from keras_gans_cli._common import CommandError, positive_int
+
+HELP = "export a generator to saved_model, onnx or tflite, verified against Keras"
+
+#: Built-in formats that take no `quantize` option.
+_UNQUANTIZED = ("saved-model", "onnx")
+
+
+def add_arguments(parser):
+    parser.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory or .keras")
+    parser.add_argument(
+        "--format", required=True, help="saved_model | onnx | tflite | an installed plugin's"
+    )
+    parser.add_argument("--quantize", choices=("float16", "dynamic", "int8"), help="TFLite only")
+    parser.add_argument(
+        "--output",
+        choices=("float32", "uint8"),
+        default="float32",
+        help="uint8: map the [-1, 1] output to [0, 255] pixels inside the artifact",
+    )
+    parser.add_argument("--out", metavar="PATH", help="artifact path [beside the checkpoint]")
+    parser.add_argument("--batch-size", type=positive_int, help="fix the batch size [dynamic]")
+    parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
+    parser.add_argument("--no-ema", action="store_true", help="export the raw generator")
+    parser.add_argument("--no-verify", action="store_true", help="skip the parity check")
+
+
+def _normalize(name):
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def _installed_formats():
+    """Exporter names from entry-point metadata (imports nothing)."""
+    from importlib.metadata import entry_points
+
+    return sorted({_normalize(e.name) for e in entry_points(group="keras_gans.exporters")})
+
+
+def _check_out(out):
+    parent = out.parent
+    if not parent.is_dir():
+        raise CommandError(f"--out: the folder {str(parent)!r} does not exist.")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CommandError(f"--out: the folder {str(parent)!r} is not writable.")
+
+
+def _load_model(source, checkpoint, debug):
+    from keras_gans_cli._common import import_keras_gans, resolve_checkpoint
+
+    import_keras_gans(debug)
+    file = resolve_checkpoint(source, checkpoint)
+    import keras
+
+    try:
+        model = keras.saving.load_model(file)
+    except Exception as error:
+        raise CommandError(
+            f"Could not load the checkpoint {str(file)!r}: {type(error).__name__}: {error}"
+        ) from error
+    if not isinstance(model, keras.Model):
+        raise CommandError(f"{str(file)!r} holds a {type(model).__name__}, not a keras.Model.")
+    return model, file
+
+
+def _default_out(checkpoint, exporter_class):
+    suffix = getattr(exporter_class, "suffix", "") or f".{_normalize(exporter_class.format)}"
+    return checkpoint.with_name(checkpoint.stem + suffix)
+
+
+def run(args) -> int:
+    format_name = _normalize(args.format)
+    installed = _installed_formats()
+    if format_name not in installed:
+        raise CommandError(
+            f"--format must be one of the installed exporters: {', '.join(installed)}. "
+            f"Received: {args.format!r}"
+        )
+    if args.quantize and format_name in _UNQUANTIZED:
+        raise CommandError(
+            f"--quantize applies to --format tflite, not {format_name}. "
+            f"Received: --quantize {args.quantize}"
+        )
+    if args.out is not None:
+        _check_out(Path(args.out))
+    model, checkpoint = _load_model(args.source, args.checkpoint, args.debug)
+
+    from keras_gans import export as export_lib
+
+    out = Path(args.out) if args.out else _default_out(checkpoint, export_lib.registry.load(format_name))
+    options = {"quantize": args.quantize} if args.quantize else {}
+    try:
+        result = _quietly(
+            args.debug,
+            export_lib.export,
+            model,
+            out,
+            format=format_name,
+            output=args.output,
+            batch_size=args.batch_size,
+            verify=not args.no_verify,
+            use_ema=not args.no_ema,
+            source=checkpoint,
+            **options,
+        )
+    except (ValueError, TypeError, ImportError, OSError) as error:
+        raise CommandError(f"{error}") from error
+    print(f"wrote {result.path} ({result.format}, {result.size_bytes:,} bytes)")
+    print(result.verification if result.verification else "not verified (--no-verify)")
+    print(f"metadata: {result.metadata_path}")
+    return 0
+
+
+def _quietly(debug, function, *args, **kwargs):
+    """Runs `function` with TensorFlow's and LiteRT's C++ log lines hidden, unless `debug`."""
+    if debug:
+        return function(*args, **kwargs)
+    from keras_gans_cli._common import _stderr_silenced
+
+    with _stderr_silenced():
+        return function(*args, **kwargs)
