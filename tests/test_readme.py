@@ -11,6 +11,7 @@ RUNNABLE_SECTIONS = (
     "### Conditional GANs",
     "### The same pieces in a Keras script",
     "## Architectures",
+    "## Datasets",
 )
 
 
