@@ -50,6 +50,11 @@ DEFAULTS = {
     "samples": 100,
     "sample_every": 1,
     "tensorboard": True,
+    "eval": None,  # e.g. "kid" or "fid,kid": GANMetricsCallback values val_fid, val_kid
+    "eval_every": 1,
+    "eval_samples": 1000,
+    "eval_extractor": None,  # None: "digits" for 8x8x1 images, else "inception-v3"
+    "ema_decay": None,
 }
 
 #: Flags that may be given together with --resume (the rest come from the run's config).
@@ -131,6 +136,23 @@ def add_arguments(parser):
         default=None,
         help="do not write TensorBoard logs",
     )
+    evaluation = parser.add_argument_group("evaluation while training")
+    evaluation.add_argument(
+        "--eval",
+        help="metrics logged as val_<name> after evaluated epochs: fid, kid, precision_recall "
+        "(comma-separated); pair with --monitor val_kid",
+    )
+    evaluation.add_argument("--eval-every", type=positive_int, help="epochs between them [1]")
+    evaluation.add_argument("--eval-samples", type=positive_int, help="fakes per evaluation [1000]")
+    evaluation.add_argument(
+        "--eval-extractor",
+        help="feature extractor [digits for 8x8x1 images, else inception-v3]",
+    )
+    model.add_argument(
+        "--ema-decay",
+        type=positive_float,
+        help="keep an exponential moving average of the generator (e.g. 0.999)",
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="print the configuration and model summaries only"
     )
@@ -163,6 +185,16 @@ def resolve_config(args):
             f"batch_size / d_steps examples). Received: --batch-size {config['batch_size']}, "
             f"--d-steps {config['d_steps']}"
         )
+    if config["eval"] is not None:
+        names = [name.strip().replace("-", "_") for name in config["eval"].split(",")]
+        unknown = sorted(set(names) - {"fid", "kid", "precision_recall"})
+        if unknown or not names:
+            raise CommandError(
+                f"--eval takes fid, kid and precision_recall. Received: --eval {config['eval']}"
+            )
+        config["eval"] = ",".join(names)
+    if config["ema_decay"] is not None and not 0 < config["ema_decay"] < 1:
+        raise CommandError(f"--ema-decay must be in (0, 1). Received: {config['ema_decay']}")
     for beta in ("beta1", "beta2"):
         if not 0 <= config[beta] < 1:
             raise CommandError(f"--{beta} must be in [0, 1). Received: {config[beta]}")
@@ -186,7 +218,7 @@ def run(args) -> int:
     }
     if args.dry_run:
         return _print_dry_run(config, model)
-    logged = [metric.name for metric in model.metrics]
+    logged = [metric.name for metric in model.metrics] + _eval_logged(config)
     if config["monitor"] not in logged:
         raise CommandError(
             f"--monitor must be one of the logged values {logged}. "
@@ -196,9 +228,10 @@ def run(args) -> int:
     from keras_gans.callbacks import RunDirectory
 
     config["created"] = datetime.datetime.now().isoformat(timespec="seconds")
+    extra = _eval_callbacks(config, source)  # resolves the extractor before writing anything
     run = RunDirectory.create(run_dir, config)
     print(f"run directory: {run.path}")
-    return _fit(keras_gans, model, source, config, run, initial_epoch=0, args=args)
+    return _fit(model, source, config, run, extra, initial_epoch=0, args=args)
 
 
 def _resume(args):
@@ -240,10 +273,11 @@ def _resume(args):
         ) from error
     _check_checkpoint_matches(keras_gans, model, config, checkpoint)
     source = _load_data(keras_gans, config)
+    extra = _eval_callbacks(config, source)
     run.trim_metrics(initial_epoch)
     run.write_config(config)
     print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}")
-    return _fit(keras_gans, model, source, config, run, initial_epoch=initial_epoch, args=args)
+    return _fit(model, source, config, run, extra, initial_epoch=initial_epoch, args=args)
 
 
 def _check_checkpoint_matches(keras_gans, model, config, checkpoint):
@@ -322,6 +356,7 @@ def _build_model(keras_gans, config, source):
             latent_dim=arch.latent_dim,
             num_classes=getattr(arch, "num_classes", None),
             seed=config["seed"],
+            ema_decay=config["ema_decay"],
             name=f"{keras_gans.architectures.normalize_name(config['arch']).replace('-', '_')}_gan",
         )
     except (TypeError, ValueError) as error:
@@ -352,6 +387,41 @@ def _jsonable(value):
     )
 
 
+def _eval_logged(config):
+    names = [] if config["eval"] is None else config["eval"].split(",")
+    logged = {"fid": ["val_fid"], "kid": ["val_kid", "val_kid_std"]}
+    logged["precision_recall"] = ["val_precision", "val_recall", "val_density", "val_coverage"]
+    return [key for name in names for key in logged[name]]
+
+
+def _eval_callbacks(config, source):
+    if config["eval"] is None:
+        return []
+    import math
+
+    from keras_gans import metrics
+    from keras_gans.callbacks import GANMetricsCallback
+
+    extractor = config["eval_extractor"]
+    if extractor is None:
+        extractor = "digits" if tuple(source.shape) == (8, 8, 1) else "inception-v3"
+    try:
+        extractor = metrics.resolve_extractor(extractor)
+    except (FileNotFoundError, ValueError) as error:
+        raise CommandError(f"--eval-extractor {extractor}: {error}") from None
+    batches = math.ceil(config["eval_samples"] / config["batch_size"])
+    return [
+        GANMetricsCallback(
+            source.dataset.take(batches),
+            metrics=tuple(config["eval"].split(",")),
+            extractor=extractor,
+            every_n_epochs=config["eval_every"],
+            n_samples=config["eval_samples"],
+            seed=config["seed"],
+        )
+    ]
+
+
 def _default_run_dir(config):
     data = Path(str(config["data"])).stem or "data"
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -365,7 +435,7 @@ def _print_dry_run(config, model):
     return 0
 
 
-def _fit(keras_gans, model, source, config, run, initial_epoch, args):
+def _fit(model, source, config, run, extra, initial_epoch, args):
     import keras
 
     callbacks = run.callbacks(
@@ -375,6 +445,7 @@ def _fit(keras_gans, model, source, config, run, initial_epoch, args):
         sample_seed=config["seed"],
         sample_every=config["sample_every"],
         tensorboard=config["tensorboard"],
+        extra=extra,
     )
     verbose = args.verbose if args.verbose is not None else (1 if sys.stdout.isatty() else 2)
     keras.utils.set_random_seed(config["seed"] + initial_epoch)

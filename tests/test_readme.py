@@ -12,6 +12,7 @@ RUNNABLE_SECTIONS = (
     "### The same pieces in a Keras script",
     "## Architectures",
     "## Datasets",
+    "## Evaluation",
 )
 
 

@@ -79,7 +79,9 @@ class GANCheckpoint(keras.callbacks.Callback):
     Args:
         directory: Folder receiving `latest.keras`, `best.keras` and `state.json`.
         monitor: The logged value that defines "best" (e.g. `"val_kid"`, `"g_loss"`;
-            default `None`: only `latest.keras` is written).
+            default `None`: only `latest.keras` is written). A `val_` value may be missing
+            on some epochs (metrics computed every few epochs); those epochs only update
+            `latest.keras`. Any other missing value is a `KeyError`.
         mode: `"min"` (default) or `"max"`: whether a lower or higher `monitor` is better.
         every_n_epochs: Save every this many epochs (default 1); the last epoch is always
             saved.
@@ -146,13 +148,16 @@ class GANCheckpoint(keras.callbacks.Callback):
         if not all(math.isfinite(v) for v in values):
             self.skipped_epochs.append(epoch + 1)
             return
-        atomic_save(self.model, self.latest_path)
-        if self.monitor is not None:
-            if self.monitor not in logs:
+        if self.monitor is not None and self.monitor not in logs:
+            if not self.monitor.startswith("val_"):
+                # Validation values may be computed every few epochs only (e.g. val_kid);
+                # a training value is logged every epoch, so its absence is a typo.
                 raise KeyError(
                     f"`monitor` {self.monitor!r} is not among the logged values "
                     f"{sorted(logs)}. Received: monitor={self.monitor!r}"
                 )
+        atomic_save(self.model, self.latest_path)
+        if self.monitor in logs:
             value = float(logs[self.monitor])
             if self._improved(value):
                 self.best = value

@@ -204,3 +204,31 @@ def test_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     assert epochs == list(range(killed_at + 2))
     model = keras.saving.load_model(run_dir / "checkpoints" / "latest.keras")
     assert int(model.g_optimizer.iterations.numpy()) == 3 * (killed_at + 2)
+
+
+def test_eval_logs_kid_and_chooses_the_best_checkpoint_by_it(tmp_path):
+    run_dir = tmp_path / "run"
+    argv = ["train", *TINY, "--epochs", "2", "--eval", "kid", "--eval-samples", "64",
+            "--monitor", "val_kid", "--no-tensorboard", "--run-dir", str(run_dir)]  # fmt: skip
+    assert keras_gans_cli.main(argv) == 0
+    with open(run_dir / "metrics.csv", newline="") as file:
+        kids = [float(row["val_kid"]) for row in csv.DictReader(file)]
+    state = json.loads((run_dir / "checkpoints" / "state.json").read_text())
+    assert len(kids) == 2 and state["monitor"] == "val_kid"
+    assert state["best"] == pytest.approx(min(kids))
+    assert (run_dir / "checkpoints" / "best.keras").exists()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--eval", "fid,isc"], "--eval takes fid, kid and precision_recall"),
+        (["--eval", "fid", "--eval-extractor", "no-such"], "--eval-extractor no-such"),
+        (["--ema-decay", "1.5"], "--ema-decay must be in (0, 1)"),
+    ],
+)
+def test_bad_evaluation_flags_are_one_line(tmp_path, capsys, argv, message):
+    code = keras_gans_cli.main(["train", *TINY, *argv, "--run-dir", str(tmp_path / "run")])
+    assert code == 1
+    assert message in _error_line(capsys)
+    assert not (tmp_path / "run").exists()

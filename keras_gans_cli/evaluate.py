@@ -1,0 +1,261 @@
+"""Score a trained GAN: FID, KID, Inception Score, SWD, MS-SSIM, precision/recall, memorisation.
+
+RUN_OR_CHECKPOINT is a run directory (its latest checkpoint, or --checkpoint best) or a
+`.keras` file. --n fakes are generated (seed --seed; conditional models draw their labels
+from the real labels) and compared with --real (`digits`, a `.npz` file with an array `x`
+and optional labels `y`, or any name or path `keras-gans train --data` takes). Features come
+from --extractor (`inception-v3` needs local weights; `digits` ships with keras-gans;
+`none` compares raw values); the Inception Score uses its `-logits` counterpart. Prints a
+table; --json writes every value with the protocol behind it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from keras_gans_cli._common import CommandError, load_gan, non_negative_int, positive_int
+
+HELP = "score a trained GAN against real data: fid, kid, is, swd, ms-ssim, pr, nn"
+
+#: Metric names the command accepts -> canonical name.
+METRICS = {
+    "fid": "fid",
+    "kid": "kid",
+    "is": "is",
+    "inception-score": "is",
+    "swd": "swd",
+    "ms-ssim": "ms-ssim",
+    "pr": "pr",
+    "precision-recall": "pr",
+    "nn": "nn",
+    "nearest-neighbours": "nn",
+}
+_NEEDS_REAL = {"fid", "kid", "swd", "pr", "nn"}
+_NEEDS_FEATURES = {"fid", "kid", "pr"}
+
+
+def add_arguments(parser):
+    parser.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory or .keras")
+    parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
+    parser.add_argument(
+        "--metrics", default="fid,kid", help="comma-separated: fid,kid,is,swd,ms-ssim,pr,nn"
+    )
+    parser.add_argument("--n", type=positive_int, default=10000, help="generated samples")
+    parser.add_argument("--real", default="digits", help="digits | data.npz | a --data name/path")
+    parser.add_argument("--n-real", type=positive_int, help="use at most this many real samples")
+    parser.add_argument(
+        "--extractor", default="inception-v3", help="feature extractor name, or none"
+    )
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="latent and subset seed")
+    parser.add_argument("--batch-size", type=positive_int, default=256)
+    parser.add_argument("--kid-subsets", type=positive_int, default=100)
+    parser.add_argument("--kid-subset-size", type=positive_int, default=1000)
+    parser.add_argument("--is-splits", type=positive_int, default=10)
+    parser.add_argument("--json", metavar="PATH", help="write the results and protocol here")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def parse_metrics(text):
+    """`"fid,kid"` -> `["fid", "kid"]` (canonical names, in order, without repeats)."""
+    chosen = []
+    for part in text.split(","):
+        key = part.strip().lower().replace("_", "-")
+        if not key:
+            continue
+        if key not in METRICS:
+            raise CommandError(
+                f"--metrics must be comma-separated names from {', '.join(sorted(METRICS))}. "
+                f"Received: {part.strip()!r}"
+            )
+        if METRICS[key] not in chosen:
+            chosen.append(METRICS[key])
+    if not chosen:
+        raise CommandError(f"--metrics is empty. Received: {text!r}")
+    return chosen
+
+
+def _fallback_real(spec):
+    """`digits` or a `.npz` with `x` (and `y`), when `keras_gans.datasets.load` is absent."""
+    import numpy as np
+
+    if spec.strip().lower() == "digits":
+        from keras_gans.datasets import load_digits
+
+        x, y = load_digits()
+        return x, y, "digits: scikit-learn's 1,797 bundled 8x8 digits"
+    path = Path(spec).expanduser()
+    if path.suffix.lower() != ".npz" or not path.is_file():
+        raise CommandError(f"--real must be 'digits' or an existing .npz file. Received: {spec!r}")
+    with np.load(path) as data:
+        if "x" not in data:
+            raise CommandError(f"--real {spec!r} must hold an array 'x'. Found: {list(data)}")
+        return data["x"], (data["y"] if "y" in data else None), str(path)
+
+
+def load_real(spec, image_shape, batch_size):
+    """`(x, y or None, description)` of the real data, as NumPy arrays."""
+    import numpy as np
+
+    from keras_gans import datasets
+
+    if not hasattr(datasets, "load"):
+        return _fallback_real(spec)
+    size = tuple(image_shape[:2]) if len(image_shape) == 3 else None
+    try:
+        source = datasets.load(spec, image_size=size, batch_size=batch_size, shuffle=False)
+    except (ValueError, TypeError, FileNotFoundError) as error:
+        raise CommandError(f"--real {spec!r}: {error}") from error
+    xs, ys = [], []
+    for batch in source.dataset.as_numpy_iterator():
+        x, y = batch if isinstance(batch, tuple) else (batch, None)
+        xs.append(x)
+        if y is not None:
+            ys.append(y)
+    y = np.concatenate(ys) if ys else None
+    return np.concatenate(xs), y, source.description or spec
+
+
+def _extractor_for_is(metrics, name):
+    if name is None:
+        raise CommandError(
+            "--metrics is: the Inception Score needs a classifier, and --extractor none gives "
+            "none. Use e.g. --extractor digits (its digits-logits classifies)."
+        )
+    logits = f"{name}-logits" if not name.endswith("-logits") else name
+    if logits not in metrics.names():
+        raise CommandError(
+            f"--metrics is: the Inception Score needs a classifier, and no extractor named "
+            f"{logits!r} goes with --extractor {name!r}. Installed extractors: "
+            f"{', '.join(metrics.names())}"
+        )
+    return logits
+
+
+def _resolve(metrics, name):
+    try:
+        return None if name is None else metrics.resolve_extractor(name)
+    except (FileNotFoundError, ImportError, ValueError) as error:
+        raise CommandError(f"--extractor {name!r}: {error}") from error
+
+
+def compute(args, chosen, model):
+    """Runs the chosen metrics; returns `(results, real_description, extractor_name)`."""
+    import numpy as np
+
+    from keras_gans import metrics
+
+    verbose = 0 if args.quiet else 1
+    extractor_name = None if args.extractor.lower() == "none" else args.extractor
+    fake_shape = tuple(model.generator.output_shape[1:])
+    real_x = real_y = None
+    description = None
+    if _NEEDS_REAL & set(chosen) or model.conditional:
+        real_x, real_y, description = load_real(args.real, fake_shape, args.batch_size)
+        if args.n_real is not None:
+            real_x = real_x[: args.n_real]
+            real_y = None if real_y is None else real_y[: args.n_real]
+    labels = None
+    if model.conditional:
+        if real_y is None:
+            raise CommandError(
+                f"The model is conditional but --real {args.real!r} has no labels to draw the "
+                "fakes' labels from."
+            )
+        labels = np.random.default_rng(args.seed).choice(real_y, size=args.n, replace=True)
+    fake = model.generate(args.n, seed=args.seed, labels=labels, batch_size=args.batch_size)
+    real_f = fake_f = None
+    if _NEEDS_FEATURES & set(chosen):
+        extractor = _resolve(metrics, extractor_name)
+        try:
+            real_f = metrics.extract_features(real_x, extractor, args.batch_size, verbose, "real")
+            fake_f = metrics.extract_features(fake, extractor, args.batch_size, verbose, "fake")
+        except ValueError as error:
+            raise CommandError(f"--extractor {args.extractor!r}: {error}") from error
+    runners = {
+        "fid": lambda: metrics.fid(real_f, fake_f, extractor=None),
+        "kid": lambda: metrics.kid(
+            real_f,
+            fake_f,
+            extractor=None,
+            subsets=args.kid_subsets,
+            subset_size=args.kid_subset_size,
+            seed=args.seed,
+        ),
+        "pr": lambda: metrics.precision_recall(real_f, fake_f, extractor=None),
+        "is": lambda: metrics.inception_score(
+            fake,
+            _resolve(metrics, _extractor_for_is(metrics, extractor_name)),
+            splits=args.is_splits,
+            batch_size=args.batch_size,
+            verbose=verbose,
+        ),
+        "swd": lambda: metrics.sliced_wasserstein(real_x, fake, seed=args.seed),
+        "ms-ssim": lambda: metrics.ms_ssim_diversity(fake, labels=labels, seed=args.seed),
+        "nn": lambda: metrics.nearest_neighbours(real_x, fake, extractor=None),
+    }
+    results = {}
+    for name in chosen:
+        try:
+            results[name] = runners[name]()
+        except ValueError as error:
+            raise CommandError(f"--metrics {name}: {error}") from error
+    return results, description, extractor_name
+
+
+def _table(results):
+    rows = [("metric", "value", "std")]
+    for result in results.values():
+        scalars = result.scalars()
+        for key, value in scalars.items():
+            if key.endswith("_std") and key[:-4] in scalars:
+                continue
+            std = scalars.get(f"{key}_std")
+            rows.append((key, f"{value:.6g}", "-" if std is None else f"{std:.3g}"))
+    width = max(len(row[0]) for row in rows)
+    return "\n".join(f"{a:<{width}}  {b:>12}  {c:>10}" for a, b, c in rows)
+
+
+def _versions():
+    import keras
+    import numpy
+    import tensorflow
+
+    from keras_gans import __version__
+
+    return {
+        "keras_gans": __version__,
+        "keras": keras.__version__,
+        "tensorflow": tensorflow.__version__,
+        "numpy": numpy.__version__,
+    }
+
+
+def run(args) -> int:
+    chosen = parse_metrics(args.metrics)
+    out = Path(args.json) if args.json else None
+    if out is not None and not out.parent.exists():
+        raise CommandError(f"--json: the folder {str(out.parent)!r} does not exist.")
+    model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
+    results, description, extractor = compute(args, chosen, model)
+    print(f"{checkpoint}: {args.n} generated vs {description or 'no real data'}")
+    print(_table(results))
+    if out is not None:
+        entries = {}
+        for name, result in results.items():
+            entry = result.to_dict()
+            entry.pop("indices", None)  # per-sample arrays would dwarf the file
+            entry.pop("distances", None)
+            entries[name] = entry
+        report = {
+            "checkpoint": str(checkpoint),
+            "real": description,
+            "n_fake": args.n,
+            "seed": args.seed,
+            "extractor": extractor or "none",
+            "results": entries,
+            "versions": _versions(),
+        }
+        out.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {out}")
+    return 0

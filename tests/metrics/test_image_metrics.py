@@ -1,0 +1,122 @@
+"""SWD and MS-SSIM on constructed cases, and MS-SSIM against TensorFlow's implementation."""
+
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_gans import metrics
+from keras_gans.datasets import load_digits
+from keras_gans.metrics.ms_ssim import ms_ssim_settings
+from keras_gans.metrics.sliced_wasserstein import _upsample, laplacian_pyramid
+
+
+def test_laplacian_pyramid_rebuilds_the_image_exactly():
+    images = np.random.default_rng(0).uniform(-1, 1, size=(3, 32, 32, 2))
+    pyramid = laplacian_pyramid(images, 3)
+    assert [level.shape[1] for level in pyramid] == [32, 16, 8]
+    rebuilt = pyramid[-1]
+    for level in reversed(pyramid[:-1]):
+        rebuilt = level + _upsample(rebuilt, level.shape)
+    np.testing.assert_allclose(rebuilt, images, atol=1e-12)
+    # A constant image has no band-pass content.
+    flat = laplacian_pyramid(np.full((1, 16, 16, 1), 0.5), 2)
+    np.testing.assert_allclose(flat[0], 0.0, atol=1e-12)
+
+
+def test_sliced_wasserstein_distance_of_shifted_sets():
+    a = np.random.default_rng(1).normal(size=(500, 1))
+    # In 1-D every direction is +-1: the distance is exactly the shift.
+    assert metrics.sliced_wasserstein_distance(a, a + 3.0, directions=8) == pytest.approx(3.0)
+    # In d dimensions, E|u . c| over unit u is |c| Gamma(d/2) / (sqrt(pi) Gamma((d+1)/2)).
+    d, shift = 5, np.array([1.0, -2.0, 0.5, 0.0, 2.0])
+    b = np.random.default_rng(2).normal(size=(500, d))
+    expected = (
+        np.linalg.norm(shift) * math.gamma(d / 2) / (math.sqrt(math.pi) * math.gamma((d + 1) / 2))
+    )
+    value = metrics.sliced_wasserstein_distance(b, b + shift, directions=20000, seed=0)
+    assert value == pytest.approx(expected, rel=0.02)
+
+
+def test_swd_is_zero_for_identical_sets_and_orders_similar_before_different():
+    x, _ = load_digits(image_size=16)
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(x))
+    first, second = x[order[:400]], x[order[400:800]]
+    noise = rng.uniform(-1, 1, size=first.shape)
+    kwargs = dict(patches_per_image=16, directions=128)
+    assert metrics.sliced_wasserstein(first, first, **kwargs).value == 0.0
+    similar = metrics.sliced_wasserstein(first, second, **kwargs)
+    different = metrics.sliced_wasserstein(first, noise, **kwargs)
+    assert 0 < similar.value < different.value / 5
+    assert similar.protocol["levels"] == [16] and similar.protocol["patch_size"] == 7
+    assert set(similar.details) == {"swd_16px"}
+
+
+def test_swd_levels_on_larger_images():
+    x = np.random.default_rng(3).uniform(-1, 1, size=(6, 64, 64, 3))
+    result = metrics.sliced_wasserstein(x, x[::-1], patches_per_image=4, directions=16)
+    assert result.protocol["levels"] == [64, 32, 16]
+    assert set(result.details) == {"swd_64px", "swd_32px", "swd_16px"}
+    assert result.value == pytest.approx(np.mean(list(result.details.values())))
+
+
+def test_ms_ssim_of_constant_images_matches_the_luminance_closed_form():
+    a, b = 0.6, 0.1
+    x, y = np.full((1, 64, 64, 1), a), np.full((1, 64, 64, 1), b)
+    settings = ms_ssim_settings(64)
+    c1 = (0.01 * 2.0) ** 2
+    # Zero variance: every contrast-structure term is C2 / C2 = 1, only the last scale's
+    # luminance remains, raised to that scale's (normalised) weight.
+    expected = ((2 * a * b + c1) / (a * a + b * b + c1)) ** settings["weights"][-1]
+    assert metrics.ms_ssim(x, y)[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_ms_ssim_matches_tensorflow_ssim_multiscale():
+    rng = np.random.default_rng(4)
+    base = rng.uniform(-1, 1, size=(3, 64, 64, 3))
+    other = np.clip(base + rng.normal(scale=0.3, size=base.shape), -1, 1)
+    ours = metrics.ms_ssim(base, other, filter_size=11, filter_sigma=1.5, scales=3)
+    # Ours renormalises the first `scales` standard weights; give TF the same weights.
+    used = np.array((0.0448, 0.2856, 0.3001)) / np.sum((0.0448, 0.2856, 0.3001))
+    reference = tf.image.ssim_multiscale(
+        tf.constant(base, tf.float32), tf.constant(other, tf.float32), 2.0, power_factors=used
+    ).numpy()
+    np.testing.assert_allclose(ours, reference, rtol=2e-4)
+    assert 0.05 < ours.min() < ours.max() < 0.95  # a non-trivial case
+
+
+def test_ms_ssim_small_image_settings_are_recorded():
+    assert ms_ssim_settings(8) == {
+        "filter_size": 3,
+        "filter_sigma": 0.5,
+        "scales": 2,
+        "weights": pytest.approx([0.0448 / 0.3304, 0.2856 / 0.3304]),
+    }
+    assert ms_ssim_settings(176)["scales"] == 5 and ms_ssim_settings(64)["scales"] == 3
+    with pytest.raises(ValueError, match="scales"):
+        ms_ssim_settings(16, filter_size=11, scales=2)
+
+
+def test_ms_ssim_diversity_separates_collapsed_from_diverse_samples():
+    x, y = load_digits()
+    collapsed = np.repeat(x[:1], 50, axis=0)
+    assert metrics.ms_ssim_diversity(collapsed, pairs=100).value == pytest.approx(1.0)
+    diverse = metrics.ms_ssim_diversity(x, pairs=500)
+    noise = np.random.default_rng(5).uniform(-1, 1, size=(200, 8, 8, 1))
+    assert metrics.ms_ssim_diversity(noise, pairs=500).value < diverse.value < 0.9
+    assert diverse.protocol["filter_size"] == 3 and diverse.protocol["scales"] == 2
+    per_class = metrics.ms_ssim_diversity(x, pairs=100, labels=y)
+    assert len(per_class.details) == 10
+    # Images of one class look more alike than images of any class.
+    assert per_class.value > diverse.value
+
+
+def test_image_metrics_reject_bad_images():
+    with pytest.raises(ValueError, match="uint8"):
+        metrics.sliced_wasserstein(np.zeros((4, 8, 8, 1), "uint8"), np.zeros((4, 8, 8, 1)))
+    with pytest.raises(ValueError, match="one image shape"):
+        metrics.sliced_wasserstein(np.zeros((4, 8, 8, 1)), np.zeros((4, 16, 16, 1)))
+    with pytest.raises(ValueError, match="at least 2"):
+        metrics.ms_ssim_diversity(np.zeros((1, 8, 8, 1)))
