@@ -53,6 +53,8 @@ def _installed_formats():
 
 def _check_out(out):
     parent = out.parent
+    if parent.exists() and not parent.is_dir():
+        raise CommandError(f"--out: {str(parent)!r} is not a folder.")
     if not parent.is_dir():
         raise CommandError(f"--out: the folder {str(parent)!r} does not exist.")
     if not os.access(parent, os.W_OK | os.X_OK):
@@ -101,7 +103,11 @@ def run(args) -> int:
 
     from keras_gans import export as export_lib
 
-    out = Path(args.out) if args.out else _default_out(checkpoint, export_lib.registry.load(format_name))
+    out = (
+        Path(args.out)
+        if args.out
+        else _default_out(checkpoint, export_lib.registry.load(format_name))
+    )
     options = {"quantize": args.quantize} if args.quantize else {}
     try:
         result = _quietly(

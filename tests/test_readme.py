@@ -13,6 +13,7 @@ RUNNABLE_SECTIONS = (
     "## Architectures",
     "## Datasets",
     "## Evaluation",
+    "## Export: SavedModel, ONNX and TFLite",
 )
 
 

@@ -1,0 +1,261 @@
+"""Inference latency and artifact size of one generator in every export runtime.
+
+Run on demand (this is not a test)::
+
+    python benchmarks/export_latency.py                  # 64x64x3 DCGAN, batches 1 and 64
+    python benchmarks/export_latency.py --rounds 40 --batch-sizes 1 16 64
+
+The generator is the `dcgan` architecture's for 64x64x3 images (latent 100, base filters
+64: 12.7 M parameters), exported with `keras_gans.export` to SavedModel, ONNX and TFLite
+(float32, float16, dynamic-range and int8), each verified against Keras on export. Then,
+for each batch size, every runtime generates from the same latents:
+
+* Keras `predict`: `generator.predict(z, batch_size=b, verbose=0)` (what a script calls);
+* compiled `tf.function`: the generator called in a traced function (graph mode, no XLA),
+  and the same with XLA (`jit_compile=True`);
+* SavedModel: the `serving_default` signature of `tf.saved_model.load`;
+* ONNX Runtime: an `InferenceSession` (CPU provider; CUDA when a GPU is present);
+* TFLite: the LiteRT `Interpreter` with `num_threads` = the usable cores, the input
+  resized to the batch.
+
+Timings interleave the runtimes (one call each per round, the order rotating), so a slow
+spell of a shared machine hits them all; each runtime first makes one warm-up call. A
+runtime whose calls are slow gets fewer rounds (at least 3; `--budget` seconds each). The
+table gives the median over the measured rounds, in milliseconds per call, and images per
+second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20, help="measured rounds (default 20)")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 64], help="default: 1 64")
+    parser.add_argument("--image-side", type=int, default=64, help="default: 64")
+    parser.add_argument("--latent-dim", type=int, default=100, help="default: 100")
+    parser.add_argument("--seed", type=int, default=0, help="default: 0")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=30.0,
+        help="seconds of calls per runtime and batch size; slower runtimes get fewer "
+        "rounds, at least 3 (default 30)",
+    )
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or min(args.batch_sizes) < 1:
+        parser.error("--rounds and --batch-sizes must be positive")
+    return args
+
+
+def usable_cores():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def version(distribution):
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def export_all(gan, folder):
+    """Exports every variant; returns `{name: ExportResult}`."""
+    from keras_gans import export
+
+    variants = {
+        "SavedModel": ("saved_model", "generator_saved_model", {}),
+        "ONNX Runtime": ("onnx", "generator.onnx", {}),
+        "TFLite float32": ("tflite", "generator.tflite", {}),
+        "TFLite float16": ("tflite", "generator_fp16.tflite", {"quantize": "float16"}),
+        "TFLite dynamic": ("tflite", "generator_dynamic.tflite", {"quantize": "dynamic"}),
+        "TFLite int8": ("tflite", "generator_int8.tflite", {"quantize": "int8"}),
+    }
+    results = {}
+    for name, (fmt, file, options) in variants.items():
+        start = time.perf_counter()
+        results[name] = export.export(gan, folder / file, format=fmt, **options)
+        print(
+            f"exported {name}: {time.perf_counter() - start:.1f} s, {results[name]}",
+            file=sys.stderr,
+        )
+    return results
+
+
+def build_runners(generator, results, gpu):
+    """`{name: (prepare(batch) -> call)}`: each prepares a zero-argument call on a batch."""
+    import numpy as np
+    import onnxruntime
+    import tensorflow as tf
+    from ai_edge_litert.interpreter import Interpreter
+
+    def keras_predict(z):
+        return lambda: generator.predict(z, batch_size=len(z), verbose=0)
+
+    graph = tf.function(lambda z: generator(z, training=False), jit_compile=False)
+    xla = tf.function(lambda z: generator(z, training=False), jit_compile=True)
+
+    def traced(function):
+        def prepare(z):
+            tensor = tf.constant(z)
+            return lambda: function(tensor).numpy()
+
+        return prepare
+
+    signature = tf.saved_model.load(str(results["SavedModel"].path)).signatures["serving_default"]
+
+    def saved_model(z):
+        tensor = tf.constant(z)
+        return lambda: signature(z=tensor)["images"].numpy()
+
+    providers = ["CPUExecutionProvider"]
+    if gpu and "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        providers.insert(0, "CUDAExecutionProvider")
+    session = onnxruntime.InferenceSession(str(results["ONNX Runtime"].path), providers=providers)
+
+    def onnx_runtime(z):
+        return lambda: session.run(["images"], {"z": z})[0]
+
+    def tflite(name):
+        interpreter = Interpreter(model_path=str(results[name].path), num_threads=usable_cores())
+        index = interpreter.get_input_details()[0]["index"]
+        output = interpreter.get_output_details()[0]["index"]
+
+        def prepare(z):
+            interpreter.resize_tensor_input(index, z.shape, strict=True)
+            interpreter.allocate_tensors()
+
+            def call():
+                interpreter.set_tensor(index, z)
+                interpreter.invoke()
+                return np.array(interpreter.get_tensor(output))
+
+            return call
+
+        return prepare
+
+    runners = {
+        "Keras `predict`": keras_predict,
+        "`tf.function` (graph)": traced(graph),
+        "`tf.function` (XLA)": traced(xla),
+        "SavedModel": saved_model,
+        "ONNX Runtime": onnx_runtime,
+    }
+    for name in ("TFLite float32", "TFLite float16", "TFLite dynamic", "TFLite int8"):
+        runners[name] = tflite(name)
+    return runners
+
+
+def measure(runners, z, rounds, budget):
+    """Median seconds per call of each runner, interleaved, after one warm-up call each.
+
+    A runner whose warm-up call took longer than `budget / rounds` seconds gets fewer
+    rounds (at least 3), so one slow runtime does not hold the whole table back.
+    """
+    names = list(runners)
+    calls, quota = {}, {}
+    for name in names:  # prepare and warm up each runtime at this batch size
+        calls[name] = runners[name](z)
+        start = time.perf_counter()
+        calls[name]()
+        warm_up = time.perf_counter() - start
+        quota[name] = max(3, min(rounds, int(budget / max(warm_up, 1e-9))))
+        print(f"  {name}: warm-up {warm_up * 1e3:.1f} ms, {quota[name]} rounds", file=sys.stderr)
+    times = {name: [] for name in names}
+    for round_index in range(rounds):
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            if len(times[name]) >= quota[name]:
+                continue
+            start = time.perf_counter()
+            calls[name]()
+            times[name].append(time.perf_counter() - start)
+    return {name: (statistics.median(v), len(v)) for name, v in times.items()}
+
+
+def human_size(size):
+    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size / 2**10:.0f} KiB"
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    import keras_gans
+
+    load_start = os.getloadavg()[0]
+    gpus = tf.config.list_physical_devices("GPU")
+    keras.utils.set_random_seed(args.seed)
+    side = args.image_side
+    gan = keras_gans.GANModel.from_architecture(
+        "dcgan", image_shape=(side, side, 3), latent_dim=args.latent_dim, seed=args.seed
+    )
+    generator = gan.generator
+    with tempfile.TemporaryDirectory() as folder:
+        results = export_all(gan, Path(folder))
+        runners = build_runners(generator, results, bool(gpus))
+        medians = {}
+        for batch in args.batch_sizes:
+            z = np.random.default_rng(args.seed).standard_normal((batch, args.latent_dim))
+            medians[batch] = measure(runners, z.astype("float32"), args.rounds, args.budget)
+            print(f"measured batch {batch}", file=sys.stderr)
+
+    parameters = generator.count_params()
+    keras_size = sum(w.numpy().nbytes for w in generator.weights)
+    print(
+        f"DCGAN generator {side}x{side}x3, latent {args.latent_dim}, "
+        f"{parameters / 1e6:.1f} M parameters. Machine: {cpu_name()}, {usable_cores()} usable "
+        f"cores, {'GPU: ' + ', '.join(g.name for g in gpus) if gpus else 'no GPU'}; "
+        f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras "
+        f"{keras.__version__}, tf2onnx {version('tf2onnx')}, onnxruntime "
+        f"{version('onnxruntime')}, ai-edge-litert {version('ai-edge-litert')}. Median of "
+        f"up to {args.rounds} interleaved rounds after a warm-up (rounds in brackets where "
+        "a slow runtime got fewer). Load average (all processes) during the run: "
+        f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"
+    )
+    header = "| runtime | " + " | ".join(f"batch {b} (ms)" for b in args.batch_sizes)
+    largest = max(args.batch_sizes)
+    print(header + f" | images/s at batch {largest} | artifact size | max diff vs Keras |")
+    print("| --- " * (len(args.batch_sizes) + 4) + "|")
+    for name in medians[args.batch_sizes[0]]:
+        cells = []
+        for b in args.batch_sizes:
+            median, count = medians[b][name]
+            cells.append(f"{median * 1e3:.1f}" + (f" [{count}]" if count < args.rounds else ""))
+        throughput = largest / medians[largest][name][0]
+        result = results.get(name)
+        size = human_size(result.size_bytes) if result else f"{human_size(keras_size)} (weights)"
+        diff = f"{result.verification.max_abs_diff:.1g}" if result else "-"
+        print(f"| {name} | {' | '.join(cells)} | {throughput:,.0f} | {size} | {diff} |")
+
+
+if __name__ == "__main__":
+    main()
