@@ -49,9 +49,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every available subcommand (imports no TensorFlow)."""
-    parser = _Parser(
-        prog="keras-gans", description="Generative adversarial networks for Keras 3."
-    )
+    parser = _Parser(prog="keras-gans", description="Generative adversarial networks for Keras 3.")
     common = _Parser(add_help=False)
     common.add_argument(
         "--debug", action="store_true", help="show full tracebacks and TensorFlow's log lines"

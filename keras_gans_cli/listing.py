@@ -19,15 +19,16 @@ def run(args) -> int:
     from keras_gans_cli._common import import_keras_gans
 
     keras_gans = import_keras_gans(args.debug)
-    for group in keras_gans.registry.PLUGIN_GROUPS:
-        kind = group.rsplit(".", 1)[-1]
-        try:
-            registry = keras_gans.registry.registry_for(group)
-        except (ImportError, AttributeError):  # a group whose module is not installed yet
-            continue
-        print(f"{kind}:")
-        for info in registry.describe(load=args.verbose):
-            line = f"  {info.name:<22} {info.origin:<28} {info.value}"
+    groups = [
+        (group, keras_gans.registry.registry_for(group))
+        for group in keras_gans.registry.PLUGIN_GROUPS
+    ]
+    plugins = [(group, registry.describe(load=args.verbose)) for group, registry in groups]
+    width = max((len(info.name) for _, infos in plugins for info in infos), default=0) + 2
+    for group, infos in plugins:
+        print(f"{group.rsplit('.', 1)[-1]}:")
+        for info in infos:
+            line = f"  {info.name:<{width}} {info.origin:<20} {info.value}"
             if args.verbose:
                 summary = info.summary if info.error is None else f"BROKEN: {info.error}"
                 line += f"\n      {summary}"

@@ -4,6 +4,8 @@ RUN_OR_CHECKPOINT is a run directory (its latest checkpoint, or --checkpoint bes
 `.keras` file. Conditional models take --labels (class ids: `3`, `0,1,2` or `0-9`; default:
 cycle through every class). --interpolate walks between the latents of --seeds, linearly or
 along great circles (slerp, White 2016), and writes a strip (.png) or an animation (.gif).
+--class-sweep writes one row per class (or per category of an InfoGAN model's first
+categorical code) with the same latent in every column.
 """
 
 from __future__ import annotations
@@ -39,6 +41,14 @@ def add_arguments(parser):
     walk.add_argument("--interpolate", choices=("linear", "slerp"), help="walk between --seeds")
     walk.add_argument("--seeds", default="0,1", help="seeds of the walk's key latents")
     walk.add_argument("--steps", type=positive_int, default=8, help="frames per segment")
+    parser.add_argument(
+        "--class-sweep",
+        type=positive_int,
+        nargs="?",
+        const=8,
+        metavar="COLUMNS",
+        help="grid with one row per class (--labels picks them) and COLUMNS latents [8]",
+    )
 
 
 def _seeds(text):
@@ -63,7 +73,11 @@ def run(args) -> int:
         raise CommandError(f"--out: the folder {str(out.parent)!r} does not exist.")
     labels = parse_labels(args.labels)
     seeds = _seeds(args.seeds) if args.interpolate else None
+    if args.class_sweep and (args.interpolate or out.suffix.lower() != ".png"):
+        raise CommandError("--class-sweep writes a .png grid: drop --interpolate, use --out .png")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
+    if args.class_sweep:
+        return _class_sweep(model, checkpoint, labels, args)
 
     import numpy as np
 
@@ -98,6 +112,31 @@ def run(args) -> int:
     if args.individual:
         _write_individual(samples, Path(args.individual), args.scale)
     print(f"wrote {out} ({n} samples from {checkpoint})")
+    return 0
+
+
+def _class_sweep(model, checkpoint, labels, args):
+    from keras_gans import latents as priors
+    from keras_gans.latents import InfoGANLatent
+    from keras_gans.utils.latent import class_sweep, code_sweep
+
+    columns, out = args.class_sweep, Path(args.out)
+    z = _latents(model, columns, args.seed, args.truncation)
+    prior = priors.resolve(model.latent_distribution)
+    try:
+        if model.conditional:
+            samples, rows = class_sweep(model, classes=labels, latents=z)
+        elif isinstance(prior, InfoGANLatent) and prior.categorical_codes:
+            samples, rows = code_sweep(model, values=labels, latents=z)
+        else:
+            raise CommandError(
+                "--class-sweep needs a label-conditioned model or an InfoGAN model with a "
+                "categorical code; this model is unconditional."
+            )
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    _write(samples, out, len(rows), args.scale)
+    print(f"wrote {out} ({len(rows)} rows x {columns} columns from {checkpoint})")
     return 0
 
 

@@ -350,14 +350,11 @@ def _build_model(keras_gans, config, source):
     keras.utils.set_random_seed(config["seed"])
     try:
         arch = keras_gans.architectures.get(config["arch"], **kwargs)
-        model = keras_gans.GANModel(
-            generator=arch.build_generator(),
-            discriminator=arch.build_discriminator(),
-            latent_dim=arch.latent_dim,
-            num_classes=getattr(arch, "num_classes", None),
-            seed=config["seed"],
-            ema_decay=config["ema_decay"],
-            name=f"{keras_gans.architectures.normalize_name(config['arch']).replace('-', '_')}_gan",
+        keras.utils.set_random_seed(config["seed"])
+        # Through from_architecture, so the architecture's latent prior and training terms
+        # (ACGAN's classifier, InfoGAN's codes, ...) come with the model.
+        model = keras_gans.GANModel.from_architecture(
+            config["arch"], seed=config["seed"], ema_decay=config["ema_decay"], **kwargs
         )
     except (TypeError, ValueError) as error:
         raise CommandError(f"--arch {config['arch']}: {error}") from None

@@ -35,6 +35,24 @@ class Architecture:
         """Returns a new discriminator `keras.Model` mapping samples to raw scores."""
         raise NotImplementedError(f"{type(self).__name__} must implement build_discriminator().")
 
+    def default_tricks(self):
+        """Returns new `keras_gans.tricks.Trick` objects the architecture trains with.
+
+        An architecture whose discriminator has auxiliary heads brings the terms that
+        train them (ACGAN's classifier, InfoGAN's mutual information, GAN-CLS's
+        mismatched pairs); `GANModel.from_architecture` keeps them and `compile` adds them
+        to its `tricks` unless one with the same name is given. Default: none.
+        """
+        return []
+
+    def default_latent_distribution(self):
+        """Returns the generator's latent prior: a name or a `LatentDistribution`.
+
+        `GANModel.from_architecture` passes it as `latent_distribution`; InfoGAN's
+        structured latent is one. Default: `"normal"`.
+        """
+        return "normal"
+
     def get_config(self):
         """Returns the constructor keywords, read from the same-named attributes."""
         parameters = inspect.signature(type(self).__init__).parameters

@@ -5,14 +5,18 @@ Each works in any Keras script that trains a `keras_gans.GANModel` with `fit`.
 """
 
 from keras_gans.callbacks.checkpoint import GANCheckpoint, atomic_save, atomic_write_text
+from keras_gans.callbacks.ema import EMAGenerator
 from keras_gans.callbacks.loss_plot import LossPlot
+from keras_gans.callbacks.metrics import GANMetricsCallback
 from keras_gans.callbacks.nan_guard import NaNGuard
 from keras_gans.callbacks.progress import TimeRemaining
 from keras_gans.callbacks.run_directory import RunDirectory
 from keras_gans.callbacks.sample_grid import SampleGrid
 
 __all__ = [
+    "EMAGenerator",
     "GANCheckpoint",
+    "GANMetricsCallback",
     "LossPlot",
     "NaNGuard",
     "RunDirectory",

@@ -165,13 +165,16 @@ class GANMetricsCallback(keras.callbacks.Callback):
         from keras_gans import metrics
 
         self._prepare()
-        if getattr(self.model, "conditional", False) and self._fake_labels is None:
+        conditional = getattr(self.model, "conditional", False)
+        if conditional and self._fake_labels is None:
             raise ValueError(
                 "The model is conditional: give the real labels as real_data=(x, y), "
                 "labels=, or a dataset of (x, y), so fakes can be labelled like the data."
             )
+        # An unconditional model ignores the labels of (x, y) data, as GANModel.fit does.
+        labels = self._fake_labels if conditional else None
         fake = self.model.generate(
-            self.n_samples, seed=self.seed, labels=self._fake_labels, batch_size=self.batch_size
+            self.n_samples, seed=self.seed, labels=labels, batch_size=self.batch_size
         )
         real = self._real_features
         extractor = self._extractor

@@ -27,8 +27,8 @@ class NaNGuard(keras.callbacks.Callback):
     >>> gan = tiny_gan(); gan.compile("adam", "adam")
     >>> guard = NaNGuard(verbose=False); guard.set_model(gan)
     >>> guard.on_train_batch_end(0, {"d_loss": 0.7, "g_loss": float("nan")})
-    >>> gan.stop_training, guard.message[:57]
-    (True, 'non-finite loss at epoch 1, step 0 (batch 1 of the epoch')
+    >>> gan.stop_training, guard.message.split(":")[0]
+    (True, 'non-finite loss at epoch 1, step 0 (batch 1 of the epoch)')
     """
 
     def __init__(self, verbose=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_gans.penalties.base import Constraint, Penalty, deserialize, serialize
+from keras_gans.tricks.base import StepHooks
 
 __all__ = ["AdversarialLoss"]
 
@@ -27,7 +28,7 @@ def _check_pieces(pieces, expected, argument):
     return pieces
 
 
-class AdversarialLoss:
+class AdversarialLoss(StepHooks):
     """An adversarial objective: a discriminator term, a generator term and regularisers.
 
     Subclasses implement `discriminator_loss` and `generator_loss` by calling the pure
@@ -38,6 +39,16 @@ class AdversarialLoss:
       the discriminator objective and logged as `d_penalty/<name>`.
     - `constraints`: `keras_gans.penalties.Constraint` objects applied to the discriminator's
       weights after each of its updates (e.g. weight clipping).
+    - `tricks`: `keras_gans.tricks.Trick` objects the loss brings with it (e.g. EBGAN's
+      pulling-away term); `GANModel` runs them with the tricks given to `compile`.
+
+    The train step calls `discriminator_objective(context)` and
+    `generator_objective(context)` with a `keras_gans.tricks.StepContext`; by default they
+    apply the two pure-output methods to `context.real_output` / `context.fake_output`.
+    Override them when an objective needs more than the scores: a relativistic loss reads
+    `context.real_output` in the generator step (computed only because it is read), BEGAN
+    reads and reports its state. A loss may also override any other hook of
+    `keras_gans.tricks.StepHooks` (`build`, `after_discriminator_step`, `metric_names`, ...).
 
     Args:
         penalties: A list of penalties (default none).
@@ -57,6 +68,21 @@ class AdversarialLoss:
     def generator_loss(self, fake_output):
         """Returns the scalar generator objective."""
         raise NotImplementedError(f"{type(self).__name__} must implement generator_loss.")
+
+    def discriminator_objective(self, context):
+        """The discriminator objective of one update (default: `discriminator_loss` on the
+        context's scores)."""
+        return self.discriminator_loss(context.real_output, context.fake_output)
+
+    def generator_objective(self, context):
+        """The generator objective of one update (default: `generator_loss` on the
+        context's fake scores)."""
+        return self.generator_loss(context.fake_output)
+
+    @property
+    def tricks(self):
+        """Tricks that come with the loss (default none)."""
+        return []
 
     def get_config(self):
         """Returns the constructor arguments as a JSON-serialisable dict."""

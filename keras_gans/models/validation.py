@@ -23,13 +23,80 @@ def check_network(network, argument):
     return network
 
 
-def check_latent_distribution(value):
-    if value not in LATENT_DISTRIBUTIONS:
+def check_latent_distribution(value, latent_dim):
+    """Returns the `LatentDistribution` that `value` names, checked against `latent_dim`."""
+    from keras_gans import latents
+
+    if isinstance(value, str) and value not in LATENT_DISTRIBUTIONS:
         raise ValueError(
-            f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS}. "
-            f"Received: latent_distribution={value!r}"
+            f"`latent_distribution` must be one of {LATENT_DISTRIBUTIONS} or a "
+            f"keras_gans.latents.LatentDistribution. Received: latent_distribution={value!r}"
         )
-    return value
+    distribution = latents.resolve(value)
+    distribution.check(latent_dim)
+    return distribution
+
+
+def check_decay(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value < 1.0:
+        raise ValueError(f"`decay` must be a number in (0, 1). Received: decay={value!r}")
+    return float(value)
+
+
+def check_tricks(tricks):
+    """Checks `compile(tricks=...)`: a list of `Trick` objects with distinct names."""
+    from keras_gans.tricks import Trick
+
+    tricks = list(tricks or ())
+    for trick in tricks:
+        if not isinstance(trick, Trick):
+            raise TypeError(
+                "Every item of `tricks` must be a keras_gans.tricks.Trick. "
+                f"Received: {trick!r} of type {type(trick).__name__}"
+            )
+    names = [t.name for t in tricks]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(
+            f"Trick names must be unique (they name logged metrics). Received duplicates: "
+            f"{duplicates}"
+        )
+    return tricks
+
+
+def check_metric_names(names, existing):
+    """Checks that the metric names declared by the loss and the tricks do not collide."""
+    seen = list(existing)
+    for name in names:
+        if name in seen:
+            raise ValueError(
+                f"Two pieces of the objective log the metric {name!r}: give the tricks "
+                f"distinct names. Metrics so far: {seen}"
+            )
+        seen.append(name)
+
+
+def check_latents(latents, n, latent_dim):
+    """Checks explicit latents given to `generate`: shape `(n, latent_dim)`, float."""
+    array = np.asarray(latents, dtype="float32")
+    if array.shape != (n, latent_dim):
+        raise ValueError(
+            f"`latents` must have shape (n, latent_dim) = ({n}, {latent_dim}). "
+            f"Received: latents of shape {array.shape}"
+        )
+    return array
+
+
+def clone_network(network, latent_dim, conditional):
+    """A copy of `network` with its own weights, equal to the original's (for the EMA)."""
+    try:
+        clone = keras.models.clone_model(network)
+    except Exception:  # noqa: BLE001 - subclassed networks: rebuild from their config
+        clone = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(network))
+    if not clone.built and not conditional:
+        clone(np.zeros((2, latent_dim), "float32"))
+    clone.set_weights(network.get_weights())
+    return clone
 
 
 def _inputs(network):
@@ -137,3 +204,73 @@ def check_fit_arguments(x, batch_size, d_steps, conditional, y):
             "This GAN is conditional (its networks take a conditioning input): pass labels "
             "with `fit(x, y)` or a dataset of `(x, y)` pairs. Received: y=None"
         )
+
+
+def _is_vector_condition(condition_shape):
+    return condition_shape is not None and tuple(condition_shape) != (1,)
+
+
+def check_conditions(labels, num_classes, condition_shape, argument="labels"):
+    """Checks a batch of conditions: class ids in range, vectors of the input's width."""
+    labels = np.asarray(labels)
+    if condition_shape is not None:
+        trailing = tuple(labels.shape[1:])
+        ids = not _is_vector_condition(condition_shape) and trailing in ((), (1,))
+        if not ids and not _compatible(trailing, tuple(condition_shape)):
+            raise ValueError(
+                f"`{argument}` must hold one condition of shape {tuple(condition_shape)} per "
+                f"sample (this model's condition input). Received: conditions of shape "
+                f"{trailing}."
+            )
+    if num_classes is not None and np.issubdtype(labels.dtype, np.integer):
+        bad = labels[(labels < 0) | (labels >= num_classes)]
+        if bad.size:
+            raise ValueError(
+                f"`{argument}` must be class ids in [0, {num_classes}). "
+                f"Received: out-of-range labels {sorted(set(bad.tolist()))[:5]}"
+            )
+
+
+def check_condition_batch(y, condition_shape):
+    """Trace-time check of a batch of conditions against the condition input's shape."""
+    if y.shape.rank is None:
+        return
+    trailing = tuple(y.shape[1:])
+    if not _is_vector_condition(condition_shape) and trailing in ((), (1,)):
+        return
+    if not _compatible(trailing, tuple(condition_shape)):
+        raise ValueError(
+            f"The data's conditions must have shape {tuple(condition_shape)} per sample (this "
+            f"model's condition input). Received: conditions of shape {trailing}."
+        )
+
+
+def check_labels(labels, n, conditional, num_classes, condition_shape=None):
+    """Checks `generate`'s labels; returns them as an array (int32 for class ids) or `None`.
+
+    A single condition is repeated for all `n` samples: one class id, or one vector of the
+    condition input's shape `condition_shape` (e.g. one embedding).
+    """
+    if not conditional:
+        if labels is not None:
+            raise ValueError(
+                "`labels` were given but this GAN is unconditional (its generator takes "
+                f"only `z`). Received: labels={np.asarray(labels).tolist()!r:.80}"
+            )
+        return None
+    if labels is None:
+        raise ValueError(
+            "This GAN is conditional: `generate` needs `labels`, one per sample or a "
+            "single one for all. Received: labels=None"
+        )
+    labels = np.asarray(labels)
+    if labels.ndim == 0:
+        labels = np.full((n,), labels)
+    elif _is_vector_condition(condition_shape) and labels.shape == tuple(condition_shape):
+        labels = np.broadcast_to(labels, (n, *labels.shape))
+    if len(labels) != n:
+        raise ValueError(
+            f"`labels` must hold one label per sample (n={n}). Received: {len(labels)} labels."
+        )
+    check_conditions(labels, num_classes, condition_shape)
+    return labels.astype("int32") if np.issubdtype(labels.dtype, np.integer) else labels

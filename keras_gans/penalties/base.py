@@ -12,42 +12,20 @@ themselves are written with `keras.ops` and `keras.random` only.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-from typing import Any
-
 import keras
 from keras import ops
+
+from keras_gans.tricks.context import StepContext
 
 __all__ = ["Constraint", "Penalty", "PenaltyContext", "gradient_norm"]
 
 
-@dataclasses.dataclass
-class PenaltyContext:
-    """What a penalty may look at during one discriminator update.
-
-    Attributes:
-        real: The real minibatch (float32).
-        fake: The generated minibatch (float32, no gradient to the generator).
-        condition: The conditioning labels or embeddings shared by both, or `None`.
-        real_output: Discriminator outputs on `real`.
-        fake_output: Discriminator outputs on `fake`.
-        discriminate: `discriminate(x)` runs the discriminator on `x` with `condition`.
-        input_gradient: `input_gradient(x)` returns the gradient of the summed discriminator
-            outputs with respect to `x` (float32, same shape as `x`), differentiable with
-            respect to the discriminator's weights.
-        seed_generator: A `keras.random.SeedGenerator` to draw from (distinct per replica
-            under `tf.distribute`).
-    """
-
-    real: Any
-    fake: Any
-    condition: Any
-    real_output: Any
-    fake_output: Any
-    discriminate: Callable[[Any], Any]
-    input_gradient: Callable[[Any], Any]
-    seed_generator: Any
+#: What a penalty may look at during one discriminator update: the train step's
+#: `keras_gans.tricks.StepContext` (`real`, `fake`, `condition`, `real_output`, `fake_output`,
+#: `discriminate`, `input_gradient`, `seed_generator`, and more). The old positional
+#: constructor `PenaltyContext(real, fake, condition, real_output, fake_output, discriminate,
+#: input_gradient, seed_generator)` still works.
+PenaltyContext = StepContext
 
 
 def gradient_norm(gradients, epsilon=0.0):

@@ -18,6 +18,8 @@ def test_my_plugin_end_to_end(tmp_path):
 - `check_fit(model_or_arch_name, data)` and `check_save_load(gan, tmp_path)`: a short
   `fit`, then a `.keras` save, a safe-mode reload and resumed training.
 - `run_all(name)`: all of the above for one installed plugin.
+- `check_trick(trick)`: a `keras_gans.tricks.Trick`'s config, serialisation, training with
+  it and reloading.
 - `penalty_context`, `linear_discriminator`, `tiny_gan`, `sample_labels`: the fixtures the
   checks use, for your own tests.
 
@@ -34,6 +36,7 @@ from keras_gans.testing.penalty_checks import (
 )
 from keras_gans.testing.suite import KINDS, run_all, tiny_gan
 from keras_gans.testing.training_checks import check_fit, check_save_load
+from keras_gans.testing.trick_checks import check_trick
 
 __all__ = [
     "KINDS",
@@ -43,6 +46,7 @@ __all__ = [
     "check_loss",
     "check_penalty",
     "check_save_load",
+    "check_trick",
     "linear_discriminator",
     "penalty_context",
     "run_all",

@@ -14,6 +14,7 @@ from keras_gans.testing._expect import (
     json_round_trip,
     shown,
 )
+from keras_gans.tricks.context import split_outputs
 
 __all__ = ["check_architecture", "sample_labels"]
 
@@ -60,8 +61,9 @@ def check_architecture(arch, *, batch_size=3, seed=0):
     3. Conditional if and only if `num_classes` is set: then both networks take a second,
        labels input (class ids of shape `(batch, 1)`), otherwise one input each.
     4. On a batch, the generator's output has the discriminator's input shape, the
-       discriminator returns one finite score per sample (`(batch, 1)` or `(batch,)`), and
-       `keras_gans.GANModel` accepts the pair.
+       discriminator returns one finite score per sample (`(batch, 1)` or `(batch,)`;
+       alone, or as the `"score"` entry of a dict of heads; one per pack of `arch.packing`
+       samples for a PacGAN discriminator), and `keras_gans.GANModel` accepts the pair.
     5. Every `__init__` argument is a same-named attribute and a key of `get_config()`,
        with the attribute's value.
     6. `type(arch).from_config(arch.get_config())`, directly and through JSON, has an equal
@@ -109,7 +111,8 @@ def check_architecture(arch, *, batch_size=3, seed=0):
             f"{cls}.build_{role}() must return a keras.Model. Received: {shown(network)}",
         )
     _check_inputs(cls, generator, discriminator, latent_dim, num_classes)
-    _check_forward(cls, generator, discriminator, latent_dim, num_classes, batch_size, seed)
+    packs = getattr(arch, "packing", 1)
+    _check_forward(cls, generator, discriminator, latent_dim, num_classes, batch_size, seed, packs)
     GANModel(generator, discriminator, latent_dim=latent_dim, num_classes=num_classes)
 
     config = checked_config(arch)
@@ -153,7 +156,9 @@ def _check_inputs(cls, generator, discriminator, latent_dim, num_classes):
     )
 
 
-def _check_forward(cls, generator, discriminator, latent_dim, num_classes, batch_size, seed):
+def _check_forward(
+    cls, generator, discriminator, latent_dim, num_classes, batch_size, seed, packs=1
+):
     z = keras.random.normal((batch_size, latent_dim), seed=seed)
     labels = None
     if num_classes is not None:
@@ -166,10 +171,11 @@ def _check_forward(cls, generator, discriminator, latent_dim, num_classes, batch
         f"{cls}: the generator's output must fit the discriminator's input. Received "
         f"generator output {samples.shape}, discriminator input {expected}.",
     )
-    scores = discriminator(output if labels is None else [output, labels], training=False)
-    scores = finite_array(scores, f"{cls} discriminator output")
+    outputs = discriminator(output if labels is None else [output, labels], training=False)
+    scores = finite_array(split_outputs(outputs)[0], f"{cls} discriminator output")
+    rows = max(batch_size // packs, 1)
     expect(
-        scores.shape in ((batch_size,), (batch_size, 1)),
-        f"{cls}: the discriminator must return one raw score per sample, shape "
-        f"({batch_size}, 1) or ({batch_size},). Received {scores.shape}.",
+        scores.shape in ((rows,), (rows, 1)),
+        f"{cls}: the discriminator must return one raw score per sample (per pack of "
+        f"packing={packs} samples), shape ({rows}, 1) or ({rows},). Received {scores.shape}.",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
@@ -17,6 +18,7 @@ from keras_gans.testing._expect import (
     shown,
     to_numpy,
 )
+from keras_gans.tricks.context import StepContext
 
 __all__ = ["OUTPUT_SHAPES", "check_loss"]
 
@@ -31,9 +33,12 @@ def check_loss(loss, *, seed=0):
 
     1. `loss` is a `keras_gans.losses.AdversarialLoss`.
     2. On random outputs of shapes `(8, 1)` and `(8, 4, 4, 1)` (a patch discriminator),
-       `discriminator_loss(real, fake)` and `generator_loss(fake)` return finite
-       floating-point scalars.
-    3. Their gradients with respect to the outputs exist, are finite and are not all zero.
+       the objectives the train step calls, `discriminator_objective(context)` and
+       `generator_objective(context)` (by default `discriminator_loss(real, fake)` and
+       `generator_loss(fake)`), return finite floating-point scalars.
+    3. Their gradients with respect to the outputs exist and are finite; the generator's
+       with respect to the fake outputs is not all zero, and the discriminator's is not
+       zero with respect to both outputs (BEGAN ignores fakes while its `k` is 0).
     4. Ordering: a discriminator that scores real samples higher than fakes (real near +1,
        fake near -1) gets a lower discriminator loss than one that does the reverse, and the
        generator loss decreases as the scores of rejected fakes (near -1) rise. Every
@@ -78,8 +83,21 @@ def check_loss(loss, *, seed=0):
     _check_keras_serialization(loss, samples)
 
 
+def _context(real, fake, seed=0):
+    """The context the train step would give: scores only, fresh seeded randomness."""
+    return StepContext(
+        real,
+        fake,
+        real_output=real,
+        fake_output=fake,
+        seed_generator=keras.random.SeedGenerator(seed),
+    )
+
+
 def _values(loss, real, fake):
-    return loss.discriminator_loss(real, fake), loss.generator_loss(fake)
+    context = _context(real, fake)
+    d_loss = loss.discriminator_objective(context)
+    return d_loss, loss.generator_objective(context.replace(role="generator"))
 
 
 def _check_values_and_gradients(loss, real, fake, shape):
@@ -95,15 +113,27 @@ def _check_values_and_gradients(loss, real, fake, shape):
         "generator_loss w.r.t. fake_output": tape.gradient(g_loss, fake),
     }
     del tape
-    for what, gradient in gradients.items():
-        what = f"The gradient of {name}.{what} (shape {shape})"
+    moving = {}
+    for key, gradient in gradients.items():
+        what = f"The gradient of {name}.{key} (shape {shape})"
         expect(
-            gradient is not None,
+            gradient is not None or key == "discriminator_loss w.r.t. fake_output",
             f"{what} is None: the loss must be differentiable in its inputs (write it with "
             "keras.ops, not NumPy or Python floats).",
         )
-        gradient = finite_array(gradient, what)
-        expect(np.any(gradient != 0), f"{what} is zero everywhere: the loss cannot train.")
+        moving[key] = gradient is not None and bool(np.any(finite_array(gradient, what) != 0))
+    generator = "generator_loss w.r.t. fake_output"
+    expect(
+        moving[generator],
+        f"The gradient of {name}.{generator} (shape {shape}) is zero everywhere: the "
+        "generator cannot train.",
+    )
+    expect(
+        moving["discriminator_loss w.r.t. real_output"]
+        or moving["discriminator_loss w.r.t. fake_output"],
+        f"The gradient of {name}.discriminator_loss (shape {shape}) is zero everywhere: the "
+        "discriminator cannot train.",
+    )
 
 
 def _check_ordering(loss):
@@ -112,8 +142,8 @@ def _check_ordering(loss):
     noise = np.random.default_rng(1).normal(scale=0.1, size=shape).astype("float32")
     high = ops.convert_to_tensor(1.0 + noise)
     low = ops.convert_to_tensor(-1.0 - noise[::-1])
-    good = finite_scalar(loss.discriminator_loss(high, low), f"{name}.discriminator_loss")
-    bad = finite_scalar(loss.discriminator_loss(low, high), f"{name}.discriminator_loss")
+    good = finite_scalar(_values(loss, high, low)[0], f"{name}.discriminator_loss")
+    bad = finite_scalar(_values(loss, low, high)[0], f"{name}.discriminator_loss")
     expect(
         good < bad,
         f"{name}.discriminator_loss must be lower when the discriminator scores real samples "
@@ -122,7 +152,7 @@ def _check_ordering(loss):
     )
     with tf.GradientTape() as tape:
         tape.watch(low)
-        g_loss = loss.generator_loss(low)
+        g_loss = _values(loss, high, low)[1]
     push = float(np.sum(finite_array(tape.gradient(g_loss, low), f"{name}.generator_loss")))
     expect(
         push < 0.0,

@@ -31,3 +31,34 @@ def shape_tuple(value, argument):
             f"Received: {argument}={value!r}"
         )
     return shape
+
+
+def non_negative_int(value, argument):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(
+            f"`{argument}` must be a non-negative integer. Received: {argument}={value!r}"
+        )
+    return value
+
+
+def boolean(value, argument):
+    if not isinstance(value, bool):
+        raise ValueError(f"`{argument}` must be True or False. Received: {argument}={value!r}")
+    return value
+
+
+def discriminator_options(spectral_normalization, minibatch_kernels, minibatch_stddev, packing):
+    """Checks the shared discriminator options; returns them in the same order."""
+    return (
+        boolean(spectral_normalization, "spectral_normalization"),
+        non_negative_int(minibatch_kernels, "minibatch_kernels"),
+        non_negative_int(minibatch_stddev, "minibatch_stddev"),
+        positive_int(packing, "packing"),
+    )
+
+
+def spectral(layer, enabled, **kwargs):
+    """Wraps `layer` in `keras.layers.SpectralNormalization(layer, **kwargs)` when `enabled`."""
+    import keras
+
+    return keras.layers.SpectralNormalization(layer, **kwargs) if enabled else layer

@@ -5,11 +5,28 @@ from __future__ import annotations
 import keras
 
 from keras_gans.architectures import Architecture
-from keras_gans.layers import label_embedding, label_input, label_map
+from keras_gans.layers import (
+    ConditionalBatchNormalization,
+    MinibatchDiscrimination,
+    MinibatchStandardDeviation,
+    Packing,
+    ProjectionHead,
+    label_embedding,
+    label_input,
+    label_map,
+)
 
-from ._checks import optional_classes, positive_int, shape_tuple
+from ._checks import (
+    discriminator_options,
+    optional_classes,
+    positive_int,
+    shape_tuple,
+    spectral,
+)
 
 _NORMALIZATIONS = ("batch", "layer", "none")
+_CONDITIONINGS = ("label-map", "projection")
+_GENERATOR_CONDITIONINGS = ("concat", "cbn")
 
 
 def _upsampling_plan(side):
@@ -34,7 +51,18 @@ class DCGAN(Architecture):
 
     With `num_classes`, both networks are label-conditioned (Mirza & Osindero 2014): the
     generator concatenates a label embedding with `z`, the discriminator receives a learned
-    label map as an extra input channel.
+    label map as an extra input channel. `conditioning="projection"` makes the
+    discriminator a projection discriminator instead (Miyato & Koyama 2018: its score adds
+    the inner product of a class embedding with its last features,
+    `keras_gans.layers.ProjectionHead`), and `generator_conditioning="cbn"` conditions the
+    generator through conditional batch normalisation (every batch norm gets a per-class
+    scale and shift, `keras_gans.layers.ConditionalBatchNormalization`) instead of the
+    embedding joined to `z`.
+
+    The discriminator's stabilising options (all off by default) compose: `packing` stacks
+    samples as channels first (PacGAN), `spectral_normalization` wraps every convolution
+    and the score layer (SN-GAN; use it with `discriminator_normalization="none"`), and
+    `minibatch_stddev` / `minibatch_kernels` add batch statistics at the end.
 
     Args:
         image_shape: `(side, side, channels)` with `side` a power of two times 4 or 7
@@ -47,6 +75,19 @@ class DCGAN(Architecture):
         embedding_dim: Generator label embedding size when conditional (default 50).
         discriminator_normalization: `"batch"` (default, as in the paper), `"layer"`
             (for gradient penalties, which are per example) or `"none"`.
+        spectral_normalization: Wrap the discriminator's convolutions and score layer in
+            `keras.layers.SpectralNormalization` (Miyato et al. 2018) (default `False`).
+        minibatch_kernels: Kernels `B` of a `keras_gans.layers.MinibatchDiscrimination`
+            layer on the flattened features (Salimans et al. 2016) (default 0: none).
+        minibatch_stddev: Group size of a `keras_gans.layers.MinibatchStandardDeviation`
+            layer on the last feature map (Karras et al. 2017, who used 4) (default 0).
+        packing: Samples the discriminator judges together, stacked as channels, `m` of
+            PacGAN (Lin et al. 2018) (default 1: none).
+        conditioning: How a conditional discriminator uses the label: `"label-map"`
+            (default, a learned map as an input channel) or `"projection"` (not with
+            `packing`; its class embedding is not spectrally normalised).
+        generator_conditioning: How a conditional generator uses the label: `"concat"`
+            (default, an embedding joined to `z`) or `"cbn"` (conditional batch norm).
 
     Example:
     >>> arch = DCGAN(image_shape=(8, 8, 1), latent_dim=16, base_filters=8)
@@ -66,6 +107,12 @@ class DCGAN(Architecture):
         base_filters=64,
         embedding_dim=50,
         discriminator_normalization="batch",
+        spectral_normalization=False,
+        minibatch_kernels=0,
+        minibatch_stddev=0,
+        packing=1,
+        conditioning="label-map",
+        generator_conditioning="concat",
     ):
         shape = shape_tuple(image_shape, "image_shape")
         plan = _upsampling_plan(shape[0]) if len(shape) == 3 else None
@@ -86,7 +133,35 @@ class DCGAN(Architecture):
         self.base_filters = positive_int(base_filters, "base_filters")
         self.embedding_dim = positive_int(embedding_dim, "embedding_dim")
         self.discriminator_normalization = discriminator_normalization
+        (
+            self.spectral_normalization,
+            self.minibatch_kernels,
+            self.minibatch_stddev,
+            self.packing,
+        ) = discriminator_options(
+            spectral_normalization, minibatch_kernels, minibatch_stddev, packing
+        )
         self._base, self._doublings = plan
+        for argument, value, choices in (
+            ("conditioning", conditioning, _CONDITIONINGS),
+            ("generator_conditioning", generator_conditioning, _GENERATOR_CONDITIONINGS),
+        ):
+            if value not in choices:
+                raise ValueError(
+                    f"`{argument}` must be one of {choices}. Received: {argument}={value!r}"
+                )
+            if value != choices[0] and self.num_classes is None:
+                raise ValueError(
+                    f"`{argument}={value!r}` conditions on labels: it needs `num_classes`. "
+                    "Received: num_classes=None"
+                )
+        if conditioning == "projection" and self.packing > 1:
+            raise ValueError(
+                "`conditioning='projection'` scores each sample against its own label, but "
+                f"`packing` scores packs of samples. Received: packing={self.packing}"
+            )
+        self.conditioning = conditioning
+        self.generator_conditioning = generator_conditioning
 
     def _filters(self, level):
         """Filters at `level` doublings below full resolution."""
@@ -95,21 +170,29 @@ class DCGAN(Architecture):
     def build_generator(self):
         base, doublings = self._base, self._doublings
         z = keras.Input((self.latent_dim,), name="z")
-        inputs, h = [z], z
+        inputs, h, labels = [z], z, None
         if self.num_classes is not None:
             labels = label_input()
             inputs.append(labels)
+        if labels is not None and self.generator_conditioning == "concat":
             embedded = label_embedding(labels, self.num_classes, self.embedding_dim, "g_label")
             h = keras.layers.Concatenate()([z, embedded])
+        cbn = labels is not None and self.generator_conditioning == "cbn"
+
+        def normalize(h):
+            if cbn:
+                return ConditionalBatchNormalization(self.num_classes)([h, labels])
+            return keras.layers.BatchNormalization()(h)
+
         filters = self._filters(doublings)
         h = keras.layers.Dense(base * base * filters, use_bias=False)(h)
         h = keras.layers.Reshape((base, base, filters))(h)
-        h = keras.layers.ReLU()(keras.layers.BatchNormalization()(h))
+        h = keras.layers.ReLU()(normalize(h))
         for level in range(doublings - 1, 0, -1):
             h = keras.layers.Conv2DTranspose(
                 self._filters(level), 4, strides=2, padding="same", use_bias=False
             )(h)
-            h = keras.layers.ReLU()(keras.layers.BatchNormalization()(h))
+            h = keras.layers.ReLU()(normalize(h))
         channels = self.image_shape[-1]
         if doublings:
             h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same")(h)
@@ -128,21 +211,36 @@ class DCGAN(Architecture):
     def build_discriminator(self):
         side, _, channels = self.image_shape
         x = keras.Input(self.image_shape, name="x")
-        inputs, h = [x], x
+        inputs, h, labels = [x], x, None
         if self.num_classes is not None:
             labels = label_input()
             inputs.append(labels)
+        if labels is not None and self.conditioning == "label-map":
             h = keras.layers.Concatenate()(
                 [x, label_map(labels, self.num_classes, side, side, "d_label")]
             )
+        if self.packing > 1:
+            h = Packing(self.packing)(h)
+        sn = self.spectral_normalization
         if self._doublings == 0:
-            h = keras.layers.Conv2D(self.base_filters, 3, padding="same")(h)
+            h = spectral(keras.layers.Conv2D(self.base_filters, 3, padding="same"), sn)(h)
             h = keras.layers.LeakyReLU(0.2)(h)
         for level in range(self._doublings):
-            h = keras.layers.Conv2D(self._filters(level), 4, strides=2, padding="same")(h)
+            conv = keras.layers.Conv2D(self._filters(level), 4, strides=2, padding="same")
+            h = spectral(conv, sn)(h)
             if level > 0:
                 h = self._normalize(h)
             h = keras.layers.LeakyReLU(0.2)(h)
+        if self.minibatch_stddev:
+            h = MinibatchStandardDeviation(self.minibatch_stddev)(h)
         h = keras.layers.Flatten()(h)
-        out = keras.layers.Dense(1, dtype="float32", name="score")(h)
+        if self.minibatch_kernels:
+            h = MinibatchDiscrimination(self.minibatch_kernels)(h)
+        if labels is not None and self.conditioning == "projection":
+            out = ProjectionHead(self.num_classes, dtype="float32", name="score")([h, labels])
+        elif sn:
+            dense = keras.layers.Dense(1)
+            out = keras.layers.SpectralNormalization(dense, dtype="float32", name="score")(h)
+        else:
+            out = keras.layers.Dense(1, dtype="float32", name="score")(h)
         return keras.Model(inputs if len(inputs) > 1 else x, out, name="dcgan_discriminator")

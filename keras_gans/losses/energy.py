@@ -1,0 +1,170 @@
+"""Energy-based losses for autoencoder discriminators: EBGAN and BEGAN.
+
+Both expect a discriminator whose score is the *negative* reconstruction energy of its
+input (the `autoencoder` architecture's discriminator, or any network ending in
+`keras_gans.layers.ReconstructionScore`), so that, as everywhere in keras-gans, a higher
+score means "more real".
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from keras_gans.losses import functions as F
+from keras_gans.losses.base import AdversarialLoss
+from keras_gans.tricks.base import TrickState
+from keras_gans.tricks.feature_matching import PullingAway
+
+__all__ = ["BEGAN", "EBGAN"]
+
+
+def _number(value, argument, low=None, high=None, positive=False):
+    bad = isinstance(value, bool) or not isinstance(value, (int, float))
+    bad = bad or (low is not None and value < low) or (high is not None and value > high)
+    bad = bad or (positive and value <= 0)
+    if bad:
+        bounds = f" in [{low}, {high}]" if high is not None else ""
+        kind = "a positive number" if positive else f"a number{bounds}"
+        raise ValueError(f"`{argument}` must be {kind}. Received: {argument}={value!r}")
+    return float(value)
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class EBGAN(AdversarialLoss):
+    """Energy-based GAN: the discriminator assigns low energy to data, high to fakes.
+
+    Registered as `ebgan`. With `pt_weight > 0` it brings the pulling-away term
+    (`keras_gans.tricks.PullingAway`, EBGAN-PT), which needs the discriminator to return a
+    dict with an `"embedding"` entry (the `autoencoder` architecture does).
+
+    Formula (energy `E = -score`):
+        discriminator: `mean(E(x)) + mean(max(0, m - E(G(z))))`;
+        generator: `mean(E(G(z))) + pt_weight * PT(embeddings of G(z))`.
+
+    Args:
+        margin: `m` (default 1; the paper tunes it per dataset).
+        pt_weight: Weight of the pulling-away term (default 0: plain EBGAN; the paper used
+            0.1 for EBGAN-PT).
+        penalties: Extra penalties (default none).
+        constraints: Extra constraints (default none).
+        name: Default `"ebgan"`.
+
+    Example:
+    >>> float(EBGAN(margin=2.0).discriminator_loss([-0.5], [-3.0]))
+    0.5
+    >>> [trick.name for trick in EBGAN(pt_weight=0.1).tricks]
+    ['pulling_away']
+
+    Reference:
+        Zhao et al., "Energy-based Generative Adversarial Network", ICLR 2017.
+    """
+
+    def __init__(self, margin=1.0, pt_weight=0.0, penalties=None, constraints=None, name="ebgan"):
+        super().__init__(penalties=penalties, constraints=constraints, name=name)
+        self.margin = _number(margin, "margin", low=0.0)
+        self.pt_weight = _number(pt_weight, "pt_weight", low=0.0)
+        self._tricks = [PullingAway(weight=self.pt_weight)] if self.pt_weight > 0 else []
+
+    def discriminator_loss(self, real_output, fake_output):
+        return F.ebgan_discriminator_loss(real_output, fake_output, self.margin)
+
+    def generator_loss(self, fake_output):
+        return F.ebgan_generator_loss(fake_output)
+
+    @property
+    def tricks(self):
+        return list(self._tricks)
+
+    def get_config(self):
+        return {**super().get_config(), "margin": self.margin, "pt_weight": self.pt_weight}
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class BEGAN(AdversarialLoss):
+    """Boundary equilibrium GAN: an autoencoder discriminator with a balanced fake term.
+
+    Registered as `began`. The weight `k_t` of the fake term is a state variable (saved
+    with the model, so a resumed run continues it), updated after every discriminator
+    update by proportional control towards `E L(G(z)) = gamma E L(x)`. It is logged as
+    `began/k`, and the convergence measure `M_global` as `began/convergence`. Both the
+    update and the measure use the discriminator update's own real and fake batches (the
+    paper's simultaneous-update form uses the generator's batch for `L(G(z))`).
+
+    Formula (reconstruction loss `L = -score`):
+        discriminator: `L(x) - k_t L(G(z))`; generator: `L(G(z))`;
+        `k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1)`;
+        `M_global = L(x) + |gamma L(x) - L(G(z))|`.
+
+    Args:
+        gamma: The diversity ratio `gamma` in (0, 1] (default 0.5).
+        lambda_k: The proportional gain `lambda_k` (default 0.001, as in the paper).
+        initial_k: `k_0` in [0, 1] (default 0, as in the paper).
+        penalties: Extra penalties (default none).
+        constraints: Extra constraints (default none).
+        name: Default `"began"`.
+
+    Example:
+    >>> loss = BEGAN()
+    >>> float(loss.discriminator_loss([-1.0], [-2.0]))  # k_0 = 0: L(x)
+    1.0
+    >>> loss.metric_names
+    ('began/k', 'began/convergence')
+
+    Reference:
+        Berthelot et al., "BEGAN: Boundary Equilibrium Generative Adversarial Networks",
+        2017, sections 3.3-3.4.
+    """
+
+    def __init__(
+        self,
+        gamma=0.5,
+        lambda_k=0.001,
+        initial_k=0.0,
+        penalties=None,
+        constraints=None,
+        name="began",
+    ):
+        super().__init__(penalties=penalties, constraints=constraints, name=name)
+        self.gamma = _number(gamma, "gamma", low=0.0, high=1.0, positive=True)
+        self.lambda_k = _number(lambda_k, "lambda_k", low=0.0)
+        self.initial_k = _number(initial_k, "initial_k", low=0.0, high=1.0)
+        self.k = None
+
+    def build(self, model):
+        self.state = TrickState(name=f"{self.name}_state")
+        self.k = self.state.variable("k", initializer=keras.initializers.Constant(self.initial_k))
+
+    def _k(self):
+        return self.initial_k if self.k is None else ops.convert_to_tensor(self.k)
+
+    def discriminator_loss(self, real_output, fake_output):
+        return F.began_discriminator_loss(real_output, fake_output, self._k())
+
+    def generator_loss(self, fake_output):
+        return F.ebgan_generator_loss(fake_output)
+
+    def discriminator_objective(self, context):
+        real, fake = context.real_output, context.fake_output
+        context.log(f"{self.name}/k", ops.cast(self._k(), "float32"))
+        context.log(f"{self.name}/convergence", F.began_convergence(real, fake, self.gamma))
+        return self.discriminator_loss(real, fake)
+
+    def after_discriminator_step(self, context):
+        if self.k is None:
+            raise ValueError("BEGAN needs `build(model)` before training (GANModel.compile).")
+        real = ops.stop_gradient(context.real_output)
+        fake = ops.stop_gradient(context.fake_output)
+        self.k.assign(F.began_k_update(self.k, real, fake, self.gamma, self.lambda_k))
+
+    @property
+    def metric_names(self):
+        return (f"{self.name}/k", f"{self.name}/convergence")
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "gamma": self.gamma,
+            "lambda_k": self.lambda_k,
+            "initial_k": self.initial_k,
+        }

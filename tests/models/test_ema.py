@@ -1,0 +1,165 @@
+"""The exponential moving average of the generator: values, generate, save/load, scale."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans
+from keras_gans.callbacks import EMAGenerator
+from keras_gans.testing import tiny_gan
+
+from .helpers import points
+
+
+def mirrored_strategy():
+    """Two logical CPUs. Reduction to one device (not collective ops): collective instance
+    keys of several strategies in one test process can clash."""
+    devices = [d.name for d in tf.config.list_logical_devices("CPU")[:2]]
+    return tf.distribute.MirroredStrategy(
+        devices, cross_device_ops=tf.distribute.ReductionToOneDevice()
+    )
+
+
+def test_ema_weights_after_steps_match_hand_computation():
+    gan = tiny_gan()
+    gan.enable_ema(0.5)
+    gan.compile("adam", "adam")
+    initial = [w.numpy() for w in gan.generator.weights]
+    expected = [w.copy() for w in initial]
+    x = points(64)
+    for step in range(3):
+        gan.fit(x[16 * step : 16 * (step + 1)], batch_size=16, epochs=1, verbose=0)
+        current = [w.numpy() for w in gan.generator.weights]
+        expected = [0.5 * e + 0.5 * c for e, c in zip(expected, current, strict=True)]
+    for average, value in zip(gan.ema_generator.weights, expected, strict=True):
+        np.testing.assert_allclose(average.numpy(), value, rtol=1e-5, atol=1e-7)
+    assert not np.allclose(gan.ema_generator.weights[0].numpy(), current[0])
+
+
+def test_generate_uses_the_average_unless_asked_not_to():
+    gan = tiny_gan()
+    gan.enable_ema(0.9)
+    gan.compile("adam", "adam")
+    gan.fit(points(64), batch_size=16, epochs=1, verbose=0)
+    z = gan.sample_latent(4, seed=3).numpy()
+    np.testing.assert_allclose(
+        gan.generate(4, seed=3), gan.ema_generator(z).numpy(), rtol=1e-6, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        gan.generate(4, seed=3, use_ema=False), gan.generator(z).numpy(), rtol=1e-6, atol=1e-6
+    )
+    np.testing.assert_allclose(gan.generate(4, latents=z), gan.generate(4, seed=3), atol=1e-6)
+    with pytest.raises(ValueError, match="latents"):
+        gan.generate(4, latents=z[:3])
+
+
+def test_ema_is_absent_by_default_and_its_decay_is_checked():
+    gan = tiny_gan()
+    assert gan.ema_generator is None and gan.get_config()["ema_decay"] is None
+    with pytest.raises(ValueError, match="decay"):
+        gan.enable_ema(1.0)
+
+
+def test_ema_saves_loads_and_resumes(tmp_path):
+    generator, discriminator = tiny_gan().generator, tiny_gan().discriminator
+    gan = keras_gans.GANModel(generator, discriminator, latent_dim=4, seed=0, ema_decay=0.8)
+    gan.compile("adam", "adam")
+    gan.fit(points(32), batch_size=16, epochs=1, verbose=0)
+    gan.save(tmp_path / "ema.keras")
+    loaded = keras.saving.load_model(tmp_path / "ema.keras")
+    assert loaded.ema_decay == 0.8
+    for a, b in zip(loaded.ema_generator.weights, gan.ema_generator.weights, strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    np.testing.assert_array_equal(loaded.generate(5, seed=1), gan.generate(5, seed=1))
+    before = [w.numpy() for w in loaded.ema_generator.weights]
+    loaded.fit(points(32), batch_size=16, epochs=1, verbose=0)
+    assert any(
+        not np.allclose(a, b.numpy())
+        for a, b in zip(before, loaded.ema_generator.weights, strict=True)
+    )
+
+
+def test_ema_callback_attaches_the_average_to_a_model_built_elsewhere():
+    gan = tiny_gan()
+    gan.compile("adam", "adam")
+    gan.fit(points(32), batch_size=16, epochs=1, verbose=0)  # traced without EMA
+    gan.fit(points(32), batch_size=16, epochs=1, verbose=0, callbacks=[EMAGenerator(0.5)])
+    assert gan.ema_decay == 0.5
+    # The retraced step updated the copy: it now differs from the generator.
+    assert not np.allclose(gan.ema_generator.weights[0].numpy(), gan.generator.weights[0].numpy())
+    with pytest.raises(ValueError, match="decay"):
+        EMAGenerator(decay=0)
+
+
+def test_ema_under_mirrored_strategy_matches_one_device():
+    mirrored = mirrored_strategy()
+    from .test_distributed import build_pair
+
+    def run(strategy):
+        with strategy.scope():
+            generator, discriminator = build_pair()
+            gan = keras_gans.GANModel(generator, discriminator, latent_dim=3, seed=0, ema_decay=0.5)
+            gan.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5))
+        start = [w.numpy() for w in gan.generator.weights]
+        data = np.random.default_rng(0).normal(size=(16, 2)).astype("float32")
+        gan.fit(tf.data.Dataset.from_tensor_slices(data).batch(16), epochs=1, verbose=0)
+        current = [w.numpy() for w in gan.generator.weights]
+        expected = [0.5 * s + 0.5 * c for s, c in zip(start, current, strict=True)]
+        for average, value in zip(gan.ema_generator.weights, expected, strict=True):
+            np.testing.assert_allclose(average.numpy(), value, rtol=1e-5, atol=1e-6)
+        return [w.numpy() for w in gan.ema_generator.weights]
+
+    single, distributed = run(tf.distribute.get_strategy()), run(mirrored)
+    for a, b in zip(single, distributed, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_ema_and_tricks_under_mixed_precision():
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        gan = keras_gans.GANModel.from_architecture(
+            "mlp", data_shape=(2,), latent_dim=8, hidden_units=(16,), seed=0, packing=2
+        )
+        gan.enable_ema(0.9)
+        gan.compile(
+            "adam",
+            "adam",
+            loss="relativistic-average",
+            tricks=[keras_gans.tricks.InstanceNoise(0.1), keras_gans.tricks.FeatureMatching()],
+        )
+        history = gan.fit(points(64), batch_size=32, epochs=1, verbose=0).history
+        assert all(np.isfinite(v[-1]) for v in history.values())
+        assert gan.ema_generator.weights[0].dtype == "float32"
+        assert np.isfinite(gan.generate(4, seed=0)).all()
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def test_stateful_tricks_train_under_mirrored_strategy():
+    from keras_gans import losses, tricks
+
+    mirrored = mirrored_strategy()
+    pool = tricks.ImagePool(size=8)
+    loss = losses.BEGAN(lambda_k=0.1)
+    with mirrored.scope():
+        gan = tiny_gan()
+        gan.enable_ema(0.9)
+        gan.compile(
+            "adam",
+            "adam",
+            loss=loss,
+            tricks=[
+                pool,
+                tricks.HistoricalAveraging(),
+                tricks.InstanceNoise(0.1, decay_steps=10),
+                tricks.UnrolledDiscriminator(steps=1),
+                tricks.FeatureMatching(),
+            ],
+        )
+    data = tf.data.Dataset.from_tensor_slices(points(64)).batch(16)
+    history = gan.fit(data, epochs=1, verbose=0).history
+    assert all(np.isfinite(v[-1]) for v in history.values())
+    assert pool.filled == 8 and float(loss.k.numpy()) > 0.0
+    assert {"d_term/historical_averaging", "g_term/feature_matching", "began/k"} <= set(history)
