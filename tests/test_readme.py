@@ -11,6 +11,8 @@ RUNNABLE_SECTIONS = (
     "### Conditional GANs",
     "### The same pieces in a Keras script",
     "## Architectures",
+    "## Stabilisation toolkit",
+    "## Mode-collapse benchmark",
     "## Datasets",
     "## Evaluation",
     "## Export: SavedModel, ONNX and TFLite",

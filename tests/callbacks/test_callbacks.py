@@ -38,16 +38,16 @@ def test_atomic_save_failure_keeps_previous_file_and_leaves_no_temporary(tmp_pat
     atomic_save(model, target)
     before = target.read_bytes()
 
-    class Crash(RuntimeError):
+    class CrashError(RuntimeError):
         pass
 
     def half_write(path):
         with open(path, "wb") as file:
             file.write(b"PK\x03\x04 half a zip")
-        raise Crash("killed mid-write")
+        raise CrashError("killed mid-write")
 
     model.save = half_write
-    with pytest.raises(Crash):
+    with pytest.raises(CrashError):
         atomic_save(model, target)
     assert target.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["model.keras"]

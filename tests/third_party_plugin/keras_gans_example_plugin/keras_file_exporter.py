@@ -1,6 +1,7 @@
 """An exporter plugin: the generator on its own, as a `.keras` file."""
 
 import keras
+
 from keras_gans.export import Exporter
 
 
