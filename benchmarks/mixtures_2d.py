@@ -329,7 +329,8 @@ def main(argv=None):
                 print(json.dumps(stats), flush=True)
             total = 8 if mixture_name == "ring" else 25
             table[(mixture_name, recipe)] = summarise(results, total)
-    text = markdown(table, args.seeds, args.steps or STEPS)
+    steps = args.steps or " / ".join(f"{n:,} ({m})" for m, n in STEPS.items())
+    text = markdown(table, args.seeds, steps)
     print(text)
     if args.markdown:
         with open(args.markdown, "w") as handle:

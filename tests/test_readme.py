@@ -10,6 +10,7 @@ RUNNABLE_SECTIONS = (
     "## Quick start",
     "### Conditional GANs",
     "### The same pieces in a Keras script",
+    "## Conditional and auxiliary-task GANs",
     "## Architectures",
     "## Stabilisation toolkit",
     "## Mode-collapse benchmark",

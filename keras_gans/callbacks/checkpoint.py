@@ -128,6 +128,10 @@ class GANCheckpoint(keras.callbacks.Callback):
         return self.directory / "state.json"
 
     def on_train_begin(self, logs=None):
+        # A process killed mid-write leaves its temporary file (never the target): drop it.
+        for stale in self.directory.glob(".*.*"):
+            if stale.name.startswith((".latest.", ".best.", ".state.")):
+                stale.unlink(missing_ok=True)
         if self.state_path.exists():  # resuming: keep the best value seen before
             state = json.loads(self.state_path.read_text())
             if state.get("monitor") == self.monitor:

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gans
 import keras_gans.testing as kgt
@@ -68,6 +69,21 @@ def test_bad_labels_and_missing_labels_are_clear_errors():
         gan.fit(x, batch_size=8, verbose=0)
     with pytest.raises(ValueError, match="needs `labels`"):
         gan.generate(2)
+    # A dataset's labels are checked in the train step itself.
+    for bad in (7, -2):
+        data = tf.data.Dataset.from_tensor_slices((x, np.full(16, bad, "int32"))).batch(8)
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"class ids in \[0, 3\)"):
+            gan.fit(data, verbose=0)
+    with pytest.raises(ValueError, match="conditional"):
+        gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(8), verbose=0)
+
+
+def test_reloaded_model_keeps_its_classifier_term_when_compiled_again(tmp_path):
+    gan = keras_gans.GANModel.from_architecture("acgan", **TINY, classifier_weight=0.5)
+    gan.save(tmp_path / "acgan.keras")  # saved before compile: no compile config
+    loaded = keras.saving.load_model(tmp_path / "acgan.keras")
+    loaded.compile()
+    assert [(type(t).__name__, t.weight) for t in loaded.tricks] == [("AuxiliaryClassifier", 0.5)]
 
 
 def test_num_classes_is_required():

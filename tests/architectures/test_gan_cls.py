@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import keras_gans
 import keras_gans.testing as kgt
@@ -78,5 +79,10 @@ def test_wrong_embedding_width_and_missing_conditions_are_clear_errors():
         gan.generate(2, labels=np.zeros((2, 5), "float32"))
     with pytest.raises(ValueError, match="conditional"):
         gan.fit(x, batch_size=8, verbose=0)
+    narrow = tf.data.Dataset.from_tensor_slices((x, np.zeros((16, 5), "float32"))).batch(8)
+    with pytest.raises(ValueError, match=r"\(6,\).*\(5,\)"):
+        gan.fit(narrow, verbose=0)
+    # One embedding for every sample is repeated.
+    assert gan.generate(3, labels=np.ones(6, "float32")).shape == (3, 8, 8, 1)
     with pytest.raises(ValueError, match="embedding_dim.*num_classes"):
         keras_gans.architectures.get("gan-cls", image_shape=(8, 8, 1), embedding_dim=None)
