@@ -1,1 +1,1 @@
-"""First-party architecture plugins: `mlp` and `dcgan`."""
+"""First-party architecture plugins: mlp, dcgan, autoencoder, acgan, infogan and gan-cls."""
