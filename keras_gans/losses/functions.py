@@ -6,11 +6,31 @@ discriminators (one output per image region) work unchanged. The maths uses `ker
 
 Notation: `r = D(x)` on real data, `f = D(G(z))` on generated data, `softplus(t) = log(1 + e^t)`,
 so `-log(sigmoid(t)) = softplus(-t)` and `-log(1 - sigmoid(t)) = softplus(t)`.
+
+The relativistic and energy-based objectives live in `relativistic_functions` and
+`energy_functions` and are re-exported here, so every pure loss is `functions.<name>`.
 """
 
 from __future__ import annotations
 
 from keras import ops
+
+from keras_gans.losses._ops import as_float as _float
+from keras_gans.losses.energy_functions import (  # noqa: F401 - re-exported
+    began_convergence,
+    began_discriminator_loss,
+    began_k_update,
+    ebgan_discriminator_loss,
+    ebgan_generator_loss,
+)
+from keras_gans.losses.relativistic_functions import (  # noqa: F401 - re-exported
+    relativistic_average_discriminator_loss,
+    relativistic_average_generator_loss,
+    relativistic_average_hinge_discriminator_loss,
+    relativistic_average_hinge_generator_loss,
+    relativistic_average_least_squares_discriminator_loss,
+    relativistic_average_least_squares_generator_loss,
+)
 
 __all__ = [
     "began_convergence",
@@ -34,11 +54,6 @@ __all__ = [
     "wasserstein_discriminator_loss",
     "wasserstein_generator_loss",
 ]
-
-
-def _float(x):
-    x = ops.convert_to_tensor(x)
-    return x if x.dtype == "float32" or x.dtype == "float64" else ops.cast(x, "float32")
 
 
 def minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
@@ -258,302 +273,3 @@ def hinge_generator_loss(fake_scores):
         ICLR 2018.
     """
     return -ops.mean(_float(fake_scores))
-
-
-# ---------------------------------------------------------------- relativistic average
-def _relativistic(real_scores, fake_scores):
-    """`(r - mean(f), f - mean(r))`: each score relative to the other side's average."""
-    r, f = _float(real_scores), _float(fake_scores)
-    return r - ops.mean(f), f - ops.mean(r)
-
-
-def relativistic_average_discriminator_loss(real_logits, fake_logits):
-    """The relativistic average standard GAN discriminator objective (RaSGAN).
-
-    The discriminator estimates how much more realistic a real sample is than the average
-    fake (and a fake than the average real one).
-
-    Formula:
-        `mean(softplus(-(r - mean(f)))) + mean(softplus(f - mean(r)))`, i.e.
-        `-E log sigmoid(r - E f) - E log(1 - sigmoid(f - E r))`.
-
-    Args:
-        real_logits: Critic outputs on real data.
-        fake_logits: Critic outputs on generated data.
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> round(float(relativistic_average_discriminator_loss([0.0], [0.0])), 6)  # 2 log 2
-    1.386294
-
-    Reference:
-        Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
-        standard GAN", ICLR 2019 (arXiv 2018), section 4.
-    """
-    real, fake = _relativistic(real_logits, fake_logits)
-    return ops.mean(ops.softplus(-real)) + ops.mean(ops.softplus(fake))
-
-
-def relativistic_average_generator_loss(fake_logits, real_logits):
-    """The relativistic average standard GAN generator objective (RaSGAN).
-
-    Unlike the standard generator loss it depends on the real scores too: the generator
-    also lowers how much more realistic the real data looks than its samples.
-
-    Formula:
-        `mean(softplus(-(f - mean(r)))) + mean(softplus(r - mean(f)))`.
-
-    Args:
-        fake_logits: Critic outputs on generated data.
-        real_logits: Critic outputs on real data.
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> round(float(relativistic_average_generator_loss([1.0], [1.0])), 6)  # 2 log 2
-    1.386294
-
-    Reference:
-        Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
-        standard GAN", ICLR 2019 (arXiv 2018), section 4.
-    """
-    real, fake = _relativistic(real_logits, fake_logits)
-    return ops.mean(ops.softplus(-fake)) + ops.mean(ops.softplus(real))
-
-
-def relativistic_average_least_squares_discriminator_loss(real_scores, fake_scores):
-    """The relativistic average least-squares discriminator objective (RaLSGAN).
-
-    Formula:
-        `mean((r - mean(f) - 1)^2) + mean((f - mean(r) + 1)^2)`.
-
-    Args:
-        real_scores: Critic outputs on real data.
-        fake_scores: Critic outputs on generated data.
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> float(relativistic_average_least_squares_discriminator_loss([1.0], [0.0]))
-    0.0
-
-    Reference:
-        Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
-        standard GAN", ICLR 2019 (arXiv 2018), section 4.
-    """
-    real, fake = _relativistic(real_scores, fake_scores)
-    return ops.mean(ops.square(real - 1.0)) + ops.mean(ops.square(fake + 1.0))
-
-
-def relativistic_average_least_squares_generator_loss(fake_scores, real_scores):
-    """The relativistic average least-squares generator objective (RaLSGAN).
-
-    Formula:
-        `mean((f - mean(r) - 1)^2) + mean((r - mean(f) + 1)^2)`.
-
-    Args:
-        fake_scores: Critic outputs on generated data.
-        real_scores: Critic outputs on real data.
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> float(relativistic_average_least_squares_generator_loss([1.0], [0.0]))
-    0.0
-
-    Reference:
-        Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
-        standard GAN", ICLR 2019 (arXiv 2018), section 4.
-    """
-    real, fake = _relativistic(real_scores, fake_scores)
-    return ops.mean(ops.square(fake - 1.0)) + ops.mean(ops.square(real + 1.0))
-
-
-def relativistic_average_hinge_discriminator_loss(real_scores, fake_scores):
-    """The relativistic average hinge discriminator objective (RaHingeGAN).
-
-    Formula:
-        `mean(relu(1 - (r - mean(f)))) + mean(relu(1 + (f - mean(r))))`.
-
-    Args:
-        real_scores: Critic outputs on real data.
-        fake_scores: Critic outputs on generated data.
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> float(relativistic_average_hinge_discriminator_loss([0.0], [0.0]))
-    2.0
-
-    Reference:
-        Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
-        standard GAN", ICLR 2019 (arXiv 2018), section 4.
-    """
-    real, fake = _relativistic(real_scores, fake_scores)
-    return ops.mean(ops.relu(1.0 - real)) + ops.mean(ops.relu(1.0 + fake))
-
-
-def relativistic_average_hinge_generator_loss(fake_scores, real_scores):
-    """The relativistic average hinge generator objective (RaHingeGAN).
-
-    Formula:
-        `mean(relu(1 - (f - mean(r)))) + mean(relu(1 + (r - mean(f))))`.
-
-    Args:
-        fake_scores: Critic outputs on generated data.
-        real_scores: Critic outputs on real data.
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> float(relativistic_average_hinge_generator_loss([2.0], [0.0]))
-    0.0
-
-    Reference:
-        Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
-        standard GAN", ICLR 2019 (arXiv 2018), section 4.
-    """
-    real, fake = _relativistic(real_scores, fake_scores)
-    return ops.mean(ops.relu(1.0 - fake)) + ops.mean(ops.relu(1.0 + real))
-
-
-# ---------------------------------------------------------------- energy-based
-# An autoencoder discriminator scores a sample by its negative reconstruction energy,
-# `score = -E(x)`, so that, as for every other loss here, a higher score means "more real".
-
-
-def ebgan_discriminator_loss(real_scores, fake_scores, margin=1.0):
-    """The EBGAN discriminator objective, on scores that are negative energies.
-
-    Formula:
-        `E(x) + max(0, m - E(G(z)))` averaged, with `E = -score`:
-        `mean(-r) + mean(relu(m + f))`.
-
-    Args:
-        real_scores: `-E(x)` on real data.
-        fake_scores: `-E(G(z))` on generated data.
-        margin: `m`: energies of fakes above it are not pushed up further (default 1).
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> float(ebgan_discriminator_loss([-0.5], [-3.0], margin=2.0))  # 0.5 + max(0, 2 - 3)
-    0.5
-
-    Reference:
-        Zhao et al., "Energy-based Generative Adversarial Network", ICLR 2017, eq. 1.
-    """
-    r, f = _float(real_scores), _float(fake_scores)
-    return ops.mean(-r) + ops.mean(ops.relu(margin + f))
-
-
-def ebgan_generator_loss(fake_scores):
-    """The EBGAN generator objective: the energy of its samples.
-
-    Formula:
-        `mean(E(G(z))) = mean(-f)`.
-
-    Args:
-        fake_scores: `-E(G(z))` on generated data.
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> float(ebgan_generator_loss([-0.25, -0.75]))
-    0.5
-
-    Reference:
-        Zhao et al., "Energy-based Generative Adversarial Network", ICLR 2017, eq. 2.
-    """
-    return ops.mean(-_float(fake_scores))
-
-
-def began_discriminator_loss(real_scores, fake_scores, k):
-    """The BEGAN discriminator objective, on scores that are negative reconstruction losses.
-
-    Formula:
-        `L(x) - k_t L(G(z))` with `L = -score` averaged over the batch:
-        `mean(-r) - k_t mean(-f)`.
-
-    Args:
-        real_scores: `-L(x)` on real data.
-        fake_scores: `-L(G(z))` on generated data.
-        k: `k_t` in [0, 1], the weight of the fake term.
-
-    Returns:
-        The scalar loss.
-
-    Example:
-    >>> float(began_discriminator_loss([-1.0], [-2.0], k=0.25))  # 1 - 0.25 * 2
-    0.5
-
-    Reference:
-        Berthelot et al., "BEGAN: Boundary Equilibrium Generative Adversarial Networks",
-        2017, section 3.4.
-    """
-    return ops.mean(-_float(real_scores)) - k * ops.mean(-_float(fake_scores))
-
-
-def began_k_update(k, real_scores, fake_scores, gamma=0.5, lambda_k=0.001):
-    """BEGAN's proportional control of `k`, clipped to [0, 1].
-
-    Formula:
-        `k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1)`, `L = -score`.
-
-    Args:
-        k: `k_t`.
-        real_scores: `-L(x)` on real data.
-        fake_scores: `-L(G(z))` on generated data.
-        gamma: The diversity ratio `E L(G(z)) / E L(x)` to hold (default 0.5).
-        lambda_k: The proportional gain (default 0.001).
-
-    Returns:
-        `k_{t+1}`, a float32 scalar tensor.
-
-    Example:
-    >>> round(float(began_k_update(0.5, [-2.0], [-0.5], gamma=0.5, lambda_k=0.1)), 6)
-    0.55
-
-    Reference:
-        Berthelot et al., "BEGAN: Boundary Equilibrium Generative Adversarial Networks",
-        2017, section 3.4.
-    """
-    real_loss = ops.mean(-_float(real_scores))
-    fake_loss = ops.mean(-_float(fake_scores))
-    return ops.clip(k + lambda_k * (gamma * real_loss - fake_loss), 0.0, 1.0)
-
-
-def began_convergence(real_scores, fake_scores, gamma=0.5):
-    """BEGAN's global convergence measure.
-
-    Formula:
-        `M_global = L(x) + |gamma L(x) - L(G(z))|`, `L = -score`.
-
-    Args:
-        real_scores: `-L(x)` on real data.
-        fake_scores: `-L(G(z))` on generated data.
-        gamma: The diversity ratio (default 0.5).
-
-    Returns:
-        A float32 scalar tensor (lower is better).
-
-    Example:
-    >>> float(began_convergence([-2.0], [-0.5], gamma=0.5))  # 2 + |1 - 0.5|
-    2.5
-
-    Reference:
-        Berthelot et al., "BEGAN: Boundary Equilibrium Generative Adversarial Networks",
-        2017, section 3.4.1.
-    """
-    real_loss = ops.mean(-_float(real_scores))
-    fake_loss = ops.mean(-_float(fake_scores))
-    return real_loss + ops.abs(gamma * real_loss - fake_loss)
