@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_gans.penalties.base import Constraint, Penalty, deserialize, serialize
-from keras_gans.tricks.base import StepHooks
+from keras_gans.steps.piece import Piece
 
 __all__ = ["AdversarialLoss"]
 
@@ -18,37 +18,36 @@ def _check_pieces(pieces, expected, argument):
                 f"Every item of `{argument}` must be a keras_gans {expected.__name__}. "
                 f"Received: {piece!r} of type {type(piece).__name__}"
             )
-    names = [p.name for p in pieces if hasattr(p, "name")]
+    names = [p.name for p in pieces]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(
-            f"Penalty names must be unique (each is logged as d_penalty/<name>). "
+            f"The names in `{argument}` must be unique (each is logged as d_penalty/<name>). "
             f"Received duplicates: {duplicates}"
         )
     return pieces
 
 
-class AdversarialLoss(StepHooks):
+class AdversarialLoss(Piece):
     """An adversarial objective: a discriminator term, a generator term and regularisers.
 
-    Subclasses implement `discriminator_loss` and `generator_loss` by calling the pure
-    functions of `keras_gans.losses.functions`; the class binds parameters, names itself and
-    serialises. Regularisers are composed, not switched on by flags:
+    A loss is a `keras_gans.steps.Piece` whose `terms` are the two objectives, logged as
+    `d_loss` and `g_loss`. Subclasses implement `discriminator_loss` and `generator_loss`
+    by calling the pure functions of `keras_gans.losses.functions`; the class binds
+    parameters, names itself and serialises. Regularisers are composed, not switched on by
+    flags; each is a piece of its own that the model runs after the loss (`pieces`):
 
     - `penalties`: `keras_gans.penalties.Penalty` objects whose weighted values are added to
       the discriminator objective and logged as `d_penalty/<name>`.
     - `constraints`: `keras_gans.penalties.Constraint` objects applied to the discriminator's
       weights after each of its updates (e.g. weight clipping).
-    - `tricks`: `keras_gans.tricks.Trick` objects the loss brings with it (e.g. EBGAN's
-      pulling-away term); `GANModel` runs them with the tricks given to `compile`.
+    - `tricks`: further pieces the loss brings with it (e.g. EBGAN's pulling-away term).
 
-    The train step calls `discriminator_objective(context)` and
-    `generator_objective(context)` with a `keras_gans.tricks.StepContext`; by default they
-    apply the two pure-output methods to `context.real_output` / `context.fake_output`.
-    Override them when an objective needs more than the scores: a relativistic loss reads
-    `context.real_output` in the generator step (computed only because it is read), BEGAN
-    reads and reports its state. A loss may also override any other hook of
-    `keras_gans.tricks.StepHooks` (`build`, `after_discriminator_step`, `metric_names`, ...).
+    `discriminator_objective(ctx)` and `generator_objective(ctx)` apply the two pure-output
+    methods to the context's scores by default. Override them when an objective needs more
+    than the scores: a relativistic loss reads `ctx.real_output` in the generator update
+    (computed only because it is read). A loss may override any other hook of `Piece`
+    (`build`, `update`, ...), as BEGAN does for its controller.
 
     Args:
         penalties: A list of penalties (default none).
@@ -57,9 +56,11 @@ class AdversarialLoss(StepHooks):
     """
 
     def __init__(self, penalties=None, constraints=None, name=None):
+        super().__init__(name=name)
         self.penalties = _check_pieces(penalties, Penalty, "penalties")
         self.constraints = _check_pieces(constraints, Constraint, "constraints")
-        self.name = name or type(self).__name__.lower()
+
+    log_key = "loss"
 
     def discriminator_loss(self, real_output, fake_output):
         """Returns the scalar discriminator objective (without penalties)."""
@@ -69,23 +70,32 @@ class AdversarialLoss(StepHooks):
         """Returns the scalar generator objective."""
         raise NotImplementedError(f"{type(self).__name__} must implement generator_loss.")
 
-    def discriminator_objective(self, context):
+    def discriminator_objective(self, ctx):
         """The discriminator objective of one update (default: `discriminator_loss` on the
         context's scores)."""
-        return self.discriminator_loss(context.real_output, context.fake_output)
+        return self.discriminator_loss(ctx.real_output, ctx.fake_output)
 
-    def generator_objective(self, context):
+    def generator_objective(self, ctx):
         """The generator objective of one update (default: `generator_loss` on the
         context's fake scores)."""
-        return self.generator_loss(context.fake_output)
+        return self.generator_loss(ctx.fake_output)
+
+    def terms(self, player, ctx):
+        if player.role == "discriminator":
+            return self.discriminator_objective(ctx)
+        return self.generator_objective(ctx)
 
     @property
     def tricks(self):
-        """Tricks that come with the loss (default none)."""
+        """Pieces that come with the loss (default none)."""
         return []
 
+    @property
+    def pieces(self):
+        """The loss and every piece it composes, in the order the step runs them."""
+        return [self, *self.penalties, *self.constraints, *self.tricks]
+
     def get_config(self):
-        """Returns the constructor arguments as a JSON-serialisable dict."""
         return {
             "penalties": [serialize(p) for p in self.penalties],
             "constraints": [serialize(c) for c in self.constraints],
@@ -99,10 +109,6 @@ class AdversarialLoss(StepHooks):
             if key in config:
                 config[key] = [deserialize(item) for item in config[key] or ()]
         return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 keras.saving.register_keras_serializable(package="keras_gans")(AdversarialLoss)

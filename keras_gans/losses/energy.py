@@ -11,23 +11,13 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import non_negative, number_in
 from keras_gans.losses import functions as F
 from keras_gans.losses.base import AdversarialLoss
-from keras_gans.tricks.base import TrickState
+from keras_gans.steps.piece import PieceState
 from keras_gans.tricks.feature_matching import PullingAway
 
 __all__ = ["BEGAN", "EBGAN"]
-
-
-def _number(value, argument, low=None, high=None, positive=False):
-    bad = isinstance(value, bool) or not isinstance(value, (int, float))
-    bad = bad or (low is not None and value < low) or (high is not None and value > high)
-    bad = bad or (positive and value <= 0)
-    if bad:
-        bounds = f" in [{low}, {high}]" if high is not None else ""
-        kind = "a positive number" if positive else f"a number{bounds}"
-        raise ValueError(f"`{argument}` must be {kind}. Received: {argument}={value!r}")
-    return float(value)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -62,8 +52,8 @@ class EBGAN(AdversarialLoss):
 
     def __init__(self, margin=1.0, pt_weight=0.0, penalties=None, constraints=None, name="ebgan"):
         super().__init__(penalties=penalties, constraints=constraints, name=name)
-        self.margin = _number(margin, "margin", low=0.0)
-        self.pt_weight = _number(pt_weight, "pt_weight", low=0.0)
+        self.margin = non_negative(margin, "margin")
+        self.pt_weight = non_negative(pt_weight, "pt_weight")
         self._tricks = [PullingAway(weight=self.pt_weight)] if self.pt_weight > 0 else []
 
     def discriminator_loss(self, real_output, fake_output):
@@ -87,9 +77,10 @@ class BEGAN(AdversarialLoss):
     Registered as `began`. The weight `k_t` of the fake term is a state variable (saved
     with the model, so a resumed run continues it), updated after every discriminator
     update by proportional control towards `E L(G(z)) = gamma E L(x)`. It is logged as
-    `began/k`, and the convergence measure `M_global` as `began/convergence`. Both the
-    update and the measure use the discriminator update's own real and fake batches (the
-    paper's simultaneous-update form uses the generator's batch for `L(G(z))`).
+    `began/k` (its value before the update), and the convergence measure `M_global` as
+    `began/convergence`, both by the loss's `update`. The update and the measure use the
+    discriminator update's own real and fake batches (the paper's simultaneous-update form
+    uses the generator's batch for `L(G(z))`).
 
     Formula (reconstruction loss `L = -score`):
         discriminator: `L(x) - k_t L(G(z))`; generator: `L(G(z))`;
@@ -109,7 +100,7 @@ class BEGAN(AdversarialLoss):
     >>> float(loss.discriminator_loss([-1.0], [-2.0]))  # k_0 = 0: L(x)
     1.0
     >>> loss.metric_names
-    ('began/k', 'began/convergence')
+    ('d_loss', 'g_loss', 'began/k', 'began/convergence')
 
     Reference:
         Berthelot et al., "BEGAN: Boundary Equilibrium Generative Adversarial Networks",
@@ -126,13 +117,15 @@ class BEGAN(AdversarialLoss):
         name="began",
     ):
         super().__init__(penalties=penalties, constraints=constraints, name=name)
-        self.gamma = _number(gamma, "gamma", low=0.0, high=1.0, positive=True)
-        self.lambda_k = _number(lambda_k, "lambda_k", low=0.0)
-        self.initial_k = _number(initial_k, "initial_k", low=0.0, high=1.0)
+        self.gamma = number_in(gamma, "gamma", 0.0, 1.0, low_open=True)
+        self.lambda_k = non_negative(lambda_k, "lambda_k")
+        self.initial_k = number_in(initial_k, "initial_k", 0.0, 1.0)
         self.k = None
 
+    reports = property(lambda self: (f"{self.name}/k", f"{self.name}/convergence"))
+
     def build(self, model):
-        self.state = TrickState(name=f"{self.name}_state")
+        self.state = PieceState(name=f"{self.name}_state")
         self.k = self.state.variable("k", initializer=keras.initializers.Constant(self.initial_k))
 
     def _k(self):
@@ -144,22 +137,17 @@ class BEGAN(AdversarialLoss):
     def generator_loss(self, fake_output):
         return F.ebgan_generator_loss(fake_output)
 
-    def discriminator_objective(self, context):
-        real, fake = context.real_output, context.fake_output
-        context.log(f"{self.name}/k", ops.cast(self._k(), "float32"))
-        context.log(f"{self.name}/convergence", F.began_convergence(real, fake, self.gamma))
-        return self.discriminator_loss(real, fake)
-
-    def after_discriminator_step(self, context):
+    def update(self, player, ctx):
+        if player.role != "discriminator":
+            return None
         if self.k is None:
             raise ValueError("BEGAN needs `build(model)` before training (GANModel.compile).")
-        real = ops.stop_gradient(context.real_output)
-        fake = ops.stop_gradient(context.fake_output)
+        real = ops.stop_gradient(ctx.real_output)
+        fake = ops.stop_gradient(ctx.fake_output)
+        k = ops.cast(ops.convert_to_tensor(self.k), "float32")
+        convergence = F.began_convergence(real, fake, self.gamma)
         self.k.assign(F.began_k_update(self.k, real, fake, self.gamma, self.lambda_k))
-
-    @property
-    def metric_names(self):
-        return (f"{self.name}/k", f"{self.name}/convergence")
+        return {f"{self.name}/k": k, f"{self.name}/convergence": convergence}
 
     def get_config(self):
         return {

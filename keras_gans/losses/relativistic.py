@@ -17,7 +17,7 @@ __all__ = [
 class _Relativistic(AdversarialLoss):
     """A loss whose generator objective needs the real scores as well as the fake ones.
 
-    `generator_objective` reads `context.real_output`, so in the generator step the train
+    `generator_objective` reads `ctx.real_output`, so in the generator step the train
     step runs the discriminator on the real minibatch too (only for such losses).
     """
 
@@ -35,8 +35,8 @@ class _Relativistic(AdversarialLoss):
             )
         return type(self)._generator_fn(fake_output, real_output)
 
-    def generator_objective(self, context):
-        return self.generator_loss(context.fake_output, context.real_output)
+    def generator_objective(self, ctx):
+        return self.generator_loss(ctx.fake_output, ctx.real_output)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

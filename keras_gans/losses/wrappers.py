@@ -5,29 +5,27 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import metric_name, non_negative, number_in
 from keras_gans.losses.base import AdversarialLoss
 
 __all__ = ["NoisyLabels", "WeightedLoss"]
 
 
 class _LossWrapper(AdversarialLoss):
-    """Wraps a loss: everything not overridden (penalties, constraints, tricks, state,
-    hooks) is the wrapped loss's."""
+    """Wraps a loss: its objectives are rebuilt from the wrapped loss's, and everything
+    else (penalties, constraints, tricks, state, the `build`/`transform`/`update` hooks,
+    reports) is the wrapped loss's."""
 
     def __init__(self, loss, name):
         from keras_gans.losses.resolve import resolve
 
         self.loss = resolve(loss)
-        if not isinstance(name, str) or not name or "/" in name:
-            raise ValueError(
-                f"`name` must be a non-empty string without '/'. Received: name={name!r}"
-            )
-        self.name = name
+        self.name = metric_name(name)
 
     penalties = property(lambda self: self.loss.penalties)
     constraints = property(lambda self: self.loss.constraints)
     tricks = property(lambda self: self.loss.tricks)
-    metric_names = property(lambda self: self.loss.metric_names)
+    reports = property(lambda self: self.loss.reports)
     state = property(lambda self: self.loss.state)
 
     def discriminator_loss(self, real_output, fake_output):
@@ -36,29 +34,20 @@ class _LossWrapper(AdversarialLoss):
     def generator_loss(self, fake_output, *args, **kwargs):
         return self.loss.generator_loss(fake_output, *args, **kwargs)
 
-    def discriminator_objective(self, context):
-        return self.loss.discriminator_objective(context)
+    def discriminator_objective(self, ctx):
+        return self.loss.discriminator_objective(ctx)
 
-    def generator_objective(self, context):
-        return self.loss.generator_objective(context)
+    def generator_objective(self, ctx):
+        return self.loss.generator_objective(ctx)
 
     def build(self, model):
         self.loss.build(model)
 
-    def transform_inputs(self, tensors, context):
-        return self.loss.transform_inputs(tensors, context)
+    def transform(self, inputs, ctx):
+        return self.loss.transform(inputs, ctx)
 
-    def discriminator_step_context(self, context):
-        return self.loss.discriminator_step_context(context)
-
-    def generator_step_context(self, context):
-        return self.loss.generator_step_context(context)
-
-    def after_discriminator_step(self, context):
-        self.loss.after_discriminator_step(context)
-
-    def after_generator_step(self, context):
-        self.loss.after_generator_step(context)
+    def update(self, player, ctx):
+        return self.loss.update(player, ctx)
 
     def get_config(self):
         return {"loss": keras.saving.serialize_keras_object(self.loss), "name": self.name}
@@ -69,14 +58,6 @@ class _LossWrapper(AdversarialLoss):
         if isinstance(config.get("loss"), dict) and "class_name" in config["loss"]:
             config["loss"] = keras.saving.deserialize_keras_object(config["loss"])
         return cls(**config)
-
-
-def _probability(value, argument):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 0.5:
-        raise ValueError(
-            f"`{argument}` must be a number in [0, 0.5). Received: {argument}={value!r}"
-        )
-    return float(value)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -111,16 +92,16 @@ class NoisyLabels(_LossWrapper):
 
     def __init__(self, loss="non-saturating", flip_probability=0.05, name="noisy_labels"):
         super().__init__(loss, name)
-        self.flip_probability = _probability(flip_probability, "flip_probability")
-
-    def discriminator_objective(self, context):
-        real, fake = context.real_output, context.fake_output
-        shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
-        flip = keras.random.uniform(shape, seed=context.seed_generator) < self.flip_probability
-        flipped = context.replace(
-            real_output=ops.where(flip, fake, real), fake_output=ops.where(flip, real, fake)
+        self.flip_probability = number_in(
+            flip_probability, "flip_probability", 0.0, 0.5, high_open=True
         )
-        return self.loss.discriminator_objective(flipped)
+
+    def discriminator_objective(self, ctx):
+        real, fake = ctx.real_output, ctx.fake_output
+        shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
+        flip = keras.random.uniform(shape, seed=ctx.seed_generator) < self.flip_probability
+        flipped_real, flipped_fake = ops.where(flip, fake, real), ops.where(flip, real, fake)
+        return self.loss.discriminator_loss(flipped_real, flipped_fake)
 
     def get_config(self):
         return {**super().get_config(), "flip_probability": self.flip_probability}
@@ -154,16 +135,8 @@ class WeightedLoss(_LossWrapper):
         self, loss="non-saturating", discriminator_weight=1.0, generator_weight=1.0, name="weighted"
     ):
         super().__init__(loss, name)
-        for value, argument in (
-            (discriminator_weight, "discriminator_weight"),
-            (generator_weight, "generator_weight"),
-        ):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ValueError(
-                    f"`{argument}` must be a non-negative number. Received: {argument}={value!r}"
-                )
-        self.discriminator_weight = float(discriminator_weight)
-        self.generator_weight = float(generator_weight)
+        self.discriminator_weight = non_negative(discriminator_weight, "discriminator_weight")
+        self.generator_weight = non_negative(generator_weight, "generator_weight")
 
     def discriminator_loss(self, real_output, fake_output):
         return self.discriminator_weight * self.loss.discriminator_loss(real_output, fake_output)
@@ -171,11 +144,11 @@ class WeightedLoss(_LossWrapper):
     def generator_loss(self, fake_output, *args, **kwargs):
         return self.generator_weight * self.loss.generator_loss(fake_output, *args, **kwargs)
 
-    def discriminator_objective(self, context):
-        return self.discriminator_weight * self.loss.discriminator_objective(context)
+    def discriminator_objective(self, ctx):
+        return self.discriminator_weight * self.loss.discriminator_objective(ctx)
 
-    def generator_objective(self, context):
-        return self.generator_weight * self.loss.generator_objective(context)
+    def generator_objective(self, ctx):
+        return self.generator_weight * self.loss.generator_objective(ctx)
 
     def get_config(self):
         return {

@@ -1,7 +1,8 @@
 """`GANModel`: a `keras.Model` whose `train_step` plays the adversarial game.
 
-This is the one module that uses TensorFlow autodiff (`tf.GradientTape`) and
-`tf.distribute`; losses, penalties and layers are written with `keras.ops`.
+The step itself (the one place that uses TensorFlow autodiff) is `keras_gans.models.step`;
+sampling is `keras_gans.models.generation`. This module builds, compiles and serialises the
+model and declares its game: the players, their order and the context of each update.
 """
 
 from __future__ import annotations
@@ -13,92 +14,18 @@ from keras import ops
 
 from keras_gans import latents
 from keras_gans.losses import resolve
+from keras_gans.models import data, step
 from keras_gans.models import validation as check
+from keras_gans.models.ema import GeneratorEMA
+from keras_gans.models.generation import GenerationMixin, ReplicaSeedGenerator
 from keras_gans.registry import import_plugins_named_in
-from keras_gans.tricks import StepContext, StepHooks
+from keras_gans.steps import DiscriminatorInputs, Player, StepContext
 
 __all__ = ["GANModel"]
 
 
-class _ReplicaSeedGenerator(keras.random.SeedGenerator):
-    """A `SeedGenerator` whose draws differ between `tf.distribute` replicas.
-
-    A plain `SeedGenerator` gives every replica the same numbers, so under a two-replica
-    strategy both halves of the global batch would get identical latents.
-    """
-
-    def next(self, ordered=True):
-        seed = super().next(ordered=ordered)
-        context = tf.distribute.get_replica_context()
-        if context is None:
-            return seed
-        replica = tf.cast(context.replica_id_in_sync_group, seed.dtype)
-        return seed + tf.stack([replica * 1_000_003, tf.zeros_like(replica)])
-
-
-def _all_finite(tensors):
-    return tf.reduce_all([tf.reduce_all(tf.math.is_finite(t)) for t in tensors if t is not None])
-
-
-def _regularization(network):
-    return ops.sum(ops.stack(network.losses)) if network.losses else 0.0
-
-
-def _gradient(fn, x):
-    """`d fn(x) / dx` for a tensor or a list of tensors, recorded by any outer tape."""
-    many = isinstance(x, (list, tuple))
-    tensors = [tf.convert_to_tensor(t) for t in (x if many else [x])]
-    with tf.GradientTape() as tape:
-        tape.watch(tensors)
-        value = fn(tensors if many else tensors[0])
-    gradients = tape.gradient(value, tensors)
-    return gradients if many else gradients[0]
-
-
-def _assign_replicated(pairs):
-    """Assigns `(variable, value)` pairs whose values are equal on every replica.
-
-    Like an optimizer's update: inside a replica context the assignment goes through the
-    strategy (a merge call), so it also works for mirrored variables created without an
-    aggregation, such as a cloned network's weights.
-    """
-
-    def update(strategy, pairs):
-        for variable, value in pairs:
-            strategy.extended.update(
-                variable.value, lambda v, x: v.assign(x), args=(value,), group=False
-            )
-
-    tf.__internal__.distribute.interim.maybe_merge_call(update, tf.distribute.get_strategy(), pairs)
-
-
-class _GeneratorEMA(StepHooks):
-    """Keeps `model.ema_generator` an exponential moving average of `model.generator`.
-
-    Trainable weights are averaged, `ema <- decay * ema + (1 - decay) * w`, after every
-    generator update; non-trainable ones (batch-norm statistics) are copied.
-    """
-
-    name = "ema"
-
-    def __init__(self, model):
-        self.model = model
-
-    def after_generator_step(self, context):
-        decay = self.model.ema_decay
-        pairs = []
-        for average, weight in zip(
-            self.model.ema_generator.weights, self.model.generator.weights, strict=True
-        ):
-            value = ops.cast(weight, average.dtype)
-            if weight.trainable:
-                value = decay * average + (1.0 - decay) * value
-            pairs.append((average, value))
-        _assign_replicated(pairs)
-
-
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GANModel(keras.Model):
+class GANModel(GenerationMixin, keras.Model):
     """A generative adversarial network trained with `model.fit`.
 
     Each `train_step` is one iteration of Algorithm 1 of Goodfellow et al. (2014): `d_steps`
@@ -115,10 +42,15 @@ class GANModel(keras.Model):
     the real minibatch they are compared with, so their label distribution is the data's.
 
     The discriminator may return one score per sample, or a dict with a `"score"` entry and
-    auxiliary heads (read by objective terms as `StepContext.real_heads` / `fake_heads`).
-    Extras compose through `compile(tricks=[...])` (see `keras_gans.tricks`); an
-    exponential moving average of the generator is kept with `ema_decay` (or
-    `enable_ema`, or the `keras_gans.callbacks.EMAGenerator` callback).
+    auxiliary heads (read by pieces as `StepContext.real_heads` / `fake_heads`).
+
+    The game follows the step protocol of `keras_gans.steps`: two `Player`s,
+    `discriminator` and `generator`; the adversarial loss, its penalties and constraints,
+    the tricks given to `compile(tricks=[...])` and the EMA of the generator (`ema_decay`,
+    `enable_ema`, or the `keras_gans.callbacks.EMAGenerator` callback) are its `pieces`.
+    A model with more networks subclasses it and overrides the three methods that declare
+    the game: `players()`, `schedule(x, y, training)` and `contexts(player, batch,
+    training)`; `train_step` is unchanged.
 
     Logged metrics: `d_loss` and `g_loss` (the adversarial objectives), one
     `d_penalty/<name>` per penalty of the loss (the discriminator minimises `d_loss` plus
@@ -181,15 +113,13 @@ class GANModel(keras.Model):
         )
         self.seed = seed
         self.conditional = check.check_networks_fit(generator, discriminator, self.latent_dim)
-        self.seed_generator = _ReplicaSeedGenerator(seed)
-        self._trackers = {
-            name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")
-        }
-        self._extra_trackers = {}
+        self.seed_generator = ReplicaSeedGenerator(seed)
+        self._trackers = {}
         self.adversarial_loss = None
         self.tricks = []
         self.architecture_tricks = []
-        self._pieces = []
+        self.pieces = []
+        self._players = ()
         self._trick_states = []
         self.d_steps = 1
         self._build_networks()
@@ -348,29 +278,41 @@ class GANModel(keras.Model):
         )
         self.d_optimizer = self._prepare_optimizer(d_optimizer, "d_optimizer", auto_scale_loss)
         self.g_optimizer = self._prepare_optimizer(g_optimizer, "g_optimizer", auto_scale_loss)
-        self._extra_trackers = {
-            f"d_penalty/{p.name}": keras.metrics.Mean(name=f"d_penalty/{p.name}")
-            for p in self.adversarial_loss.penalties
-        }
-        if self.generator.built and self.discriminator.built:
-            # Built here, under the caller's distribution scope, not inside a replica step.
-            self.d_optimizer.build(self.discriminator.trainable_variables)
-            self.g_optimizer.build(self.generator.trainable_variables)
-        pieces = [self.adversarial_loss, *self.adversarial_loss.tricks, *self.tricks]
+        self._players = self.players()
+        for player in self._players:
+            if all(network.built for network in player.networks):
+                # Built here, under the caller's distribution scope, not inside a replica step.
+                player.optimizer.build(player.trainable_variables)
+        pieces = [*self.adversarial_loss.pieces, *self.tricks]
         for piece in pieces:
             piece.build(self)
         self._trick_states = [p.state for p in pieces if p.state is not None]
-        names = [name for piece in pieces for name in piece.metric_names]
-        check.check_metric_names(names, [*self._trackers, *self._extra_trackers])
-        self._extra_trackers.update({n: keras.metrics.Mean(name=n) for n in names})
         self._collect_pieces()
 
+    def players(self):
+        """The players of the game, in the order they are first updated.
+
+        Returns:
+            `(Player("discriminator", ...), Player("generator", ...))`: each with its
+            network and its optimizer (called by `compile`).
+        """
+        return (
+            Player("discriminator", "discriminator", (self.discriminator,), self.d_optimizer),
+            Player("generator", "generator", (self.generator,), self.g_optimizer),
+        )
+
     def _collect_pieces(self):
-        """The objects whose hooks the train step calls, in order (EMA last)."""
+        """The pieces the step runs, in order (EMA last), and a tracker per logged name."""
         if self.adversarial_loss is None:
             return
-        ema = [] if self.ema_generator is None else [_GeneratorEMA(self)]
-        self._pieces = [self.adversarial_loss, *self.adversarial_loss.tricks, *self.tricks, *ema]
+        ema = [] if self.ema_generator is None else [GeneratorEMA(self)]
+        self.pieces = [*self.adversarial_loss.pieces, *self.tricks, *ema]
+        critics = [p.prefix for p in self._players if p.role == "discriminator"]
+        names = [f"{prefix}_{which}" for prefix in critics for which in ("real", "fake")]
+        for piece in self.pieces:
+            names.extend([*piece.term_names(self._players), *piece.reports])
+        check.check_metric_names(names, [])
+        self._trackers = {n: self._trackers.get(n) or keras.metrics.Mean(name=n) for n in names}
 
     def _prepare_optimizer(self, identifier, argument, auto_scale_loss):
         try:
@@ -448,78 +390,64 @@ class GANModel(keras.Model):
 
     @property
     def metrics(self):
-        return [*self._trackers.values(), *self._extra_trackers.values()]
+        return list(self._trackers.values())
 
-    # ----------------------------------------------------------------- sampling
-    def sample_latent(self, n, seed=None):
-        """Draws `n` latent vectors from the prior (`seed`: int, `SeedGenerator` or `None`)."""
-        seed = self.seed_generator if seed is None else seed
-        return self._prior.sample(n, self.latent_dim, seed=seed)
+    # ----------------------------------------------------------------- the game
+    def schedule(self, x, y, training=True):
+        """The updates of one step: `(player, batch)` pairs, in order.
 
-    @property
-    def sample_shape(self):
-        """The shape of one generated sample (without the batch axis)."""
-        try:
-            return tuple(self.generator.outputs[0].shape[1:])
-        except (AttributeError, ValueError):
-            z = ops.zeros((1, self.latent_dim))
-            return tuple(self.generator(z).shape[1:])
+        In training, `d_steps` discriminator updates, each on its own slice of the batch,
+        then one generator update (on the last slice's conditions); in evaluation, each
+        player once on the whole batch.
+        """
+        discriminator, generator = self._players
+        if not training:
+            return [(discriminator, (x, y)), (generator, (x, y))]
+        updates = [(discriminator, b) for b in data.real_minibatches(x, y, self.d_steps)]
+        return [*updates, (generator, updates[-1][1])]
 
-    def generator_output(self, latent, condition=None, training=False):
-        """Runs the generator on `latent` (and `condition`); returns float32 samples."""
-        inputs = self._generator_inputs(latent, condition)
-        return ops.cast(self.generator(inputs, training=training), "float32")
-
-    def _generator_inputs(self, z, condition):
-        return z if condition is None else [z, condition]
-
-    def call(self, inputs, training=False):
-        """Runs the generator on `z` (or `[z, condition]` for conditional models)."""
-        return self.generator(inputs, training=training)
-
-    def generate(self, n, seed=None, labels=None, batch_size=256, latents=None, use_ema=True):
-        """Generates `n` samples as a NumPy array in the generator's output range.
+    def contexts(self, player, batch, training):
+        """The views of one update (called inside its tape): one `StepContext` here.
 
         Args:
-            n: How many samples.
-            seed: An int for reproducible latents (default `None`: the model's sampler).
-            labels: For conditional models, one label (or embedding) per sample, or a single
-                label for all (required for conditional models).
-            batch_size: How many samples the generator runs at once (default 256).
-            latents: Explicit generator inputs `z`, shape `(n, latent_dim)` (default
-                `None`: drawn from the prior), e.g. to sweep a latent code.
-            use_ema: Use `ema_generator` when the model keeps one (default `True`).
+            player: The `Player` being updated.
+            batch: `(real, condition)`.
+            training: Whether it is a training update.
 
         Returns:
-            A NumPy array of shape `(n, *sample_shape)`.
+            A list of `keras_gans.steps.StepContext`.
         """
-        n = check.check_positive_int(n, "n")
-        condition = self._check_labels(labels, n)
-        z = (
-            self.sample_latent(n, seed=seed)
-            if latents is None
-            else check.check_latents(latents, n, self.latent_dim)
-        )
-        network = self.ema_generator if use_ema and self.ema_generator is not None else None
-        network = network or self.generator
-        outputs = []
-        for start in range(0, n, batch_size):
-            stop = min(start + batch_size, n)
-            piece = None if condition is None else ops.convert_to_tensor(condition[start:stop])
-            inputs = self._generator_inputs(ops.convert_to_tensor(z[start:stop]), piece)
-            outputs.append(ops.convert_to_numpy(network(inputs, training=False)))
-        return np.concatenate(outputs, axis=0)
+        real, condition = batch
+        latent = self.sample_latent(ops.shape(real)[0])
+        fake = self.generator_output(latent, condition, training=training)
+        if player.role == "discriminator":
+            fake = ops.stop_gradient(fake)
+        return [
+            StepContext(
+                player=player,
+                inputs=DiscriminatorInputs(real, fake, self._discriminate),
+                condition=condition,
+                latent=latent,
+                seed_generator=self.seed_generator,
+                iteration=self.g_optimizer.iterations,
+                training=training,
+                gradient=step.gradient,
+            )
+        ]
 
-    def _check_labels(self, labels, n):
-        shape = self._condition_shape()
-        return check.check_labels(labels, n, self.conditional, self.num_classes, shape)
+    def _discriminate(self, inputs, training):
+        return self.discriminator(inputs, training=training)
 
-    def _condition_shape(self):
-        """The shape of one condition (e.g. `(1,)` for class ids), or `None` if unknown."""
-        try:
-            return tuple(self.generator.inputs[1].shape[1:]) if self.conditional else None
-        except (AttributeError, ValueError, IndexError):
-            return None
+    def record(self, **values):
+        """Adds one value per logged name to the epoch's means."""
+        for name, value in values.items():
+            if name not in self._trackers:
+                raise ValueError(
+                    f"A piece logged {name!r}, which no piece declares (a piece's terms are "
+                    f"logged as <prefix>_<log_key>, the values its `update` returns must be "
+                    f"listed in its `reports`). Declared: {sorted(self._trackers)}"
+                )
+            self._trackers[name].update_state(value)
 
     # ----------------------------------------------------------------- training
     def fit(self, x=None, y=None, batch_size=None, **kwargs):
@@ -530,162 +458,18 @@ class GANModel(keras.Model):
             raise RuntimeError("Call `compile(d_optimizer, g_optimizer, loss=...)` before `fit`.")
         return super().fit(x, y, batch_size=batch_size, **kwargs)
 
-    def _unpack(self, data):
-        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
-        if self.conditional and y is None:
-            raise ValueError(
-                "This GAN is conditional (its networks take a conditioning input): the data "
-                "must yield `(x, y)` pairs or be passed as `fit(x, y)`. Received: x only."
-            )
-        x = ops.cast(x, "float32") if "float" in str(x.dtype) else x
-        if not self.conditional:
-            return x, None
-        expected = tuple(self.generator.inputs[1].shape[1:])
-        if y.shape.rank is None and None not in expected:
-            # tf.function may relax a retraced label spec to unknown rank; restore it.
-            y = ops.reshape(y, (-1, *expected))
-        check.check_condition_batch(y, expected)
-        if self.num_classes is not None and y.dtype.is_integer:
-            message = f"Labels must be class ids in [0, {self.num_classes})."
-            in_range = [
-                tf.debugging.assert_non_negative(y, message=message),
-                tf.debugging.assert_less(y, tf.cast(self.num_classes, y.dtype), message=message),
-            ]
-            with tf.control_dependencies(in_range):
-                y = tf.identity(y)
-        return x, y
-
-    def _loss_scale_for_replicas(self):
-        # Gradients are summed across replicas, so each replica's mean is divided by the
-        # replica count: the update is then the gradient of the global-batch mean.
-        return 1.0 / self.distribute_strategy.num_replicas_in_sync
-
-    def _context(self, role, real, fake, condition, latent, training=True):
-        """The `StepContext` of one update: lazy discriminator outputs, tricks' transforms."""
-
-        def network(inputs, training):
-            return self.discriminator(inputs, training=training)
-
-        def transform(tensors, context):
-            for piece in self._pieces:
-                tensors = piece.transform_inputs(tensors, context)
-            return tensors
-
-        return StepContext(
-            real,
-            fake,
-            condition,
-            seed_generator=self.seed_generator,
-            network=network,
-            gradient=_gradient,
-            transform=transform if training else None,
-            latent=latent,
-            model=self,
-            role=role,
-            training=training,
-            iteration=self.g_optimizer.iterations,
-        )
-
-    def _terms(self, context):
-        """Every piece's weighted term for the player `context.role` trains, by metric name."""
-        prefix, hook = {
-            "discriminator": ("d_term", "discriminator_term"),
-            "generator": ("g_term", "generator_term"),
-        }[context.role]
-        terms = {}
-        for piece in self._pieces:
-            value = getattr(piece, hook)(context)
-            if value is not None:
-                terms[f"{prefix}/{piece.name}"] = ops.cast(value, "float32")
-        return terms
-
-    def _discriminator_extras(self, context):
-        penalties = {f"d_penalty/{p.name}": p(context) for p in self.adversarial_loss.penalties}
-        return {**penalties, **self._terms(context)}
-
-    def _discriminator_step(self, real, condition):
-        latent = self.sample_latent(ops.shape(real)[0])
-        fake = ops.stop_gradient(self.generator_output(latent, condition, training=True))
-        context = self._context("discriminator", real, fake, condition, latent)
-        for piece in self._pieces:
-            context = piece.discriminator_step_context(context)
-        variables = self.discriminator.trainable_variables
-        with tf.GradientTape() as tape:
-            loss = self.adversarial_loss.discriminator_objective(context)
-            extras = self._discriminator_extras(context)
-            total = loss + sum(extras.values()) + _regularization(self.discriminator)
-            scaled = self.d_optimizer.scale_loss(total * self._loss_scale_for_replicas())
-        grads = tape.gradient(scaled, variables)
-        self.d_optimizer.apply(grads, variables)
-        for constraint in self.adversarial_loss.constraints:
-            constraint(variables)
-        for piece in self._pieces:
-            piece.after_discriminator_step(context)
-        self._record(d_loss=loss, d_real=ops.mean(context.real_output))
-        self._record(d_fake=ops.mean(context.fake_output), **extras, **context.logs)
-        return _all_finite(grads)
-
-    def _generator_step(self, real, condition, discriminator_finite):
-        latent = self.sample_latent(ops.shape(real)[0])
-        variables = self.generator.trainable_variables
-        with tf.GradientTape() as tape:
-            fake = self.generator_output(latent, condition, training=True)
-            context = self._context("generator", real, fake, condition, latent)
-            for piece in self._pieces:
-                context = piece.generator_step_context(context)
-            loss = self.adversarial_loss.generator_objective(context)
-            terms = self._terms(context)
-            total = loss + sum(terms.values()) + _regularization(self.generator)
-            scaled = self.g_optimizer.scale_loss(total * self._loss_scale_for_replicas())
-        grads = tape.gradient(scaled, variables)
-        if isinstance(self.g_optimizer, keras.optimizers.LossScaleOptimizer):
-            # A non-finite discriminator step makes the loss-scaled generator skip too.
-            poison = tf.where(discriminator_finite, 0.0, float("nan"))
-            grads = [g if g is None else g + ops.cast(poison, g.dtype) for g in grads]
-        self.g_optimizer.apply(grads, variables)
-        for piece in self._pieces:
-            piece.after_generator_step(context)
-        self._record(g_loss=loss, **terms, **context.logs)
-
-    def _record(self, **values):
-        trackers = {**self._trackers, **self._extra_trackers}
-        for name, value in values.items():
-            if name not in trackers:
-                raise ValueError(
-                    f"A loss or trick logged {name!r}, which no piece declares in its "
-                    f"`metric_names`. Declared: {sorted(trackers)}"
-                )
-            trackers[name].update_state(value)
-
-    def _real_minibatches(self, x, y):
-        """The `d_steps` real slices of a batch (see the class docstring)."""
-        batch = ops.shape(x)[0]
-        # A trailing batch smaller than d_steps still gives one example per update (reused).
-        size = ops.maximum(batch // self.d_steps, 1)
-        for k in range(self.d_steps):
-            rows = (k * size + ops.arange(size)) % batch
-            yield ops.take(x, rows, axis=0), None if y is None else ops.take(y, rows, axis=0)
-
-    def train_step(self, data):
-        x, y = self._unpack(data)
+    def train_step(self, data_batch):
+        x, y = data.unpack(self, data_batch)
         check.check_real_batch(x, self.discriminator, self.d_steps)
         finite = tf.constant(True)
-        for real, condition in self._real_minibatches(x, y):
-            finite = tf.logical_and(finite, self._discriminator_step(real, condition))
-        self._generator_step(real, condition, finite)
+        for player, batch in self.schedule(x, y):
+            earlier = finite if player.role == "generator" else None
+            finite = tf.logical_and(finite, step.play(self, player, batch, earlier))
         return {m.name: m.result() for m in self.metrics}
 
-    def test_step(self, data):
-        x, y = self._unpack(data)
+    def test_step(self, data_batch):
+        x, y = data.unpack(self, data_batch)
         check.check_real_batch(x, self.discriminator, 1)
-        latent = self.sample_latent(ops.shape(x)[0])
-        fake = self.generator_output(latent, y, training=False)
-        context = self._context("discriminator", x, fake, y, latent, training=False)
-        d_loss = self.adversarial_loss.discriminator_objective(context)
-        extras = self._discriminator_extras(context)
-        context = context.replace(role="generator")
-        g_loss = self.adversarial_loss.generator_objective(context)
-        self._record(d_loss=d_loss, g_loss=g_loss, d_real=ops.mean(context.real_output))
-        self._record(d_fake=ops.mean(context.fake_output), **extras, **self._terms(context))
-        self._record(**context.logs)
+        for player, batch in self.schedule(x, y, training=False):
+            step.evaluate(self, player, batch)
         return {m.name: m.result() for m in self.metrics}

@@ -1,13 +1,13 @@
 """Base classes for discriminator regularisers: penalties (loss terms) and constraints.
 
-A `Penalty` is a term added to the discriminator's objective and logged under its own key
-(`d_penalty/<name>`). A `Constraint` acts on the discriminator's weights after each of its
-updates (e.g. WGAN weight clipping). Both are small serialisable objects that an
-`AdversarialLoss` composes; the train step iterates over them and never branches on flags.
+A `Penalty` is a piece whose term is added to the discriminator's objective and logged under
+its own key (`d_penalty/<name>`). A `Constraint` is a piece that acts on the discriminator's
+weights after each of its updates (e.g. WGAN weight clipping). An `AdversarialLoss`
+composes both; the train step iterates over them and never branches on flags.
 
-Penalties that need gradients of the discriminator with respect to its *inputs* receive them
-through `PenaltyContext.input_gradient`, which the train step provides: the penalties
-themselves are written with `keras.ops` and `keras.random` only.
+Penalties that need gradients of the discriminator with respect to its *inputs* get them
+from `StepContext.input_gradient`, which the train step provides: the penalties themselves
+are written with `keras.ops` and `keras.random` only.
 """
 
 from __future__ import annotations
@@ -15,17 +15,10 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.tricks.context import StepContext
+from keras_gans.checks import non_negative
+from keras_gans.steps.piece import Piece
 
-__all__ = ["Constraint", "Penalty", "PenaltyContext", "gradient_norm"]
-
-
-#: What a penalty may look at during one discriminator update: the train step's
-#: `keras_gans.tricks.StepContext` (`real`, `fake`, `condition`, `real_output`, `fake_output`,
-#: `discriminate`, `input_gradient`, `seed_generator`, and more). The old positional
-#: constructor `PenaltyContext(real, fake, condition, real_output, fake_output, discriminate,
-#: input_gradient, seed_generator)` still works.
-PenaltyContext = StepContext
+__all__ = ["Constraint", "Penalty", "gradient_norm"]
 
 
 def gradient_norm(gradients, epsilon=0.0):
@@ -51,64 +44,61 @@ def gradient_norm(gradients, epsilon=0.0):
     return ops.sqrt(ops.sum(ops.square(g), axis=1) + epsilon)
 
 
-def _check_non_negative(value, argument):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(
-            f"`{argument}` must be a non-negative number. Received: {argument}={value!r}"
-        )
-    return float(value)
-
-
-class _Configurable:
-    """`from_config` and a `repr` built from `get_config`, shared by penalties and constraints."""
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
-
-
-class Penalty(_Configurable):
+class Penalty(Piece):
     """A term added to the discriminator objective, logged as `d_penalty/<name>`.
 
-    Subclasses implement `compute(context)` (the unweighted value); calling the penalty
-    returns `weight * compute(context)`.
+    Subclasses implement `compute(ctx)` (the unweighted value); calling the penalty
+    returns `weight * compute(ctx)`, which is its term for every discriminator player.
 
     Args:
         weight: Multiplier of the term (default 1).
         name: The key suffix under which the weighted term is logged.
     """
 
+    roles = ("discriminator",)
+
     def __init__(self, weight=1.0, name="penalty"):
-        self.weight = _check_non_negative(weight, "weight")
-        if not isinstance(name, str) or not name or "/" in name:
-            raise ValueError(
-                f"`name` must be a non-empty string without '/'. Received: name={name!r}"
-            )
-        self.name = name
+        super().__init__(name=name)
+        self.weight = non_negative(weight, "weight")
 
-    def compute(self, context: PenaltyContext):
+    @property
+    def log_key(self):
+        return f"penalty/{self.name}"
+
+    def compute(self, ctx):
         """Returns the unweighted penalty for one discriminator update."""
-        raise NotImplementedError(f"{type(self).__name__} must implement `compute(context)`.")
+        raise NotImplementedError(f"{type(self).__name__} must implement `compute(ctx)`.")
 
-    def __call__(self, context: PenaltyContext):
-        return ops.multiply(self.weight, ops.cast(self.compute(context), "float32"))
+    def __call__(self, ctx):
+        return ops.multiply(self.weight, ops.cast(self.compute(ctx), "float32"))
+
+    def terms(self, player, ctx):
+        return self(ctx)
 
     def get_config(self):
         return {"weight": self.weight, "name": self.name}
 
 
-class Constraint(_Configurable):
-    """A projection applied to the discriminator's weights after each of its updates."""
+class Constraint(Piece):
+    """A projection applied to a discriminator player's weights after each of its updates.
+
+    Subclasses implement `__call__(variables)`.
+    """
+
+    roles = ()
+
+    def __init__(self):
+        super().__init__()
 
     def __call__(self, variables):
         raise NotImplementedError(f"{type(self).__name__} must implement `__call__(variables)`.")
+
+    def update(self, player, ctx):
+        if player.role == "discriminator":
+            self(player.trainable_variables)
+
+    def get_config(self):
+        return {}
 
 
 def serialize(obj):

@@ -5,8 +5,13 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.penalties.base import Penalty, _check_non_negative, gradient_norm
-from keras_gans.penalties.gradient_penalty import _per_example_uniform
+from keras_gans.checks import non_negative
+from keras_gans.penalties.base import Penalty, gradient_norm
+from keras_gans.penalties.gradient_penalty import (
+    check_form,
+    gradient_penalty_term,
+    per_example_uniform,
+)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -19,7 +24,8 @@ class DRAGANPenalty(Penalty):
         `alpha ~ U(0, 1)` per example, `std(x)` the standard deviation of the real batch and
         `c = perturbation_scale`: the perturbation scheme of the authors' reference code.
         Penalising only near the data discourages the sharp gradients around real samples
-        that the paper links to mode collapse.
+        that the paper links to mode collapse. `form="ratio"` uses
+        `(||grad|| / target - 1)^2` instead (see `gradient_penalty_term`).
 
     Args:
         weight: lambda, the penalty coefficient (default 10, as in the paper).
@@ -27,6 +33,7 @@ class DRAGANPenalty(Penalty):
             (default 0.5).
         target: The gradient norm the discriminator is pushed towards (default 1).
         epsilon: Added under the square root of the norm (default 1e-12).
+        form: `"difference"` (default) or `"ratio"`.
         name: Logged as `d_penalty/<name>` (default `"dragan"`).
 
     Example:
@@ -38,20 +45,27 @@ class DRAGANPenalty(Penalty):
     """
 
     def __init__(
-        self, weight=10.0, perturbation_scale=0.5, target=1.0, epsilon=1e-12, name="dragan"
+        self,
+        weight=10.0,
+        perturbation_scale=0.5,
+        target=1.0,
+        epsilon=1e-12,
+        form="difference",
+        name="dragan",
     ):
         super().__init__(weight=weight, name=name)
-        self.perturbation_scale = _check_non_negative(perturbation_scale, "perturbation_scale")
-        self.target = _check_non_negative(target, "target")
-        self.epsilon = _check_non_negative(epsilon, "epsilon")
+        self.perturbation_scale = non_negative(perturbation_scale, "perturbation_scale")
+        self.target = non_negative(target, "target")
+        self.epsilon = non_negative(epsilon, "epsilon")
+        self.form = check_form(form, self.target)
 
-    def compute(self, context):
-        x = context.real
-        noise = keras.random.uniform(ops.shape(x), seed=context.seed_generator)
+    def compute(self, ctx):
+        x = ctx.real
+        noise = keras.random.uniform(ops.shape(x), seed=ctx.seed_generator)
         delta = self.perturbation_scale * ops.std(x) * noise
-        alpha = _per_example_uniform(x, context.seed_generator)
-        norms = gradient_norm(context.input_gradient(x + alpha * delta), self.epsilon)
-        return ops.mean(ops.square(norms - self.target))
+        alpha = per_example_uniform(x, ctx.seed_generator)
+        norms = gradient_norm(ctx.input_gradient(x + alpha * delta), self.epsilon)
+        return gradient_penalty_term(norms, self.target, self.form)
 
     def get_config(self):
         return {
@@ -59,4 +73,5 @@ class DRAGANPenalty(Penalty):
             "perturbation_scale": self.perturbation_scale,
             "target": self.target,
             "epsilon": self.epsilon,
+            "form": self.form,
         }

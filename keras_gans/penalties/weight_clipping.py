@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import positive_number
 from keras_gans.penalties.base import Constraint
 
 
@@ -12,8 +13,8 @@ from keras_gans.penalties.base import Constraint
 class WeightClipping(Constraint):
     """Clips every trainable discriminator weight to `[-clip_value, clip_value]`.
 
-    Applied after each discriminator update, it keeps the critic within a compact set of
-    functions, a crude way to bound its Lipschitz constant.
+    A piece whose `update` runs after each discriminator update: it keeps the critic within
+    a compact set of functions, a crude way to bound its Lipschitz constant.
 
     Formula:
         `w <- clip(w, -c, c)` for every trainable weight `w`, with `c = clip_value`.
@@ -34,15 +35,8 @@ class WeightClipping(Constraint):
     """
 
     def __init__(self, clip_value=0.01):
-        if (
-            isinstance(clip_value, bool)
-            or not isinstance(clip_value, (int, float))
-            or clip_value <= 0
-        ):
-            raise ValueError(
-                f"`clip_value` must be a positive number. Received: clip_value={clip_value!r}"
-            )
-        self.clip_value = float(clip_value)
+        super().__init__()
+        self.clip_value = positive_number(clip_value, "clip_value")
 
     def __call__(self, variables):
         for variable in variables:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.penalties.base import Penalty, _check_non_negative
+from keras_gans.checks import non_negative
+from keras_gans.penalties.base import Penalty
 
 
 def _squared_gradient_norm(gradients):
@@ -15,7 +16,7 @@ def _squared_gradient_norm(gradients):
 
 class _ZeroCentered(Penalty):
     def __init__(self, gamma, name):
-        self.gamma = _check_non_negative(gamma, "gamma")
+        self.gamma = non_negative(gamma, "gamma")
         super().__init__(weight=self.gamma / 2.0, name=name)
 
     def _samples(self, context):

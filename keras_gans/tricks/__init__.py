@@ -1,8 +1,9 @@
 """Composable train-step extras: the stabilisation toolkit.
 
-Pass them to `GANModel.compile(tricks=[...])`; each hooks into the train step through the
-methods of `StepHooks` (see `keras_gans.tricks.base`), so the train step itself never
-branches on a flag. Losses use the same hooks (BEGAN's k, EBGAN's pulling-away term).
+Pass them to `GANModel.compile(tricks=[...])`. Each is a `keras_gans.steps.Piece`: it takes
+part in the train step through the four hooks of the step protocol (`build`, `transform`,
+`terms`, `update`), so the train step itself never branches on a flag. Losses, penalties,
+constraints and the generator's EMA are pieces too.
 
 - Discriminator inputs: `InstanceNoise`, `DiffAugment`.
 - Fakes: `ImagePool` (experience replay).
@@ -19,6 +20,7 @@ normalisation and the minibatch layers are discriminator options of the architec
 (`keras_gans.layers`).
 """
 
+from keras_gans.steps import StepContext, split_outputs
 from keras_gans.tricks.augment import (
     DiffAugment,
     InstanceNoise,
@@ -33,8 +35,7 @@ from keras_gans.tricks.auxiliary_classifier import (
     AuxiliaryClassifier,
     auxiliary_classification_loss,
 )
-from keras_gans.tricks.base import StepHooks, Trick, TrickState
-from keras_gans.tricks.context import StepContext, split_outputs
+from keras_gans.tricks.base import Trick, TrickState
 from keras_gans.tricks.feature_matching import (
     FeatureMatching,
     PullingAway,
@@ -67,7 +68,6 @@ __all__ = [
     "MutualInformation",
     "PullingAway",
     "StepContext",
-    "StepHooks",
     "Trick",
     "TrickState",
     "UnrolledDiscriminator",
@@ -88,3 +88,19 @@ __all__ = [
     "translate",
     "ttur_optimizers",
 ]
+
+
+def __getattr__(name):
+    if name == "StepHooks":
+        import warnings
+
+        from keras_gans.steps import Piece
+
+        warnings.warn(
+            "keras_gans.tricks.StepHooks is replaced by keras_gans.steps.Piece, whose four "
+            "hooks are build, transform, terms and update.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return Piece
+    raise AttributeError(f"module 'keras_gans.tricks' has no attribute {name!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import non_negative, positive_int, positive_number
 from keras_gans.tricks.base import Trick
 
 __all__ = [
@@ -22,18 +23,6 @@ __all__ = [
     "instance_noise_stddev",
     "translate",
 ]
-
-
-def _positive(value, argument, allow_zero=False):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or value < 0
-        or (value == 0 and not allow_zero)
-    ):
-        expectation = "a non-negative number" if allow_zero else "a positive number"
-        raise ValueError(f"`{argument}` must be {expectation}. Received: {argument}={value!r}")
-    return float(value)
 
 
 def instance_noise_stddev(step, stddev, decay_steps=None):
@@ -87,12 +76,12 @@ class InstanceNoise(Trick):
 
     Example:
     >>> import keras, numpy as np
-    >>> from keras_gans.tricks import StepContext
+    >>> from keras_gans.steps import StepContext
     >>> noise = InstanceNoise(stddev=0.5, decay_steps=10)
-    >>> context = StepContext(np.zeros((4, 2)), np.zeros((4, 2)), iteration=5,
-    ...                       seed_generator=keras.random.SeedGenerator(0))
-    >>> real, fake = noise.transform_inputs([context.raw_real, context.raw_fake], context)
-    >>> bool(np.any(real.numpy() != fake.numpy()))
+    >>> ctx = StepContext.of(np.zeros((4, 2)), np.zeros((4, 2)), iteration=5,
+    ...                      seed_generator=keras.random.SeedGenerator(0))
+    >>> inputs = noise.transform(ctx.inputs, ctx)
+    >>> bool(np.any(inputs.real.numpy() != inputs.fake.numpy()))
     True
 
     Reference:
@@ -103,23 +92,19 @@ class InstanceNoise(Trick):
 
     def __init__(self, stddev=0.1, decay_steps=None, name="instance_noise"):
         super().__init__(name=name)
-        self.stddev = _positive(stddev, "stddev", allow_zero=True)
-        if decay_steps is not None and (
-            isinstance(decay_steps, bool) or not isinstance(decay_steps, int) or decay_steps <= 0
-        ):
-            raise ValueError(
-                "`decay_steps` must be None or a positive integer. "
-                f"Received: decay_steps={decay_steps!r}"
-            )
+        self.stddev = non_negative(stddev, "stddev")
+        if decay_steps is not None:
+            decay_steps = positive_int(decay_steps, "decay_steps")
         self.decay_steps = decay_steps
 
-    def transform_inputs(self, tensors, context):
-        step = 0 if context.iteration is None else context.iteration
+    def transform(self, inputs, ctx):
+        step = 0 if ctx.iteration is None else ctx.iteration
         sigma = instance_noise_stddev(step, self.stddev, self.decay_steps)
-        return [
-            t + sigma * keras.random.normal(ops.shape(t), seed=context.seed_generator)
-            for t in tensors
+        real, fake = [
+            t + sigma * keras.random.normal(ops.shape(t), seed=ctx.seed_generator)
+            for t in (inputs.real, inputs.fake)
         ]
+        return inputs.replace(real=real, fake=fake)
 
     def get_config(self):
         return {**super().get_config(), "stddev": self.stddev, "decay_steps": self.decay_steps}
@@ -245,13 +230,11 @@ class DiffAugment(Trick):
 
     Example:
     >>> import keras, numpy as np
-    >>> from keras_gans.tricks import StepContext
+    >>> from keras_gans.steps import StepContext
     >>> images = np.random.default_rng(0).uniform(-1, 1, (2, 8, 8, 1)).astype("float32")
-    >>> context = StepContext(images, images, seed_generator=keras.random.SeedGenerator(0))
-    >>> np.array_equal(context.real, context.fake)  # no transform: identical
-    True
-    >>> context = context.replace(transform=DiffAugment().transform_inputs)
-    >>> np.array_equal(context.real, context.fake), np.allclose(context.real, images)
+    >>> ctx = StepContext.of(images, images, seed_generator=keras.random.SeedGenerator(0))
+    >>> inputs = DiffAugment().transform(ctx.inputs, ctx)
+    >>> np.array_equal(inputs.real, inputs.fake), np.allclose(inputs.real, images)
     (True, False)
 
     Reference:
@@ -273,14 +256,15 @@ class DiffAugment(Trick):
                 f"`policy` must be a non-empty sequence of {_POLICIES}. Received: policy={policy!r}"
             )
         self.policy = policy
-        self.translation_ratio = _positive(translation_ratio, "translation_ratio")
-        self.cutout_ratio = _positive(cutout_ratio, "cutout_ratio")
+        self.translation_ratio = positive_number(translation_ratio, "translation_ratio")
+        self.cutout_ratio = positive_number(cutout_ratio, "cutout_ratio")
         if self.cutout_ratio > 1:
             raise ValueError(
                 f"`cutout_ratio` must be at most 1. Received: cutout_ratio={cutout_ratio!r}"
             )
 
-    def transform_inputs(self, tensors, context):
+    def transform(self, inputs, ctx):
+        tensors = [inputs.real, inputs.fake]
         images = tensors[0]
         if len(images.shape) != 4 or None in tuple(images.shape[1:]):
             raise ValueError(
@@ -288,7 +272,7 @@ class DiffAugment(Trick):
                 f"with a known size. Received: discriminator inputs of shape {images.shape}"
             )
         n, height, width = ops.shape(images)[0], images.shape[1], images.shape[2]
-        seed = context.seed_generator
+        seed = ctx.seed_generator
         for kind in self.policy:
             if kind == "color":
                 u = keras.random.uniform((3, n), seed=seed)
@@ -306,7 +290,7 @@ class DiffAugment(Trick):
                 cy = keras.random.randint((n,), 0, height, seed=seed)
                 cx = keras.random.randint((n,), 0, width, seed=seed)
                 tensors = [cutout(t, cy, cx, size) for t in tensors]
-        return tensors
+        return inputs.replace(real=tensors[0], fake=tensors[1])
 
     def get_config(self):
         return {

@@ -5,17 +5,10 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import non_negative
 from keras_gans.tricks.base import Trick
 
 __all__ = ["AuxiliaryClassifier", "auxiliary_classification_loss"]
-
-
-def _check_weight(weight, argument="weight"):
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-        raise ValueError(
-            f"`{argument}` must be a non-negative number. Received: {argument}={weight!r}"
-        )
-    return float(weight)
 
 
 def auxiliary_classification_loss(class_logits, labels):
@@ -82,7 +75,7 @@ class AuxiliaryClassifier(Trick):
 
     def __init__(self, weight=1.0, head="class_logits", name="auxiliary_classifier"):
         super().__init__(name=name)
-        self.weight = _check_weight(weight)
+        self.weight = non_negative(weight, "weight")
         if not isinstance(head, str) or not head:
             raise ValueError(f"`head` must be a non-empty string. Received: head={head!r}")
         self.head = head
@@ -104,23 +97,21 @@ class AuxiliaryClassifier(Trick):
             )
         return heads[self.head]
 
-    def _labels(self, context):
-        if context.condition is None:
+    def _labels(self, ctx):
+        if ctx.condition is None:
             raise ValueError(
                 "AuxiliaryClassifier needs class labels: train with `fit(x, y)` or a "
                 "dataset of (x, y) pairs."
             )
-        return context.condition
+        return ctx.condition
 
-    def discriminator_term(self, context):
-        labels = self._labels(context)
-        real = auxiliary_classification_loss(self._logits(context.real_heads), labels)
-        fake = auxiliary_classification_loss(self._logits(context.fake_heads), labels)
+    def terms(self, player, ctx):
+        labels = self._labels(ctx)
+        fake = auxiliary_classification_loss(self._logits(ctx.fake_heads), labels)
+        if player.role == "generator":
+            return self.weight * fake
+        real = auxiliary_classification_loss(self._logits(ctx.real_heads), labels)
         return self.weight * (real + fake)
-
-    def generator_term(self, context):
-        labels = self._labels(context)
-        return self.weight * auxiliary_classification_loss(self._logits(context.fake_heads), labels)
 
     def get_config(self):
         return {**super().get_config(), "weight": self.weight, "head": self.head}

@@ -5,15 +5,10 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import non_negative
 from keras_gans.tricks.base import Trick
 
 __all__ = ["FeatureMatching", "PullingAway", "feature_matching_loss", "pulling_away_term"]
-
-
-def _check_weight(weight):
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-        raise ValueError(f"`weight` must be a non-negative number. Received: weight={weight!r}")
-    return float(weight)
 
 
 def _flat(x):
@@ -114,21 +109,23 @@ class FeatureMatching(Trick):
                 f"`layer` must be None or a layer name (a string). Received: layer={layer!r}"
             )
         self.layer = layer
-        self.weight = _check_weight(weight)
+        self.weight = non_negative(weight, "weight")
         self.features = None
 
     def build(self, model):
         self.features = feature_model(model.discriminator, self.layer)
 
-    def generator_term(self, context):
+    roles = ("generator",)
+
+    def terms(self, player, ctx):
         if self.features is None:
             raise ValueError("FeatureMatching needs `build(model)` first (GANModel.compile).")
 
         def features(x):
-            return self.features(context.discriminator_inputs(x), training=context.training)
+            return self.features(ctx.discriminator_inputs(x), training=ctx.training)
 
-        real = ops.stop_gradient(features(context.real))
-        return self.weight * feature_matching_loss(real, features(context.fake))
+        real = ops.stop_gradient(features(ctx.real))
+        return self.weight * feature_matching_loss(real, features(ctx.fake))
 
     def get_config(self):
         return {**super().get_config(), "layer": self.layer, "weight": self.weight}
@@ -205,13 +202,15 @@ class PullingAway(Trick):
 
     def __init__(self, weight=0.1, head="embedding", name="pulling_away"):
         super().__init__(name=name)
-        self.weight = _check_weight(weight)
+        self.weight = non_negative(weight, "weight")
         if not isinstance(head, str) or not head:
             raise ValueError(f"`head` must be a non-empty string. Received: head={head!r}")
         self.head = head
 
-    def generator_term(self, context):
-        heads = context.fake_heads
+    roles = ("generator",)
+
+    def terms(self, player, ctx):
+        heads = ctx.fake_heads
         if self.head not in heads:
             raise ValueError(
                 f"The pulling-away term needs a discriminator that returns a dict with a "

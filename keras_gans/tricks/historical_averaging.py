@@ -5,7 +5,9 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.tricks.base import Trick, TrickState
+from keras_gans.checks import non_negative
+from keras_gans.steps.piece import PieceState
+from keras_gans.tricks.base import Trick
 
 __all__ = ["HistoricalAveraging", "historical_averaging_penalty"]
 
@@ -70,8 +72,6 @@ class HistoricalAveraging(Trick):
 
     def __init__(self, weight=1e-3, networks=_NETWORKS, name="historical_averaging"):
         super().__init__(name=name)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-            raise ValueError(f"`weight` must be a non-negative number. Received: weight={weight!r}")
         networks = (networks,) if isinstance(networks, str) else tuple(networks)
         if (
             not networks
@@ -82,14 +82,14 @@ class HistoricalAveraging(Trick):
                 f"`networks` must be a non-empty subset of {_NETWORKS}. "
                 f"Received: networks={networks!r}"
             )
-        self.weight = float(weight)
+        self.weight = non_negative(weight, "weight")
         self.networks = networks
         self._averages = {}
         self._counts = {}
         self._variables = {}
 
     def build(self, model):
-        self.state = TrickState(name=f"{self.name}_state")
+        self.state = PieceState(name=f"{self.name}_state")
         for role in self.networks:
             variables = getattr(model, role).trainable_variables
             self._variables[role] = variables
@@ -112,9 +112,6 @@ class HistoricalAveraging(Trick):
         averages = [ops.stop_gradient(ops.convert_to_tensor(a)) for a in self._averages[role]]
         return historical_averaging_penalty(self._variables[role], averages)
 
-    def _term(self, role):
-        return self.weight * self.penalty(role) if role in self.networks else None
-
     def _update(self, role):
         if role not in self.networks:
             return
@@ -123,22 +120,16 @@ class HistoricalAveraging(Trick):
             average.assign(average + (ops.cast(variable, "float32") - average) / (count + 1.0))
         count.assign(count + 1.0)
 
-    def discriminator_term(self, context):
-        return self._term("discriminator")
-
-    def generator_term(self, context):
-        return self._term("generator")
-
-    def after_discriminator_step(self, context):
-        self._update("discriminator")
-
-    def after_generator_step(self, context):
-        self._update("generator")
-
     @property
-    def metric_names(self):
-        prefixes = {"discriminator": "d_term", "generator": "g_term"}
-        return tuple(f"{prefixes[role]}/{self.name}" for role in _NETWORKS if role in self.networks)
+    def roles(self):
+        """The networks it regularises: each is the player of that role."""
+        return self.networks
+
+    def terms(self, player, ctx):
+        return self.weight * self.penalty(player.role)
+
+    def update(self, player, ctx):
+        self._update(player.role)
 
     def get_config(self):
         return {**super().get_config(), "weight": self.weight, "networks": self.networks}

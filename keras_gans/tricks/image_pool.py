@@ -5,7 +5,9 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.tricks.base import Trick, TrickState
+from keras_gans.checks import number_in, positive_int
+from keras_gans.steps.piece import PieceState
+from keras_gans.tricks.base import Trick
 
 __all__ = ["ImagePool"]
 
@@ -20,7 +22,9 @@ class ImagePool(Trick):
     discriminator, the new one takes its place in the pool); otherwise it is passed
     through. The discriminator thus also remembers what the generator produced earlier,
     which damps the generator hopping between modes. Only the discriminator's update sees
-    the pool; the generator's update always uses fresh samples.
+    the pool; the generator's update always uses fresh samples. The pool holds what it is
+    given: list it before augmentations (`tricks=[ImagePool(50), DiffAugment()]`) so that
+    it stores the generator's own samples.
 
     The pool is saved with the model. Under `tf.distribute` every replica reads the same
     pool and the first replica's writes are kept. Unconditional models only (a pooled
@@ -44,18 +48,8 @@ class ImagePool(Trick):
 
     def __init__(self, size=50, probability=0.5, name="image_pool"):
         super().__init__(name=name)
-        if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
-            raise ValueError(f"`size` must be a positive integer. Received: size={size!r}")
-        if (
-            isinstance(probability, bool)
-            or not isinstance(probability, (int, float))
-            or not 0.0 <= probability <= 1.0
-        ):
-            raise ValueError(
-                f"`probability` must be a number in [0, 1]. Received: probability={probability!r}"
-            )
-        self.size = size
-        self.probability = float(probability)
+        self.size = positive_int(size, "size")
+        self.probability = number_in(probability, "probability", 0.0, 1.0)
 
     def build(self, model):
         if model.conditional:
@@ -69,7 +63,7 @@ class ImagePool(Trick):
                 f"ImagePool needs the generator's output shape to be known. Received: {shape}"
             )
         self.sample_shape = shape
-        self.state = TrickState(name=f"{self.name}_state")
+        self.state = PieceState(name=f"{self.name}_state")
         # One extra slot at the end receives the writes that must not land in the pool.
         self.buffer = self.state.variable(
             "buffer", (self.size + 1, *shape), aggregation="only_first_replica"
@@ -104,8 +98,10 @@ class ImagePool(Trick):
         self.count.assign(ops.minimum(self.count + n, self.size))
         return shown
 
-    def discriminator_step_context(self, context):
-        return context.replace(fake=self.query(context.raw_fake, context.seed_generator))
+    def transform(self, inputs, ctx):
+        if ctx.role != "discriminator":
+            return inputs
+        return inputs.replace(fake=self.query(inputs.fake, ctx.seed_generator))
 
     @property
     def filled(self):

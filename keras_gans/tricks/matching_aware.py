@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import non_negative
 from keras_gans.tricks.base import Trick
 
 __all__ = ["MatchingAware", "mismatched_conditions"]
@@ -95,9 +96,7 @@ class MatchingAware(Trick):
 
     def __init__(self, weight=1.0, name="matching_aware"):
         super().__init__(name=name)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-            raise ValueError(f"`weight` must be a non-negative number. Received: weight={weight!r}")
-        self.weight = float(weight)
+        self.weight = non_negative(weight, "weight")
         self.loss = None
         self.num_classes = None
 
@@ -110,17 +109,19 @@ class MatchingAware(Trick):
         self.loss = model.adversarial_loss
         self.num_classes = model.num_classes
 
-    def discriminator_term(self, context):
+    roles = ("discriminator",)
+
+    def terms(self, player, ctx):
         if self.loss is None:
             raise ValueError("MatchingAware needs `build(model)` first (GANModel.compile).")
-        if context.condition is None:
+        if ctx.condition is None:
             raise ValueError(
                 "MatchingAware needs conditions: train with `fit(x, y)` or a dataset of "
                 "(x, y) pairs."
             )
-        wrong = mismatched_conditions(context.condition, context.seed_generator, self.num_classes)
-        wrong_output = context.discriminate(context.real, condition=wrong)
-        return self.weight * self.loss.discriminator_loss(context.real_output, wrong_output)
+        wrong = mismatched_conditions(ctx.condition, ctx.seed_generator, self.num_classes)
+        wrong_output = ctx.discriminate(ctx.real, condition=wrong)
+        return self.weight * self.loss.discriminator_loss(ctx.real_output, wrong_output)
 
     def get_config(self):
         return {**super().get_config(), "weight": self.weight}

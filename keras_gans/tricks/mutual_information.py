@@ -7,17 +7,10 @@ import math
 import keras
 from keras import ops
 
+from keras_gans.checks import non_negative
 from keras_gans.tricks.base import Trick
 
 __all__ = ["MutualInformation", "categorical_code_loss", "gaussian_code_loss"]
-
-
-def _check_weight(weight, argument):
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-        raise ValueError(
-            f"`{argument}` must be a non-negative number. Received: {argument}={weight!r}"
-        )
-    return float(weight)
 
 
 def _float(x):
@@ -132,8 +125,8 @@ class MutualInformation(Trick):
         name="mutual_information",
     ):
         super().__init__(name=name)
-        self.weight = _check_weight(weight, "weight")
-        self.continuous_weight = _check_weight(continuous_weight, "continuous_weight")
+        self.weight = non_negative(weight, "weight")
+        self.continuous_weight = non_negative(continuous_weight, "continuous_weight")
         for argument, value in (
             ("categorical_head", categorical_head),
             ("continuous_head", continuous_head),
@@ -167,12 +160,12 @@ class MutualInformation(Trick):
             )
         return heads[name]
 
-    def information_loss(self, context):
+    def information_loss(self, ctx):
         """The unweighted term on the context's generated batch (see the class formula)."""
         if self.codes is None:
             raise ValueError("MutualInformation needs `build(model)` first (GANModel.compile).")
-        parts = self.codes.split(context.latent)
-        heads = context.fake_heads
+        parts = self.codes.split(ctx.latent)
+        heads = ctx.fake_heads
         total = ops.zeros((), "float32")
         if parts["categorical"]:
             logits = self._head(heads, self.categorical_head)
@@ -188,11 +181,8 @@ class MutualInformation(Trick):
             total = total + self.continuous_weight * nll
         return total
 
-    def discriminator_term(self, context):
-        return self.weight * self.information_loss(context)
-
-    def generator_term(self, context):
-        return self.weight * self.information_loss(context)
+    def terms(self, player, ctx):
+        return self.weight * self.information_loss(ctx)
 
     def get_config(self):
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import positive_int, positive_number
 from keras_gans.tricks.base import Trick
 
 __all__ = ["UnrolledDiscriminator"]
@@ -14,7 +15,8 @@ __all__ = ["UnrolledDiscriminator"]
 class UnrolledDiscriminator(Trick):
     """Trains the generator against the discriminator `steps` updates into the future.
 
-    Inside the generator's update, a copy of the discriminator's weights takes `steps`
+    A piece whose `transform` swaps, in the generator's update only, the network that
+    scores the samples: a copy of the discriminator's weights takes `steps`
     gradient-descent steps on the discriminator objective (each with a fresh generated
     batch and the current real minibatch), and the generator's objective is evaluated
     through the discriminator with those unrolled weights. The copy lives only in the
@@ -49,31 +51,26 @@ class UnrolledDiscriminator(Trick):
 
     def __init__(self, steps=5, learning_rate=1e-3, second_order=True, name="unrolled"):
         super().__init__(name=name)
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
-            raise ValueError(f"`steps` must be a positive integer. Received: steps={steps!r}")
-        if (
-            isinstance(learning_rate, bool)
-            or not isinstance(learning_rate, (int, float))
-            or learning_rate <= 0
-        ):
-            raise ValueError(
-                "`learning_rate` must be a positive number. "
-                f"Received: learning_rate={learning_rate!r}"
-            )
+        self.steps = positive_int(steps, "steps")
+        self.learning_rate = positive_number(learning_rate, "learning_rate")
         if not isinstance(second_order, bool):
             raise ValueError(
                 f"`second_order` must be a bool. Received: second_order={second_order!r}"
             )
-        self.steps = steps
-        self.learning_rate = float(learning_rate)
         self.second_order = second_order
+        self._model = None
 
     def build(self, model):
         if not model.discriminator.built:
             raise ValueError("UnrolledDiscriminator needs a built discriminator.")
+        self._model = model
 
-    def generator_step_context(self, context):
-        model = context.model
+    def transform(self, inputs, ctx):
+        if ctx.role != "generator":
+            return inputs
+        if self._model is None:
+            raise ValueError("UnrolledDiscriminator needs `build(model)` first (compile).")
+        model = self._model
         discriminator = model.discriminator
         frozen = [ops.copy(v) for v in discriminator.non_trainable_variables]
 
@@ -90,27 +87,22 @@ class UnrolledDiscriminator(Trick):
             return x if self.second_order else ops.stop_gradient(x)
 
         weights = [ops.copy(v) for v in discriminator.trainable_variables]
-        batch = ops.shape(context.raw_fake)[0]
+        batch = ops.shape(inputs.fake)[0]
         for _ in range(self.steps):
             latent = model.sample_latent(batch)
-            fake = maybe_stop(model.generator_output(latent, context.condition, training=True))
+            fake = maybe_stop(model.generator_output(latent, ctx.condition, training=True))
 
             def objective(theta, fake=fake, latent=latent):
-                inner = context.replace(
-                    fake=fake,
-                    latent=latent,
-                    network=network_with(theta),
-                    role="discriminator",
-                    logs={},
-                )
+                unrolled = inputs.replace(fake=fake, network=network_with(theta))
+                inner = ctx.replace(player="discriminator", inputs=unrolled, latent=latent)
                 return model.adversarial_loss.discriminator_objective(inner)
 
-            gradients = context.gradient(objective, weights)
+            gradients = ctx.gradient(objective, weights)
             weights = [
                 w if g is None else w - self.learning_rate * maybe_stop(g)
                 for w, g in zip(weights, gradients, strict=True)
             ]
-        return context.replace(network=network_with(weights))
+        return inputs.replace(network=network_with(weights))
 
     def get_config(self):
         return {

@@ -1,0 +1,99 @@
+"""Argument checks shared by every keras-gans class, with Keras-style messages.
+
+Each check returns the value normalised (`int`, `float`, `str`) or raises a `ValueError`
+naming the argument, what was expected and what was received:
+"`weight` must be a non-negative number. Received: weight=-1".
+"""
+
+from __future__ import annotations
+
+import numbers
+
+__all__ = [
+    "metric_name",
+    "non_negative",
+    "number_in",
+    "positive_int",
+    "positive_number",
+]
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def positive_int(value, argument):
+    """Returns `value` as an `int` if it is a positive integer.
+
+    Example:
+    >>> positive_int(3, "steps")
+    3
+    """
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
+    return int(value)
+
+
+def non_negative(value, argument):
+    """Returns `value` as a `float` if it is a number >= 0.
+
+    Example:
+    >>> non_negative(0, "weight")
+    0.0
+    """
+    if not _is_number(value) or not value >= 0:
+        raise ValueError(
+            f"`{argument}` must be a non-negative number. Received: {argument}={value!r}"
+        )
+    return float(value)
+
+
+def positive_number(value, argument):
+    """Returns `value` as a `float` if it is a number > 0.
+
+    Example:
+    >>> positive_number(1e-3, "learning_rate")
+    0.001
+    """
+    if not _is_number(value) or not value > 0:
+        raise ValueError(f"`{argument}` must be a positive number. Received: {argument}={value!r}")
+    return float(value)
+
+
+def number_in(value, argument, low, high, *, low_open=False, high_open=False):
+    """Returns `value` as a `float` if it lies in the interval from `low` to `high`.
+
+    Args:
+        value: The value to check.
+        argument: Its name, for the message.
+        low: The lower bound.
+        high: The upper bound.
+        low_open: Whether `low` itself is excluded (default `False`).
+        high_open: Whether `high` itself is excluded (default `False`).
+
+    Example:
+    >>> number_in(0.5, "probability", 0, 1)
+    0.5
+    """
+    inside = _is_number(value) and (value > low if low_open else value >= low)
+    inside = inside and (value < high if high_open else value <= high)
+    if not inside:
+        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+        raise ValueError(
+            f"`{argument}` must be a number in {interval}. Received: {argument}={value!r}"
+        )
+    return float(value)
+
+
+def metric_name(value, argument="name"):
+    """Returns `value` if it can name a logged metric: a non-empty string without '/'.
+
+    Example:
+    >>> metric_name("gp")
+    'gp'
+    """
+    if not isinstance(value, str) or not value or "/" in value:
+        raise ValueError(
+            f"`{argument}` must be a non-empty string without '/'. Received: {argument}={value!r}"
+        )
+    return value
