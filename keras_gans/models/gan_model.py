@@ -400,6 +400,7 @@ class GANModel(GenerationMixin, keras.Model):
         then one generator update (on the last slice's conditions); in evaluation, each
         player once on the whole batch.
         """
+        check.check_real_batch(x, self.discriminator, self.d_steps if training else 1)
         discriminator, generator = self._players
         if not training:
             return [(discriminator, (x, y)), (generator, (x, y))]
@@ -460,7 +461,6 @@ class GANModel(GenerationMixin, keras.Model):
 
     def train_step(self, data_batch):
         x, y = data.unpack(self, data_batch)
-        check.check_real_batch(x, self.discriminator, self.d_steps)
         finite = tf.constant(True)
         for player, batch in self.schedule(x, y):
             earlier = finite if player.role == "generator" else None
@@ -469,7 +469,6 @@ class GANModel(GenerationMixin, keras.Model):
 
     def test_step(self, data_batch):
         x, y = data.unpack(self, data_batch)
-        check.check_real_batch(x, self.discriminator, 1)
         for player, batch in self.schedule(x, y, training=False):
             step.evaluate(self, player, batch)
         return {m.name: m.result() for m in self.metrics}

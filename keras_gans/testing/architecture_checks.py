@@ -14,7 +14,7 @@ from keras_gans.testing._expect import (
     json_round_trip,
     shown,
 )
-from keras_gans.tricks.context import split_outputs
+from keras_gans.steps import split_outputs
 
 __all__ = ["check_architecture", "sample_labels"]
 
