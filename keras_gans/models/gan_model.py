@@ -12,20 +12,19 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_gans import latents
 from keras_gans.losses import resolve
 from keras_gans.models import data, step
 from keras_gans.models import validation as check
 from keras_gans.models.ema import GeneratorEMA
 from keras_gans.models.generation import GenerationMixin, ReplicaSeedGenerator
-from keras_gans.registry import import_plugins_named_in
+from keras_gans.models.serialization import SerializationMixin, prepare_optimizer
 from keras_gans.steps import DiscriminatorInputs, Player, StepContext
 
 __all__ = ["GANModel"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GANModel(GenerationMixin, keras.Model):
+class GANModel(GenerationMixin, SerializationMixin, keras.Model):
     """A generative adversarial network trained with `model.fit`.
 
     Each `train_step` is one iteration of Algorithm 1 of Goodfellow et al. (2014): `d_steps`
@@ -276,8 +275,9 @@ class GANModel(GenerationMixin, keras.Model):
             steps_per_execution=steps_per_execution,
             run_eagerly=run_eagerly,
         )
-        self.d_optimizer = self._prepare_optimizer(d_optimizer, "d_optimizer", auto_scale_loss)
-        self.g_optimizer = self._prepare_optimizer(g_optimizer, "g_optimizer", auto_scale_loss)
+        networks = (self.generator, self.discriminator)
+        self.d_optimizer = prepare_optimizer(d_optimizer, "d_optimizer", auto_scale_loss, networks)
+        self.g_optimizer = prepare_optimizer(g_optimizer, "g_optimizer", auto_scale_loss, networks)
         self._players = self.players()
         for player in self._players:
             if all(network.built for network in player.networks):
@@ -313,80 +313,6 @@ class GANModel(GenerationMixin, keras.Model):
             names.extend([*piece.term_names(self._players), *piece.reports])
         check.check_metric_names(names, [])
         self._trackers = {n: self._trackers.get(n) or keras.metrics.Mean(name=n) for n in names}
-
-    def _prepare_optimizer(self, identifier, argument, auto_scale_loss):
-        try:
-            optimizer = keras.optimizers.get(identifier)
-        except ValueError as error:
-            raise ValueError(
-                f"`{argument}` must be a keras optimizer, its name or its config. "
-                f"Received: {argument}={identifier!r}"
-            ) from error
-        if optimizer is None:
-            raise ValueError(f"`{argument}` must be given. Received: {argument}=None")
-        mixed = (
-            any(
-                network.dtype_policy.name == "mixed_float16"
-                for network in (self.generator, self.discriminator)
-            )
-            or keras.config.dtype_policy().name == "mixed_float16"
-        )
-        if (
-            auto_scale_loss
-            and mixed
-            and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
-        ):
-            optimizer = keras.optimizers.LossScaleOptimizer(optimizer, name=f"{argument}_scaled")
-        return optimizer
-
-    def get_compile_config(self):
-        if not getattr(self, "_gan_compile_config", None):
-            return {}
-        return {
-            key: keras.saving.serialize_keras_object(value)
-            for key, value in self._gan_compile_config.items()
-        }
-
-    def compile_from_config(self, config):
-        import_plugins_named_in(config)
-        config = {k: keras.saving.deserialize_keras_object(v) for k, v in config.items()}
-        self.compile(**config)
-
-    def get_config(self):
-        distribution = self.latent_distribution
-        if not isinstance(distribution, str):
-            distribution = keras.saving.serialize_keras_object(distribution)
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "latent_distribution": distribution,
-            "num_classes": self.num_classes,
-            "seed": self.seed,
-            "ema_decay": self.ema_decay,
-            **self._architecture_tricks_config(),
-        }
-
-    def _architecture_tricks_config(self):
-        if not self.architecture_tricks:
-            return {}
-        tricks = [keras.saving.serialize_keras_object(t) for t in self.architecture_tricks]
-        return {"architecture_tricks": tricks}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        import_plugins_named_in(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
-        if isinstance(config.get("latent_distribution"), dict):
-            config["latent_distribution"] = latents.resolve(config["latent_distribution"])
-        tricks = config.pop("architecture_tricks", [])
-        model = cls(**config)
-        model.architecture_tricks = [keras.saving.deserialize_keras_object(t) for t in tricks]
-        return model
 
     @property
     def metrics(self):

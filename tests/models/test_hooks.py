@@ -1,4 +1,4 @@
-"""The train-step hooks that tricks and losses compose through (the issue-7 extension API)."""
+"""Pieces of the step protocol reading heads, conditions, latents and input gradients."""
 
 import keras
 import numpy as np
@@ -7,88 +7,10 @@ import tensorflow as tf
 from keras import ops
 
 import keras_gans
+from keras_gans.steps import Piece
 from keras_gans.testing import tiny_gan
-from keras_gans.tricks import Trick, TrickState
 
 from .helpers import points
-
-
-class Recorder(Trick):
-    """Records which hooks ran, in which role, and adds constant terms (run eagerly)."""
-
-    def __init__(self, name="recorder"):
-        super().__init__(name=name)
-        self.calls = []
-
-    def build(self, model):
-        self.calls.append("build")
-        self.state = TrickState()
-        self.counter = self.state.variable("counter")
-
-    def transform_inputs(self, tensors, context):
-        self.calls.append(f"transform:{context.role}")
-        return tensors
-
-    def discriminator_step_context(self, context):
-        self.calls.append("discriminator_step_context")
-        return context
-
-    def generator_step_context(self, context):
-        self.calls.append("generator_step_context")
-        return context
-
-    def discriminator_term(self, context):
-        self.calls.append("discriminator_term")
-        context.log("recorder/real_mean", ops.mean(context.real))
-        return ops.convert_to_tensor(2.0)
-
-    def generator_term(self, context):
-        self.calls.append("generator_term")
-        return ops.convert_to_tensor(3.0)
-
-    def after_discriminator_step(self, context):
-        self.calls.append("after_discriminator_step")
-        self.counter.assign(self.counter + 1.0)
-
-    def after_generator_step(self, context):
-        self.calls.append("after_generator_step")
-
-    @property
-    def metric_names(self):
-        return (*super().metric_names, "recorder/real_mean")
-
-
-def test_hooks_run_in_order_and_terms_and_reports_are_logged():
-    recorder = Recorder()
-    gan = tiny_gan()
-    gan.compile("adam", "adam", d_steps=2, tricks=[recorder], run_eagerly=True)
-    x = points(16)
-    history = gan.fit(x, batch_size=16, epochs=1, verbose=0, shuffle=False).history
-    d_step = [
-        "discriminator_step_context",
-        "transform:discriminator",
-        "discriminator_term",
-        "after_discriminator_step",
-    ]
-    g_step = ["generator_step_context", "transform:generator", "generator_term"]
-    assert recorder.calls == ["build", *d_step, *d_step, *g_step, "after_generator_step"]
-    assert history["d_term/recorder"][-1] == 2.0 and history["g_term/recorder"][-1] == 3.0
-    assert history["recorder/real_mean"][-1] == pytest.approx(x.mean(), abs=1e-6)
-    assert float(recorder.counter.numpy()) == 2.0
-    # The terms are part of the objectives: d_loss excludes them, like penalties.
-    assert "d_loss" in history and "d_penalty/recorder" not in history
-
-
-def test_reporting_an_undeclared_metric_is_a_clear_error():
-    class Chatty(Trick):
-        def discriminator_term(self, context):
-            context.log("chatty/undeclared", 1.0)
-            return None
-
-    gan = tiny_gan()
-    gan.compile("adam", "adam", tricks=[Chatty()])
-    with pytest.raises(ValueError, match="chatty/undeclared"):
-        gan.fit(points(8), batch_size=8, epochs=1, verbose=0)
 
 
 def multi_head_pair(classes=3):
@@ -108,7 +30,7 @@ def multi_head_pair(classes=3):
     return generator, discriminator
 
 
-class AuxiliaryClassifier(Trick):
+class AuxiliaryClassifier(Piece):
     """A minimal ACGAN term: class cross-entropy on real (D) and fake (both players)."""
 
     def __init__(self, weight=1.0, name="auxiliary_classifier"):
@@ -121,15 +43,12 @@ class AuxiliaryClassifier(Trick):
             keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)
         )
 
-    def discriminator_term(self, context):
-        real = self._cross_entropy(context.real_heads["class_logits"], context.condition)
-        fake = self._cross_entropy(context.fake_heads["class_logits"], context.condition)
+    def terms(self, player, ctx):
+        fake = self._cross_entropy(ctx.fake_heads["class_logits"], ctx.condition)
+        if player.role == "generator":
+            return self.weight * fake
+        real = self._cross_entropy(ctx.real_heads["class_logits"], ctx.condition)
         return self.weight * (real + fake)
-
-    def generator_term(self, context):
-        return self.weight * self._cross_entropy(
-            context.fake_heads["class_logits"], context.condition
-        )
 
 
 def test_auxiliary_heads_reach_terms_in_both_steps():
@@ -144,12 +63,14 @@ def test_auxiliary_heads_reach_terms_in_both_steps():
     assert np.isfinite(history["d_real"][-1])  # the score head alone feeds the loss
 
 
-class MismatchedCondition(Trick):
+class MismatchedCondition(Piece):
     """A GAN-CLS-style term: real samples with shifted (wrong) conditions count as fake."""
 
-    def discriminator_term(self, context):
-        wrong = ops.roll(context.condition, 1, axis=0)
-        scores = context.discriminate(context.real, condition=wrong)
+    roles = ("discriminator",)
+
+    def terms(self, player, ctx):
+        wrong = ops.roll(ctx.condition, 1, axis=0)
+        scores = ctx.discriminate(ctx.real, condition=wrong)
         return ops.mean(ops.softplus(scores))
 
 
@@ -183,15 +104,17 @@ class CodedLatent(keras_gans.latents.LatentDistribution):
 
 
 @keras.saving.register_keras_serializable(package="tests")
-class CodeReader(Trick):
+class CodeReader(Piece):
     """Checks that the generator step sees the latent its fakes were made from."""
 
     def __init__(self, name="code_reader"):
         super().__init__(name=name)
         self.seen = []
 
-    def generator_term(self, context):
-        codes = context.latent[:, -3:]
+    roles = ("generator",)
+
+    def terms(self, player, ctx):
+        codes = ctx.latent[:, -3:]
         self.seen.append(ops.convert_to_numpy(codes))
         return ops.zeros(())
 
@@ -217,12 +140,12 @@ def test_latent_priors_are_pluggable_and_saved(tmp_path):
 
 
 def test_context_gradient_is_differentiable_again():
-    from keras_gans.models.gan_model import _gradient
+    from keras_gans.models.step import gradient
 
     x = tf.constant([1.0, 2.0])
     with tf.GradientTape() as tape:
         tape.watch(x)
-        first = _gradient(lambda t: tf.reduce_sum(t**3), x)  # 3 x^2
+        first = gradient(lambda t: tf.reduce_sum(t**3), x)  # 3 x^2
         total = tf.reduce_sum(first)
     np.testing.assert_allclose(tape.gradient(total, x).numpy(), [6.0, 12.0])  # 6 x
 
