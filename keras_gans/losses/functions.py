@@ -68,7 +68,11 @@ def minimax_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
         real_logits: Discriminator logits on real data.
         fake_logits: Discriminator logits on generated data.
         label_smoothing: One-sided label smoothing `s` in `[0, 1)` (Salimans et al. 2016,
-            section 3.4): the real target becomes `1 - s`; fake targets stay 0. Default 0.
+            section 3.4): the real target becomes `1 - s` (the paper's alpha; its 0.9 is
+            `s = 0.1`); fake targets stay 0. Default 0. Keras'
+            `BinaryCrossentropy(label_smoothing=t)` and TF-GAN's `label_smoothing=t`
+            instead pull targets towards 1/2, making the real target `1 - t / 2`: their
+            `t` is `2 s` here (TF-GAN's default 0.25 is `s = 0.125`).
 
     Returns:
         The scalar loss.

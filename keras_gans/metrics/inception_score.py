@@ -12,7 +12,7 @@ from keras_gans.metrics.features import (
 )
 from keras_gans.metrics.results import MetricResult
 
-__all__ = ["inception_score", "score_from_probabilities"]
+__all__ = ["inception_score", "score_from_probabilities", "split_bounds"]
 
 
 def _softmax(logits):
@@ -54,6 +54,19 @@ def _logits_extractor(extractor):
     return FeatureExtractor(extractor, outputs="logits")
 
 
+def split_bounds(n, splits):
+    """The `(start, stop)` of each of `splits` parts of `n` samples, as Salimans et al. cut.
+
+    Part `i` is `[i * n // splits, (i + 1) * n // splits)`: with a remainder, the later
+    parts are the longer ones, as in the authors' `inception_score.py`.
+
+    Example:
+    >>> split_bounds(11, 10)[-2:]
+    [(8, 9), (9, 11)]
+    """
+    return [(i * n // splits, (i + 1) * n // splits) for i in range(splits)]
+
+
 def inception_score(
     fake,
     extractor="inception-v3-logits",
@@ -64,7 +77,7 @@ def inception_score(
 ):
     """Inception Score of generated samples: mean and std over `splits` (higher is better).
 
-    The samples are cut, in order, into `splits` equal parts; each part's score is
+    The samples are cut, in order, into `splits` parts; each part's score is
     exp(mean KL(p(y|x) || p(y))) with p(y) that part's mean prediction. It is 1 when every
     prediction is the same and the class count when predictions are confident and the
     classes equally frequent. It needs a classifier: no real data is used.
@@ -78,7 +91,11 @@ def inception_score(
         extractor: A classifier giving logits: a registered name (default
             `"inception-v3-logits"`; `"digits-logits"` for 8x8 digits), a `keras.Model` or
             callable (its outputs are taken as logits), or `None`.
-        splits: Number of parts (default 10, as in Salimans et al.).
+        splits: Number of parts (default 10, as in Salimans et al.). Part `i` holds
+            samples `i * n // splits` up to `(i + 1) * n // splits`, the boundaries of
+            the authors' released code (openai/improved-gan), so the score matches theirs
+            when `n` is not a multiple of `splits` (NumPy's `array_split` would put the
+            remainder in the first parts instead; see `split_bounds`).
         from_logits: Whether the classifier outputs (or given arrays) are logits (default
             `True`) rather than probabilities.
         batch_size: Images per forward pass of the classifier (default 256).
@@ -116,7 +133,7 @@ def inception_score(
             )
         probabilities = values
     scores = np.array(
-        [score_from_probabilities(part) for part in np.array_split(probabilities, splits)]
+        [score_from_probabilities(probabilities[a:b]) for a, b in split_bounds(len(values), splits)]
     )
     protocol = {
         "metric": "inception_score",
