@@ -18,6 +18,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import positive_int
+
 __all__ = [
     "OneHot",
     "TileChannels",
@@ -26,12 +28,6 @@ __all__ = [
     "one_hot_labels",
     "tiled_channels",
 ]
-
-
-def _positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
-    return value
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -53,7 +49,7 @@ class OneHot(keras.layers.Layer):
 
     def __init__(self, num_classes, **kwargs):
         super().__init__(**kwargs)
-        self.num_classes = _positive_int(num_classes, "num_classes")
+        self.num_classes = positive_int(num_classes, "num_classes")
 
     def call(self, labels):
         ids = ops.reshape(ops.cast(labels, "int32"), (-1,))
@@ -87,8 +83,8 @@ class TileChannels(keras.layers.Layer):
 
     def __init__(self, height, width, **kwargs):
         super().__init__(**kwargs)
-        self.height = _positive_int(height, "height")
-        self.width = _positive_int(width, "width")
+        self.height = positive_int(height, "height")
+        self.width = positive_int(width, "width")
 
     def call(self, vectors):
         vectors = ops.cast(vectors, self.compute_dtype)
@@ -178,4 +174,4 @@ def embedding_input(dim, name="condition"):
     >>> tuple(embedding_input(32).shape)
     (None, 32)
     """
-    return keras.Input(shape=(_positive_int(dim, "dim"),), dtype="float32", name=name)
+    return keras.Input(shape=(positive_int(dim, "dim"),), dtype="float32", name=name)

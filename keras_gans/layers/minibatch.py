@@ -5,13 +5,9 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import positive_int
+
 __all__ = ["MinibatchDiscrimination", "MinibatchStandardDeviation"]
-
-
-def _positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
-    return value
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -46,8 +42,8 @@ class MinibatchDiscrimination(keras.layers.Layer):
 
     def __init__(self, num_kernels=50, kernel_dim=5, kernel_initializer=None, **kwargs):
         super().__init__(**kwargs)
-        self.num_kernels = _positive_int(num_kernels, "num_kernels")
-        self.kernel_dim = _positive_int(kernel_dim, "kernel_dim")
+        self.num_kernels = positive_int(num_kernels, "num_kernels")
+        self.kernel_dim = positive_int(kernel_dim, "kernel_dim")
         self.kernel_initializer = keras.initializers.get(
             kernel_initializer or keras.initializers.RandomNormal(stddev=0.05)
         )
@@ -116,7 +112,7 @@ class MinibatchStandardDeviation(keras.layers.Layer):
 
     def __init__(self, group_size=4, **kwargs):
         super().__init__(**kwargs)
-        self.group_size = _positive_int(group_size, "group_size")
+        self.group_size = positive_int(group_size, "group_size")
 
     def call(self, inputs):
         x = ops.cast(inputs, "float32")

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from keras_gans.checks import positive_int
 from keras_gans.metrics.features import feature_protocol, paired_features
 from keras_gans.metrics.results import MetricResult
 
 __all__ = ["kid", "polynomial_mmd2"]
 
 _KERNEL = "k(x, y) = (x.y / d + 1)^3"
-
-
-def _check_positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-    return int(value)
 
 
 def polynomial_mmd2(x, y):
@@ -104,8 +99,8 @@ def kid(
     Reference:
         Binkowski et al., "Demystifying MMD GANs", ICLR 2018.
     """
-    subsets = _check_positive(subsets, "subsets")
-    subset_size = _check_positive(subset_size, "subset_size")
+    subsets = positive_int(subsets, "subsets")
+    subset_size = positive_int(subset_size, "subset_size")
     real, fake = paired_features(real, fake, extractor, batch_size, verbose)
     size = min(subset_size, len(real), len(fake))
     if size < 2:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from keras_gans.checks import number_in, positive_int
+
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
 
-def check_positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
-    return int(value)
+check_positive_int = positive_int
 
 
 def check_network(network, argument):
@@ -38,14 +37,12 @@ def check_latent_distribution(value, latent_dim):
 
 
 def check_decay(value):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 < value < 1.0:
-        raise ValueError(f"`decay` must be a number in (0, 1). Received: decay={value!r}")
-    return float(value)
+    return number_in(value, "decay", 0.0, 1.0, low_open=True, high_open=True)
 
 
 def check_tricks(tricks):
-    """Checks `compile(tricks=...)`: a list of `Trick` objects with distinct names."""
-    from keras_gans.tricks import Trick
+    """Checks `compile(tricks=...)`: a list of pieces (`Trick` objects) with distinct names."""
+    from keras_gans.steps import Piece as Trick
 
     tricks = list(tricks or ())
     for trick in tricks:
