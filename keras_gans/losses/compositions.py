@@ -61,7 +61,7 @@ class WGANGP(Wasserstein):
 
     Example:
     >>> WGANGP().penalties
-    [GradientPenalty(weight=10.0, name='gp', target=1.0, epsilon=1e-12)]
+    [GradientPenalty(weight=10.0, name='gp', target=1.0, epsilon=1e-12, form='difference')]
 
     Reference:
         Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017.

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from keras_gans.architectures.base import Architecture
+from keras_gans.steps import split_outputs
 from keras_gans.testing._expect import (
     checked_config,
     expect,
@@ -14,7 +15,6 @@ from keras_gans.testing._expect import (
     json_round_trip,
     shown,
 )
-from keras_gans.steps import split_outputs
 
 __all__ = ["check_architecture", "sample_labels"]
 

@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.losses.base import AdversarialLoss
+from keras_gans.steps import StepContext
 from keras_gans.testing._expect import (
     checked_config,
     expect,
@@ -18,7 +19,6 @@ from keras_gans.testing._expect import (
     shown,
     to_numpy,
 )
-from keras_gans.tricks.context import StepContext
 
 __all__ = ["OUTPUT_SHAPES", "check_loss"]
 
@@ -33,9 +33,12 @@ def check_loss(loss, *, seed=0):
 
     1. `loss` is a `keras_gans.losses.AdversarialLoss`.
     2. On random outputs of shapes `(8, 1)` and `(8, 4, 4, 1)` (a patch discriminator),
-       the objectives the train step calls, `discriminator_objective(context)` and
-       `generator_objective(context)` (by default `discriminator_loss(real, fake)` and
-       `generator_loss(fake)`), return finite floating-point scalars.
+       the terms the train step adds, `loss.terms(player, context)` for a discriminator
+       and a generator player (by default `discriminator_objective(context)` and
+       `generator_objective(context)`, which call `discriminator_loss(real, fake)` and
+       `generator_loss(fake)`), return finite floating-point scalars. The context is
+       `StepContext.of(real, fake, network)` with the identity as the network, so its
+       `real_output` and `fake_output` are the given scores.
     3. Their gradients with respect to the outputs exist and are finite; the generator's
        with respect to the fake outputs is not all zero, and the discriminator's is not
        zero with respect to both outputs (BEGAN ignores fakes while its `k` is 0).
@@ -83,21 +86,27 @@ def check_loss(loss, *, seed=0):
     _check_keras_serialization(loss, samples)
 
 
+def _scores(inputs, training):
+    """A stand-in discriminator whose "samples" are its scores: the identity."""
+    return inputs
+
+
 def _context(real, fake, seed=0):
-    """The context the train step would give: scores only, fresh seeded randomness."""
-    return StepContext(
-        real,
-        fake,
-        real_output=real,
-        fake_output=fake,
-        seed_generator=keras.random.SeedGenerator(seed),
-    )
+    """The context the train step would give: scores only, fresh seeded randomness.
+
+    The "samples" are the discriminator outputs themselves and the network is the identity,
+    so `ctx.real_output` is `real` (and differentiable with respect to it).
+    """
+    return StepContext.of(real, fake, _scores, seed_generator=keras.random.SeedGenerator(seed))
 
 
 def _values(loss, real, fake):
+    """The loss's terms for a discriminator and for a generator player, as the step adds
+    them."""
     context = _context(real, fake)
-    d_loss = loss.discriminator_objective(context)
-    return d_loss, loss.generator_objective(context.replace(role="generator"))
+    d_loss = loss.terms(context.player, context)
+    context = context.replace(player="generator")
+    return d_loss, loss.terms(context.player, context)
 
 
 def _check_values_and_gradients(loss, real, fake, shape):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import ops
 
-from keras_gans.penalties.base import Penalty, PenaltyContext
+from keras_gans.penalties.base import Penalty
+from keras_gans.steps import StepContext
 from keras_gans.testing._expect import (
     checked_config,
     expect,
@@ -45,10 +45,12 @@ def linear_discriminator(features=4, seed=0):
 
 
 def penalty_context(discriminator, real, fake, condition=None, seed=0):
-    """Builds the `PenaltyContext` that `GANModel`'s train step would give a penalty.
+    """Builds the `StepContext` that `GANModel`'s train step would give a penalty.
 
-    `input_gradient` is computed with a `tf.GradientTape`, so the penalty it feeds stays
-    differentiable with respect to the discriminator's weights.
+    A discriminator player's context (`StepContext.of`) whose network runs `discriminator`
+    in training mode. Its `input_gradient` is computed with a `tf.GradientTape` that any
+    outer tape records, so the penalty it feeds stays differentiable with respect to the
+    discriminator's weights.
 
     Args:
         discriminator: A `keras.Model` taking `x` (or `[x, condition]`).
@@ -58,7 +60,7 @@ def penalty_context(discriminator, real, fake, condition=None, seed=0):
         seed: Seed of the context's `keras.random.SeedGenerator` (default 0).
 
     Returns:
-        A `keras_gans.penalties.PenaltyContext`.
+        A `keras_gans.steps.StepContext`.
 
     Example:
     >>> import numpy as np
@@ -67,29 +69,18 @@ def penalty_context(discriminator, real, fake, condition=None, seed=0):
     >>> context = penalty_context(linear_discriminator(), x, -x)
     >>> float(R1Penalty(gamma=0.0)(context))
     0.0
+    >>> context.role, tuple(context.real_output.shape)
+    ('discriminator', (2, 1))
     """
 
-    def discriminate(x):
-        inputs = x if condition is None else [x, condition]
-        return ops.cast(discriminator(inputs, training=True), "float32")
+    def network(inputs, training):
+        return discriminator(inputs, training=training)
 
-    def input_gradient(x):
-        x = tf.convert_to_tensor(x, dtype="float32")
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            total = ops.sum(discriminate(x))
-        return tape.gradient(total, x)
-
-    real = ops.convert_to_tensor(real, dtype="float32")
-    fake = ops.convert_to_tensor(fake, dtype="float32")
-    return PenaltyContext(
-        real=real,
-        fake=fake,
+    return StepContext.of(
+        real,
+        fake,
+        network,
         condition=condition,
-        real_output=discriminate(real),
-        fake_output=discriminate(fake),
-        discriminate=discriminate,
-        input_gradient=input_gradient,
         seed_generator=keras.random.SeedGenerator(seed),
     )
 
@@ -100,9 +91,11 @@ def check_penalty(penalty, *, seed=0):
     The checks, each raising `AssertionError` with a message naming the penalty:
 
     1. `penalty` is a `keras_gans.penalties.Penalty` whose `name` is a non-empty string
-       without `/` (it is logged as `d_penalty/<name>`).
-    2. Called on the context of a small linear discriminator (`penalty_context`), it returns
-       a finite, non-negative floating-point scalar.
+       without `/` (it is logged as `d_penalty/<name>`) and whose `roles` include
+       `"discriminator"`.
+    2. The term it adds to a discriminator player's objective on the context of a small
+       linear discriminator (`penalty.terms(player, penalty_context(...))`, by default
+       `penalty(context)`) is a finite, non-negative floating-point scalar.
     3. Its gradient with respect to the discriminator's weights exists for at least one
        weight and is finite (the penalty regularises the discriminator through them).
     4. The same seed gives the same value (randomness comes from the context's
@@ -131,13 +124,21 @@ def check_penalty(penalty, *, seed=0):
         f"{cls}.name must be a non-empty string without '/' (it is logged as "
         f"d_penalty/<name>). Received: name={name!r}",
     )
+    roles = getattr(penalty, "roles", ())
+    expect(
+        "discriminator" in roles,
+        f"{cls}.roles must include 'discriminator' (a penalty is a term of the "
+        f"discriminator's objective). Received: roles={roles!r}",
+    )
     rng = np.random.default_rng(seed)
     real = rng.normal(size=(8, 4)).astype("float32")
     fake = (rng.normal(size=(8, 4)) + 1.0).astype("float32")
     discriminator = linear_discriminator(seed=seed)
 
     def evaluate(candidate):
-        return candidate(penalty_context(discriminator, real, fake, seed=seed))
+        """The term `candidate` adds to the discriminator's objective, as the step adds it."""
+        context = penalty_context(discriminator, real, fake, seed=seed)
+        return candidate.terms(context.player, context)
 
     variables = discriminator.trainable_variables
     with tf.GradientTape() as tape:

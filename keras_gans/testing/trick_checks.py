@@ -24,14 +24,16 @@ def check_trick(trick, gan=None, *, data=None, tmp_path=None, seed=0):
 
     The checks, each raising `AssertionError` with a message naming the trick:
 
-    1. `trick` is a `keras_gans.tricks.Trick` whose `name` is a non-empty string without
-       `/`.
+    1. `trick` is a `keras_gans.tricks.Trick` (a `keras_gans.steps.Piece`) whose `name` is
+       a non-empty string without `/` and whose `roles` are player roles
+       (`keras_gans.steps.ROLES`).
     2. Every `__init__` argument is a same-named attribute and a key of `get_config()`;
        `from_config(get_config())` and the `keras.saving` round trip (safe mode, through
        JSON) restore the same class and config.
     3. A `GANModel` compiled with `NonSaturating()` and `tricks=[trick]` (by default
        `tiny_gan(seed)`) trains with `check_fit`, logging every name in
-       `trick.metric_names` as a finite value.
+       `trick.metric_names` (its terms' names and the `reports` of its `update`) as a finite
+       value.
     4. `check_save_load` passes and the reloaded model's tricks have the same classes and
        configs.
 
@@ -53,6 +55,7 @@ def check_trick(trick, gan=None, *, data=None, tmp_path=None, seed=0):
     ['InstanceNoise']
     """
     from keras_gans.losses import NonSaturating
+    from keras_gans.steps import ROLES
     from keras_gans.testing.suite import tiny_gan
     from keras_gans.testing.training_checks import check_fit, check_save_load
     from keras_gans.tricks import Trick
@@ -66,6 +69,12 @@ def check_trick(trick, gan=None, *, data=None, tmp_path=None, seed=0):
     expect(
         isinstance(name, str) and name and "/" not in name,
         f"{cls}.name must be a non-empty string without '/'. Received: name={name!r}",
+    )
+    roles = tuple(trick.roles)
+    expect(
+        all(role in ROLES for role in roles),
+        f"{cls}.roles must be player roles from {ROLES} (the players whose objectives its "
+        f"`terms` adds to). Received: roles={roles!r}",
     )
     config = checked_config(trick)
     clone = from_config(type(trick), config)

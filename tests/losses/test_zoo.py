@@ -7,11 +7,17 @@ import pytest
 import keras_gans
 from keras_gans import losses
 from keras_gans.losses import functions as F
+from keras_gans.steps import StepContext
 from keras_gans.testing import check_loss, tiny_gan
-from keras_gans.tricks import StepContext
 
 R = np.array([[1.0], [3.0]], "float32")  # mean 2
 G = np.array([[-1.0], [0.0]], "float32")  # mean -0.5
+
+
+def scores_context(real_output, fake_output, **kwargs):
+    """A context whose discriminator outputs are the given scores: the samples are the
+    scores and the network is the identity."""
+    return StepContext.of(real_output, fake_output, lambda x, training: x, **kwargs)
 
 
 def softplus(x):
@@ -38,9 +44,10 @@ def test_relativistic_average_losses_match_hand_computation():
 
 def test_relativistic_generator_objective_reads_the_real_scores():
     loss = losses.RelativisticAverage()
-    context = StepContext(R, G, real_output=R, fake_output=G)
+    context = scores_context(R, G, player="generator")
     expected = float(F.relativistic_average_generator_loss(G, R))
     assert float(loss.generator_objective(context)) == pytest.approx(expected)
+    assert float(loss.terms(context.player, context)) == pytest.approx(expected)
     with pytest.raises(ValueError, match="real_output"):
         loss.generator_loss(G)
 
@@ -126,21 +133,23 @@ def test_began_k_update_matches_the_step_it_follows():
     loss = losses.BEGAN(gamma=0.5, lambda_k=0.1, initial_k=0.3)
     gan = tiny_gan()
     gan.compile("adam", "adam", loss=loss)
-    context = StepContext(
-        R, G, real_output=np.array([[-2.0], [-4.0]]), fake_output=np.array([[-1.0]])
-    )
-    assert float(loss.discriminator_objective(context)) == pytest.approx(3 - 0.3 * 1)
-    assert sorted(context.logs) == ["began/convergence", "began/k"]
-    loss.after_discriminator_step(context)
+    context = scores_context(np.array([[-2.0], [-4.0]]), np.array([[-1.0]]))
+    assert loss.reports == ("began/k", "began/convergence")
+    assert float(loss.terms(context.player, context)) == pytest.approx(3 - 0.3 * 1)
+    generator = context.replace(player="generator")
+    assert loss.update(generator.player, generator) is None  # k follows D's steps only
+    assert float(loss.k.numpy()) == pytest.approx(0.3)
+    logs = loss.update(context.player, context)
+    assert sorted(logs) == ["began/convergence", "began/k"]
+    assert float(logs["began/k"]) == pytest.approx(0.3)  # the k of the step it follows
+    assert float(logs["began/convergence"]) == pytest.approx(3 + abs(1.5 - 1.0))
     assert float(loss.k.numpy()) == pytest.approx(0.3 + 0.1 * (1.5 - 1.0))
 
 
 def test_noisy_labels_swap_real_and_fake_scores_of_flipped_pairs():
     real = np.full((400, 1), 3.0, "float32")
     fake = np.full((400, 1), -3.0, "float32")
-    context = StepContext(
-        real, fake, real_output=real, fake_output=fake, seed_generator=keras.random.SeedGenerator(0)
-    )
+    context = scores_context(real, fake, seed_generator=keras.random.SeedGenerator(0))
     clean = float(losses.Hinge().discriminator_loss(real, fake))  # 0: both margins met
     noisy = float(
         losses.NoisyLabels("hinge", flip_probability=0.25).discriminator_objective(context)
@@ -152,11 +161,11 @@ def test_noisy_labels_swap_real_and_fake_scores_of_flipped_pairs():
 
 def test_weighted_loss_scales_each_objective():
     loss = losses.WeightedLoss("hinge", discriminator_weight=2.0, generator_weight=0.0)
-    context = StepContext(R, G, real_output=R, fake_output=G)
+    context = scores_context(R, G)
     assert float(loss.discriminator_objective(context)) == pytest.approx(
         2 * float(F.hinge_discriminator_loss(R, G))
     )
-    assert float(loss.generator_objective(context)) == 0.0
+    assert float(loss.generator_objective(context.replace(player="generator"))) == 0.0
 
 
 @pytest.mark.parametrize(

@@ -6,31 +6,19 @@ import pytest
 import tensorflow as tf
 
 from keras_gans import penalties
-from keras_gans.penalties import PenaltyContext
+from keras_gans.steps import Player, StepContext
 
 
 def make_context(critic, real, fake, recorded=None):
-    real = tf.constant(real, "float32")
-    fake = tf.constant(fake, "float32")
+    """A discriminator player's context whose network is `critic`; `recorded` collects the
+    inputs the critic is run on (the points where a penalty takes input gradients)."""
 
-    def input_gradient(x):
+    def network(x, training):
         if recorded is not None:
-            recorded.append(x.numpy())
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            total = tf.reduce_sum(critic(x))
-        return tape.gradient(total, x)
+            recorded.append(np.array(x))
+        return critic(x)
 
-    return PenaltyContext(
-        real,
-        fake,
-        None,
-        critic(real),
-        critic(fake),
-        critic,
-        input_gradient,
-        keras.random.SeedGenerator(0),
-    )
+    return StepContext.of(real, fake, network, seed_generator=keras.random.SeedGenerator(0))
 
 
 W = np.array([1.0, 2.0, 2.0], "float32")  # ||w|| = 3
@@ -53,6 +41,36 @@ def test_gradient_penalty_of_a_linear_critic_is_closed_form():
     # grad_x D = w everywhere, so the penalty is lambda (||w|| - 1)^2 = 10 * 4.
     value = penalties.GradientPenalty(weight=10.0)(make_context(linear, REAL, FAKE))
     assert float(value) == pytest.approx(40.0, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: penalties.GradientPenalty(weight=10.0, **kw),
+        lambda **kw: penalties.DRAGANPenalty(weight=10.0, **kw),
+    ],
+    ids=["gp", "dragan"],
+)
+def test_gradient_penalty_forms_differ_by_the_squared_target(make):
+    # ||grad D|| = ||w|| = 3 everywhere: difference (3 - 2)^2 = 1, ratio (3/2 - 1)^2 = 0.25.
+    difference = make(target=2.0)
+    ratio = make(target=2.0, form="ratio")
+    assert difference.get_config()["form"] == "difference"
+    assert ratio.get_config()["form"] == "ratio"
+    assert float(difference(make_context(linear, REAL, FAKE))) == pytest.approx(10.0, rel=1e-5)
+    assert float(ratio(make_context(linear, REAL, FAKE))) == pytest.approx(2.5, rel=1e-5)
+    assert float(make(form="ratio")(make_context(linear, REAL, FAKE))) == pytest.approx(
+        40.0, rel=1e-5
+    )  # target 1: both forms are WGAN-GP's
+
+
+def test_a_penalty_is_a_discriminator_term_logged_under_its_name():
+    penalty = penalties.R1Penalty(gamma=4.0, name="r1_real")
+    assert penalty.roles == ("discriminator",)
+    assert penalty.metric_names == ("d_penalty/r1_real",)
+    context = make_context(quadratic, REAL, FAKE)
+    expected = 2.0 * np.mean(np.sum(REAL**2, axis=1))
+    assert float(penalty.terms(context.player, context)) == pytest.approx(expected, rel=1e-5)
 
 
 def test_gradient_penalty_interpolates_with_one_uniform_weight_per_example():
@@ -108,6 +126,32 @@ def test_weight_clipping_bounds_every_weight():
     penalties.WeightClipping(0.05)(critic.trainable_variables)
     for weight in critic.get_weights():
         assert np.abs(weight).max() == pytest.approx(0.05)
+
+
+def test_weight_clipping_clips_the_discriminator_player_after_its_update():
+    def network(seed):
+        dense = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(3.0))
+        return keras.Sequential([keras.Input((3,)), dense], name=f"net{seed}")
+
+    critic, generator = network(0), network(1)
+    optimizer = keras.optimizers.SGD()
+    d = Player("discriminator", "discriminator", (critic,), optimizer)
+    g = Player("generator", "generator", (generator,), optimizer)
+    clipping = penalties.WeightClipping(0.05)
+    assert clipping.metric_names == ()  # no term, nothing to log
+    context = make_context(linear, REAL, FAKE)
+    assert clipping.terms(d, context) is None
+    assert clipping.update(g, context.replace(player=g)) is None
+    assert np.abs(generator.get_weights()[0]).max() == pytest.approx(3.0)
+    assert clipping.update(d, context.replace(player=d)) is None
+    assert np.abs(critic.get_weights()[0]).max() == pytest.approx(0.05)
+
+
+def test_bad_form_is_rejected():
+    with pytest.raises(ValueError, match="form"):
+        penalties.GradientPenalty(form="squared")
+    with pytest.raises(ValueError, match="target"):
+        penalties.DRAGANPenalty(target=0.0, form="ratio")
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import keras_gans.testing as kgt
 from keras_gans import architectures
 from keras_gans.losses import Hinge
 from keras_gans.penalties import Penalty, R1Penalty
+from keras_gans.tricks import Trick
 
 PACKAGE = "keras_gans_test_checks"
 MLP = architectures.registry.load("mlp")
@@ -122,6 +123,13 @@ class UnseededPenalty(Penalty):
         return ops.square(ops.mean(context.real_output)) + float(np.random.uniform(1.0, 2.0))
 
 
+@keras.saving.register_keras_serializable(package=PACKAGE)
+class GeneratorSidePenalty(R1Penalty):
+    """Declares the generator's role: the step would never add it to the critic's objective."""
+
+    roles = ("generator",)
+
+
 def _slashed():
     penalty = R1Penalty()
     penalty.name = "r1/real"
@@ -133,6 +141,7 @@ def _slashed():
     [
         _case(Hinge(), "must produce a keras_gans.penalties.Penalty"),
         _case(_slashed(), "without '/'"),
+        _case(GeneratorSidePenalty(), "roles must include 'discriminator'"),
         _case(NegativePenalty(), "must be non-negative"),
         _case(ConstantPenalty(), "does not depend on the discriminator's weights"),
         _case(UnseededPenalty(), "with the same seed"),
@@ -141,6 +150,16 @@ def _slashed():
 def test_check_penalty_rejects(penalty, message):
     with pytest.raises(AssertionError, match=message):
         kgt.check_penalty(penalty)
+
+
+# ----------------------------------------------------------------------------------- tricks
+class CriticTrick(Trick):
+    roles = ("critic",)
+
+
+def test_check_trick_rejects_unknown_roles():
+    with pytest.raises(AssertionError, match=r"roles must be player roles.*'critic'"):
+        kgt.check_trick(CriticTrick())
 
 
 # ---------------------------------------------------------------------------- architectures

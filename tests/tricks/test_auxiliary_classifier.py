@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 import keras_gans.testing as kgt
+from keras_gans.steps import StepContext
 from keras_gans.tricks.auxiliary_classifier import (
     AuxiliaryClassifier,
     auxiliary_classification_loss,
 )
-from keras_gans.tricks.context import StepContext
 
 
 def cross_entropy(logits, labels):
@@ -35,22 +35,26 @@ def test_terms_add_real_and_fake_for_the_discriminator_and_fake_for_the_generato
     real = np.array([[3.0, 0.0, 0.0], [0.0, 1.0, 0.0]], "float32")
     fake = np.array([[0.0, 0.0, 2.0], [1.0, 1.0, 1.0]], "float32")
     labels = np.array([[0], [2]], "int32")
-    context = StepContext(real, fake, labels, network=heads_network)
+    context = StepContext.of(real, fake, heads_network, condition=labels)
     trick = AuxiliaryClassifier(weight=0.5)
+    assert trick.roles == ("discriminator", "generator")
     real_ce, fake_ce = cross_entropy(real, labels), cross_entropy(fake, labels)
-    d_term = float(trick.discriminator_term(context))
-    g_term = float(trick.generator_term(context.replace(role="generator")))
+    d_term = float(trick.terms(context.player, context))
+    generator = context.replace(player="generator")
+    g_term = float(trick.terms(generator.player, generator))
     assert d_term == pytest.approx(0.5 * (real_ce + fake_ce), rel=1e-5)
     assert g_term == pytest.approx(0.5 * fake_ce, rel=1e-5)
 
 
 def test_missing_head_and_missing_labels_are_clear_errors():
-    context = StepContext([[0.0, 1.0, 2.0]], [[0.0, 1.0, 2.0]], [[1]], network=heads_network)
+    context = StepContext.of(
+        [[0.0, 1.0, 2.0]], [[0.0, 1.0, 2.0]], heads_network, player="generator", condition=[[1]]
+    )
     with pytest.raises(ValueError, match="'logits'.*Received heads: \\['class_logits'\\]"):
-        AuxiliaryClassifier(head="logits").generator_term(context)
-    unlabelled = StepContext([[0.0]], [[0.0]], discriminate=lambda x: x)
+        AuxiliaryClassifier(head="logits").terms(context.player, context)
+    unlabelled = StepContext.of([[0.0]], [[0.0]], lambda x, training: x, player="generator")
     with pytest.raises(ValueError, match="needs class labels"):
-        AuxiliaryClassifier().generator_term(unlabelled)
+        AuxiliaryClassifier().terms(unlabelled.player, unlabelled)
     with pytest.raises(ValueError, match="weight"):
         AuxiliaryClassifier(weight=-1.0)
 

@@ -6,7 +6,7 @@ import pytest
 
 import keras_gans.testing as kgt
 from keras_gans.losses import NonSaturating
-from keras_gans.tricks.context import StepContext
+from keras_gans.steps import StepContext
 from keras_gans.tricks.matching_aware import MatchingAware, mismatched_conditions
 
 
@@ -52,10 +52,11 @@ def test_term_is_the_loss_with_mismatched_pairs_as_fakes_algorithm_1():
     fake = np.array([[0.0], [1.0], [-2.0]], "float32")
     labels = np.array([[0], [1], [2]], "int32")
     # An int seed makes the wrong labels reproducible: the same draw as below.
-    context = StepContext(real, fake, labels, network=network, seed_generator=7)
+    context = StepContext.of(real, fake, network, condition=labels, seed_generator=7)
     trick = MatchingAware()
     trick.build(_Model())
-    term = float(trick.discriminator_term(context))
+    assert trick.roles == ("discriminator",)
+    term = float(trick.terms(context.player, context))
     wrong_ids = np.asarray(mismatched_conditions(labels, seed=7, num_classes=3))
     assert (wrong_ids != labels).all()
     s_r = real + labels

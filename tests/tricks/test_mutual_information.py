@@ -8,7 +8,7 @@ import pytest
 
 import keras_gans.testing as kgt
 from keras_gans.latents import InfoGANLatent
-from keras_gans.tricks.context import StepContext
+from keras_gans.steps import StepContext
 from keras_gans.tricks.mutual_information import (
     MutualInformation,
     categorical_code_loss,
@@ -100,13 +100,15 @@ def test_term_reads_the_codes_from_the_latent_and_the_q_heads():
 
     trick = MutualInformation(weight=2.0, continuous_weight=0.5)
     trick.build(Model())
-    context = StepContext(np.zeros((2, 1)), np.zeros((2, 1)), network=network, latent=latent)
+    context = StepContext.of(np.zeros((2, 1)), np.zeros((2, 1)), network, latent=latent)
+    generator = context.replace(player="generator")
     blocks = (logits[:, :2], latent[:, 1:3]), (logits[:, 2:], latent[:, 3:6])
     categorical = sum(float(categorical_code_loss(lg, c)) for lg, c in blocks)
     continuous = float(gaussian_code_loss(means, latent[:, 6:]))
     expected = 2.0 * (categorical + 0.5 * continuous)
-    assert float(trick.discriminator_term(context)) == pytest.approx(expected, rel=1e-5)
-    assert float(trick.generator_term(context)) == pytest.approx(expected, rel=1e-5)
+    assert trick.metric_names == ("d_term/mutual_information", "g_term/mutual_information")
+    assert float(trick.terms(context.player, context)) == pytest.approx(expected, rel=1e-5)
+    assert float(trick.terms(generator.player, generator)) == pytest.approx(expected, rel=1e-5)
 
 
 def test_a_model_without_codes_is_a_clear_error():

@@ -7,8 +7,8 @@ import tensorflow as tf
 
 import keras_gans
 from keras_gans import tricks
+from keras_gans.steps import DiscriminatorInputs, StepContext
 from keras_gans.testing import check_trick, tiny_gan
-from keras_gans.tricks import StepContext
 
 
 def compiled(trick_list, loss="non-saturating", gan=None, **kwargs):
@@ -49,6 +49,34 @@ def test_image_pool_with_probability_zero_passes_everything_through():
     for step in range(3):
         batch = np.full((4, 2), float(step), "float32")
         np.testing.assert_array_equal(pool.query(batch, seed), batch)
+
+
+def test_image_pool_swaps_the_fakes_of_discriminator_updates_only():
+    pool = tricks.ImagePool(size=4, probability=1.0)
+    compiled([pool])
+    real = np.zeros((4, 2), "float32")
+    seed = keras.random.SeedGenerator(0)
+
+    def network(x, training):
+        return x[:, :1]
+
+    def context(value, player):
+        fake = np.full((4, 2), value, "float32")
+        return StepContext.of(real, fake, network, player=player, seed_generator=seed)
+
+    first = context(1.0, "discriminator")
+    filled = pool.transform(first.inputs, first)  # filling: the new fakes pass through
+    np.testing.assert_array_equal(filled.fake, first.fake)
+    assert pool.filled == 4
+    generator = context(2.0, "generator")
+    assert pool.transform(generator.inputs, generator) is generator.inputs  # fresh fakes
+    np.testing.assert_array_equal(pool.buffer.numpy()[:4], first.fake)  # pool untouched
+    second = context(3.0, "discriminator")
+    swapped = pool.transform(second.inputs, second)  # full, probability 1: all exchanged
+    assert isinstance(swapped, DiscriminatorInputs)
+    np.testing.assert_array_equal(swapped.fake, first.fake)
+    np.testing.assert_array_equal(swapped.real, real)
+    assert swapped.network is network
 
 
 def test_image_pool_changes_the_discriminators_fakes_in_training():
@@ -113,6 +141,26 @@ def test_unrolled_update_leaves_the_discriminators_weights_untouched(second_orde
     )
 
 
+def test_unrolled_transform_swaps_the_network_of_generator_updates_only():
+    unrolled = tricks.UnrolledDiscriminator(2, learning_rate=1.0)
+    gan = compiled([unrolled])
+    discriminator, generator = gan.players()
+    x = np.random.default_rng(0).normal(size=(8, 2)).astype("float32")
+    before = [w.numpy() for w in gan.discriminator.weights]
+    (d_context,) = gan.contexts(discriminator, (x, None), True)
+    assert unrolled.transform(d_context.inputs, d_context) is d_context.inputs
+    (g_context,) = gan.contexts(generator, (x, None), True)
+    inputs = unrolled.transform(g_context.inputs, g_context)
+    assert inputs.network is not g_context.inputs.network
+    np.testing.assert_array_equal(inputs.real, g_context.real)
+    np.testing.assert_array_equal(inputs.fake, g_context.fake)
+    # The generator is scored by the discriminator two steps ahead, not by its weights.
+    ahead = g_context.replace(inputs=inputs)
+    assert not np.allclose(ahead.fake_output, g_context.fake_output, atol=1e-6)
+    for old, new in zip(before, gan.discriminator.weights, strict=True):
+        np.testing.assert_array_equal(old, new.numpy())
+
+
 def test_unrolling_changes_the_generators_gradient_and_second_order_matters():
     def generator_step(trick_list):
         gan = tiny_gan(seed=3)
@@ -136,10 +184,15 @@ def test_instance_noise_schedule_and_magnitude():
     seed = keras.random.SeedGenerator(0)
     zeros = np.zeros((4000, 2), "float32")
     for step, expected in ((0, 0.4), (25, 0.3), (100, 0.0), (500, 0.0)):
-        context = StepContext(zeros, zeros, iteration=step, seed_generator=seed)
-        real, fake = noise.transform_inputs([context.raw_real, context.raw_fake], context)
-        assert float(np.std(real)) == pytest.approx(expected, abs=0.02)
-        assert not np.array_equal(real, fake) or expected == 0.0  # independent noise
+        for player in ("discriminator", "generator"):  # both updates see the noise
+            context = StepContext.of(
+                zeros, zeros, player=player, iteration=step, seed_generator=seed
+            )
+            inputs = noise.transform(context.inputs, context)
+            real, fake = inputs.real.numpy(), inputs.fake.numpy()
+            assert float(np.std(real)) == pytest.approx(expected, abs=0.02)
+            assert not np.array_equal(real, fake) or expected == 0.0  # independent noise
+            assert inputs.network is context.inputs.network
 
 
 def test_instance_noise_follows_the_generator_updates_in_training():
@@ -147,7 +200,9 @@ def test_instance_noise_follows_the_generator_updates_in_training():
     recorded = []
 
     class Probe(tricks.Trick):
-        def discriminator_term(self, context):
+        roles = ("discriminator",)
+
+        def terms(self, player, context):
             recorded.append(float(np.std(context.real.numpy() - context.raw_real.numpy())))
             return None
 
@@ -166,14 +221,14 @@ def images(seed=0, n=6):
 def test_diff_augment_applies_one_transformation_to_real_and_fake_per_call():
     augment = tricks.DiffAugment()
     x = images()
-    context = StepContext(x, x, seed_generator=keras.random.SeedGenerator(1))
-    first = augment.transform_inputs([context.raw_real, context.raw_fake], context)
-    np.testing.assert_array_equal(first[0], first[1])  # same parameters for both
-    assert not np.allclose(first[0], x)
-    second = augment.transform_inputs([context.raw_real, context.raw_fake], context)
-    assert not np.allclose(first[0], second[0])  # fresh parameters each call
-    other = augment.transform_inputs([context.raw_real, -context.raw_fake], context)
-    assert not np.allclose(other[0], other[1])
+    context = StepContext.of(x, x, seed_generator=keras.random.SeedGenerator(1))
+    first = augment.transform(context.inputs, context)
+    np.testing.assert_array_equal(first.real, first.fake)  # same parameters for both
+    assert not np.allclose(first.real, x)
+    second = augment.transform(context.inputs, context)
+    assert not np.allclose(first.real, second.real)  # fresh parameters each call
+    other = augment.transform(context.inputs.replace(fake=-x), context)
+    assert not np.allclose(other.real, other.fake)
 
 
 def test_diff_augment_primitives_are_exact():
@@ -188,11 +243,11 @@ def test_diff_augment_primitives_are_exact():
 
 def test_diff_augment_is_differentiable():
     x = tf.constant(images())
-    context = StepContext(x, x, seed_generator=keras.random.SeedGenerator(0))
     with tf.GradientTape() as tape:
         tape.watch(x)
-        out = tricks.DiffAugment().transform_inputs([x, x], context)
-        total = tf.reduce_sum(out[1] ** 2)
+        context = StepContext.of(x, x, seed_generator=keras.random.SeedGenerator(0))
+        out = tricks.DiffAugment().transform(context.inputs, context)
+        total = tf.reduce_sum(out.fake**2)
     gradient = tape.gradient(total, x)
     assert gradient is not None and np.abs(gradient.numpy()).sum() > 0
 
@@ -222,8 +277,11 @@ def test_feature_matching_value_is_hand_computed():
         return np.where(h > 0, h, 0.2 * h)
 
     expected = 2.0 * np.sum((hidden(real).mean(0) - hidden(fake).mean(0)) ** 2)
-    context = StepContext(real, fake, network=lambda inputs, training: gan.discriminator(inputs))
-    assert float(matching.generator_term(context)) == pytest.approx(expected, rel=1e-5)
+    context = StepContext.of(
+        real, fake, lambda inputs, training: gan.discriminator(inputs), player="generator"
+    )
+    assert matching.roles == ("generator",)
+    assert float(matching.terms(context.player, context)) == pytest.approx(expected, rel=1e-5)
 
 
 def test_feature_matching_alone_trains_the_generator():
