@@ -119,8 +119,8 @@ def evaluate(gan, name, classifier, seed):
 
 
 def sweep_picture(gan, name, order, path):
-    from keras_gans.utils import save_image_grid
-    from keras_gans.utils.latent import class_sweep, code_sweep
+    from keras_gans.images import save_image_grid
+    from keras_gans.latents import class_sweep, code_sweep
 
     if MODELS[name][4]:
         samples, _ = class_sweep(gan, columns=10, seed=7)

@@ -17,7 +17,7 @@ import numpy as np
 
 import keras_gans
 from keras_gans.datasets import load_digits
-from keras_gans.utils import save_image_grid
+from keras_gans.images import save_image_grid
 
 
 def main(argv=None):

@@ -4,6 +4,9 @@ Importing the package registers `GANModel` and every serialisable loss, penalty,
 constraint, trick, latent prior and layer with Keras, so `keras.saving.load_model` works in
 a fresh process after `import keras_gans`. Plugins (architectures, losses, ...) are
 discovered from entry-point metadata and imported only when asked for by name.
+
+`keras_gans.export` is a light forwarder to the `keras-gans-export` distribution, so this
+package imports (and trains) without the export stack, also from a plain checkout.
 """
 
 from keras_gans import (
@@ -11,6 +14,7 @@ from keras_gans import (
     callbacks,
     datasets,
     export,
+    images,
     latents,
     layers,
     losses,
@@ -30,6 +34,7 @@ __all__ = [
     "callbacks",
     "datasets",
     "export",
+    "images",
     "latents",
     "layers",
     "losses",

@@ -3,7 +3,8 @@
 Each plugin kind (architectures, losses, penalties, ...) is one `Registry` over one
 `importlib.metadata` entry-point group. Built-in plugins are declared in keras-gans's own
 `pyproject.toml` exactly as a third-party distribution declares its own, so there is one
-discovery path for everybody.
+discovery path (read from that `pyproject.toml` in a plain checkout: `keras_gans._entry_points`).
+The kinds are entry points too: `keras_gans.registries` maps each group to its `Registry`.
 
 Discovery is lazy and cached: `names()` and `describe()` read installed distributions'
 metadata and import no plugin code; `get()` imports only the plugin asked for. A plugin whose
@@ -19,15 +20,30 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import importlib.metadata
 import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["PluginInfo", "PluginWarning", "Registry", "UnknownPluginError", "normalize_name"]
+from keras_gans._entry_points import (
+    CORE_DISTRIBUTION,
+    REGISTRIES_GROUP,
+    declared,
+    plugin_groups,
+    plugin_packages,
+    source_tree_project,
+)
 
-_BUILTIN_DISTRIBUTION = "keras-gans"
+__all__ = [
+    "PluginInfo",
+    "PluginWarning",
+    "Registry",
+    "UnknownPluginError",
+    "normalize_name",
+    "plugin_groups",
+    "plugin_packages",
+    "registry_for",
+]
 
 
 class PluginWarning(UserWarning):
@@ -87,18 +103,10 @@ class _Candidate:
     load: Callable[[], Any]
 
 
-def _distribution_of(entry_point) -> tuple[str | None, str | None]:
-    dist = getattr(entry_point, "dist", None)
-    if dist is None:
-        return None, None
-    name = dist.metadata["Name"] if dist.metadata else None
-    return name, dist.version
-
-
 def _preference(candidate: _Candidate) -> tuple:
     """Sort key: keras-gans's own entry first, then by distribution and object reference."""
     dist = (candidate.info.distribution or "").lower().replace("_", "-")
-    return (dist != _BUILTIN_DISTRIBUTION, dist, candidate.info.value)
+    return (dist != CORE_DISTRIBUTION, dist, candidate.info.value)
 
 
 class Registry:
@@ -133,8 +141,8 @@ class Registry:
             if self._discovered is not None:
                 return self._discovered
             claims: dict[str, dict[tuple, _Candidate]] = {}
-            for entry_point in importlib.metadata.entry_points(group=self.group):
-                dist_name, dist_version = _distribution_of(entry_point)
+            for entry in declared(self.group):
+                entry_point, dist_name = entry.entry_point, entry.distribution
                 try:
                     key = normalize_name(entry_point.name)
                 except ValueError:
@@ -145,7 +153,7 @@ class Registry:
                         stacklevel=3,
                     )
                     continue
-                info = PluginInfo(key, self.group, entry_point.value, dist_name, dist_version)
+                info = PluginInfo(key, self.group, entry_point.value, dist_name, entry.version)
                 # The same distribution can be seen twice (e.g. a stale editable install):
                 # identical claims are one claim.
                 claims.setdefault(key, {})[(dist_name, entry_point.value)] = _Candidate(
@@ -290,6 +298,7 @@ class Registry:
         with self._lock:
             self._discovered = None
             self._loaded.clear()
+        source_tree_project.cache_clear()
         importlib.invalidate_caches()
 
     def __contains__(self, name: str) -> bool:
@@ -317,41 +326,38 @@ class Registry:
         return f"Registry(group={self.group!r}, kind={self.kind!r})"
 
 
-#: Every keras-gans entry-point group -> the module holding its `registry`.
-_REGISTRY_MODULES = {
-    "keras_gans.architectures": "keras_gans.architectures",
-    "keras_gans.losses": "keras_gans.losses",
-    "keras_gans.penalties": "keras_gans.penalties",
-    "keras_gans.exporters": "keras_gans.export",
-    "keras_gans.feature_extractors": "keras_gans.metrics",
-}
-PLUGIN_GROUPS = tuple(_REGISTRY_MODULES)
-
-
 def registry_for(group: str) -> Registry:
     """The `Registry` of one entry-point group (imports the module that owns it).
+
+    Args:
+        group: An entry-point group, one of `plugin_groups()`.
+
+    Returns:
+        The `Registry` that the group's `keras_gans.registries` entry point names.
+
+    Raises:
+        ValueError: `group` is not a plugin kind; the message lists them.
+        ImportError: the module that owns the registry is not installed (e.g. the
+            exporters without `keras-gans-export`).
 
     Example:
     >>> registry_for("keras_gans.losses").kind
     'loss'
     """
-    if group not in _REGISTRY_MODULES:
-        raise ValueError(
-            f"`group` must be one of {sorted(_REGISTRY_MODULES)}. Received: group={group!r}"
+    claims = [entry for entry in declared(REGISTRIES_GROUP) if entry.entry_point.name == group]
+    if not claims:
+        raise ValueError(f"`group` must be one of {plugin_groups()}. Received: group={group!r}")
+    claims.sort(key=lambda e: (e.distribution != CORE_DISTRIBUTION, e.entry_point.value))
+    registry = claims[0].entry_point.load()
+    if not isinstance(registry, Registry) or registry.group != group:
+        raise TypeError(
+            f"The `{REGISTRIES_GROUP}` entry point {group!r} must name the Registry of that "
+            f"group. Received: {claims[0].entry_point.value} = {registry!r}"
         )
-    return importlib.import_module(_REGISTRY_MODULES[group]).registry
+    return registry
 
 
-def plugin_packages(groups=PLUGIN_GROUPS) -> set[str]:
-    """Top-level packages that declare entry points in keras-gans groups (metadata only)."""
-    packages = set()
-    for group in groups:
-        for entry_point in importlib.metadata.entry_points(group=group):
-            packages.add(entry_point.value.split(":")[0].strip().split(".")[0])
-    return packages
-
-
-def import_plugins_named_in(config, groups=PLUGIN_GROUPS) -> None:
+def import_plugins_named_in(config, groups=None) -> None:
     """Imports the plugin modules that a Keras serialisation config refers to.
 
     `keras.saving` finds a custom class only when its module was imported; a model saved
@@ -361,7 +367,8 @@ def import_plugins_named_in(config, groups=PLUGIN_GROUPS) -> None:
 
     Args:
         config: A (nested) dict or list as produced by `keras.saving.serialize_keras_object`.
-        groups: The entry-point groups whose packages may be imported.
+        groups: The entry-point groups whose packages may be imported (default `None`:
+            every `plugin_groups()`).
     """
     modules = set()
 

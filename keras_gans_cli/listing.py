@@ -19,16 +19,22 @@ def run(args) -> int:
     from keras_gans_cli._common import import_keras_gans
 
     keras_gans = import_keras_gans(args.debug)
-    groups = [
-        (group, keras_gans.registry.registry_for(group))
-        for group in keras_gans.registry.PLUGIN_GROUPS
-    ]
-    plugins = [(group, registry.describe(load=args.verbose)) for group, registry in groups]
-    width = max((len(info.name) for _, infos in plugins for info in infos), default=0) + 2
-    for group, infos in plugins:
+    plugins = []
+    for group in keras_gans.registry.plugin_groups():
+        try:
+            registry = keras_gans.registry.registry_for(group)
+        except ImportError as error:  # e.g. the exporters without keras-gans-export
+            plugins.append((group, [], f"  (not available: {error})"))
+            continue
+        plugins.append((group, registry.describe(load=args.verbose), None))
+    width = max((len(info.name) for _, infos, _ in plugins for info in infos), default=0) + 2
+    origin = max((len(info.origin) for _, infos, _ in plugins for info in infos), default=0) + 1
+    for group, infos, unavailable in plugins:
         print(f"{group.rsplit('.', 1)[-1]}:")
+        if unavailable:
+            print(unavailable)
         for info in infos:
-            line = f"  {info.name:<{width}} {info.origin:<20} {info.value}"
+            line = f"  {info.name:<{width}} {info.origin:<{origin}} {info.value}"
             if args.verbose:
                 summary = info.summary if info.error is None else f"BROKEN: {info.error}"
                 line += f"\n      {summary}"

@@ -81,7 +81,7 @@ def run(args) -> int:
 
     import numpy as np
 
-    from keras_gans.utils.latent import generate_from_latents, interpolate
+    from keras_gans.latents import generate_from_latents, interpolate
 
     if args.interpolate:
         keys = np.concatenate([_latents(model, 1, seed, args.truncation) for seed in seeds])
@@ -117,8 +117,7 @@ def run(args) -> int:
 
 def _class_sweep(model, checkpoint, labels, args):
     from keras_gans import latents as priors
-    from keras_gans.latents import InfoGANLatent
-    from keras_gans.utils.latent import class_sweep, code_sweep
+    from keras_gans.latents import InfoGANLatent, class_sweep, code_sweep
 
     columns, out = args.class_sweep, Path(args.out)
     z = _latents(model, columns, args.seed, args.truncation)
@@ -143,7 +142,7 @@ def _class_sweep(model, checkpoint, labels, args):
 def _latents(model, n, seed, truncation):
     import numpy as np
 
-    from keras_gans.utils.latent import truncated_normal
+    from keras_gans.latents import truncated_normal
 
     if truncation is None:
         return np.asarray(model.sample_latent(n, seed=seed), dtype="float32")
@@ -160,8 +159,7 @@ def _is_image(samples):
 
 
 def _write(samples, out, rows, scale):
-    from keras_gans.utils.images import image_grid, save_image_grid
-    from keras_gans.utils.plot import scatter_plot
+    from keras_gans.images import image_grid, save_image_grid, scatter_plot
 
     if out.suffix.lower() == ".gif":
         if not _is_image(samples):
@@ -185,7 +183,7 @@ def _write(samples, out, rows, scale):
 
 
 def _write_individual(samples, folder, scale):
-    from keras_gans.utils.images import save_image_grid
+    from keras_gans.images import save_image_grid
 
     if not _is_image(samples):
         raise CommandError("--individual needs image samples (n, h, w, 1 or 3).")

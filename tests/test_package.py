@@ -2,15 +2,22 @@
 
 import doctest
 import importlib
+import importlib.util
+import json
 import pkgutil
 import subprocess
 import sys
+import sysconfig
+from pathlib import Path
 
 import pytest
 
 import keras_gans
 import keras_gans.testing as keras_gans_testing
 import keras_gans_cli as cli
+from keras_gans import _entry_points
+
+REPO = Path(__file__).resolve().parents[1]
 
 HEAVY = ("tf2onnx", "onnx", "onnxruntime", "ai_edge_litert")
 
@@ -21,7 +28,8 @@ def test_import_and_listing_load_no_export_runtime_and_no_plugin_code():
         "names = keras_gans.architectures.names() + keras_gans.losses.names()\n"
         "assert {'mlp', 'dcgan', 'wgan-gp'} <= set(names), names\n"
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
-        "plugins = [m for m in sys.modules if m.startswith('keras_gans.plugins.')]\n"
+        "plugins = [m for m in sys.modules if m.startswith('keras_gans.architectures.')\n"
+        "           and m != 'keras_gans.architectures.base']\n"
         "print(heavy, plugins)\n"
         "sys.exit(1 if heavy or plugins else 0)\n"
     )
@@ -30,7 +38,9 @@ def test_import_and_listing_load_no_export_runtime_and_no_plugin_code():
 
 
 def _modules():
-    packages = ("keras_gans", "keras_gans.plugins", "keras_gans.export", "keras_gans_cli")
+    # The core, the command, and the repository's other distributions when installed.
+    packages = ("keras_gans", "keras_gans_cli", "keras_gans_export", "keras_gans_examples")
+    packages = [name for name in packages if importlib.util.find_spec(name) is not None]
     for package in map(importlib.import_module, packages):
         yield package.__name__
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
@@ -53,6 +63,7 @@ PUBLIC_API = {
         "callbacks",
         "datasets",
         "export",
+        "images",
         "latents",
         "layers",
         "losses",
@@ -61,6 +72,21 @@ PUBLIC_API = {
         "registry",
         "tricks",
         "utils",
+    ],
+    "keras_gans.latents": [
+        "InfoGANLatent",
+        "LatentDistribution",
+        "NormalLatent",
+        "UniformLatent",
+        "class_sweep",
+        "code_sweep",
+        "generate_from_latents",
+        "interpolate",
+        "latent_arithmetic",
+        "lerp",
+        "resolve",
+        "slerp",
+        "truncated_normal",
     ],
     "keras_gans.GANModel": [
         "compile",
@@ -89,7 +115,6 @@ PUBLIC_API = {
         "MutualInformation",
         "PullingAway",
         "StepContext",
-        "StepHooks",
         "Trick",
         "TrickState",
         "UnrolledDiscriminator",
@@ -130,19 +155,30 @@ PUBLIC_API = {
     "keras_gans.penalties": [
         "Constraint",
         "DRAGANPenalty",
+        "FORMS",
         "GradientPenalty",
         "Penalty",
-        "PenaltyContext",
         "R1Penalty",
         "R2Penalty",
         "WeightClipping",
         "describe",
         "get",
         "gradient_norm",
+        "gradient_penalty_term",
         "names",
         "refresh",
         "register",
         "registry",
+    ],
+    "keras_gans.steps": [
+        "Configurable",
+        "DiscriminatorInputs",
+        "Piece",
+        "PieceState",
+        "Player",
+        "ROLES",
+        "StepContext",
+        "split_outputs",
     ],
     "keras_gans.testing": [
         "KINDS",
@@ -229,7 +265,10 @@ def test_public_api_snapshot():
     assert sorted(keras_gans.architectures.__all__) == PUBLIC_API["keras_gans.architectures"]
     assert sorted(keras_gans_testing.__all__) == PUBLIC_API["keras_gans.testing"]
     assert sorted(keras_gans.tricks.__all__) == PUBLIC_API["keras_gans.tricks"]
+    steps = importlib.import_module("keras_gans.steps")
+    assert sorted(steps.__all__) == PUBLIC_API["keras_gans.steps"]
     assert sorted(keras_gans.layers.__all__) == PUBLIC_API["keras_gans.layers"]
+    assert sorted(keras_gans.latents.__all__) == PUBLIC_API["keras_gans.latents"]
     metrics = importlib.import_module("keras_gans.metrics")
     assert sorted(metrics.__all__) == PUBLIC_API["keras_gans.metrics"]
     export = importlib.import_module("keras_gans.export")
@@ -280,3 +319,109 @@ def test_cli_unknown_command_exits_non_zero():
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["trian"])
     assert exit_info.value.code == 2
+
+
+# ------------------------------------------------------------------ a plain checkout
+def _plain_checkout_path(tmp_path):
+    """A directory of links to every site-packages entry except keras-gans's own.
+
+    A `python -S` subprocess with the repository and this directory on `sys.path` sees the
+    dependencies but no keras-gans distribution (no metadata, no editable finder): what a
+    plain checkout with only the dependencies installed sees.
+    """
+    site_packages = Path(sysconfig.get_paths()["purelib"])
+    plain = tmp_path / "site-packages"
+    plain.mkdir()
+    for entry in site_packages.iterdir():
+        name = entry.name.lower().replace("-", "_")
+        if "keras_gans" in name:  # dist-info, editable finders and their .pth files
+            continue
+        (plain / entry.name).symlink_to(entry)
+    return plain
+
+
+def _run_plain(tmp_path, script):
+    """Runs `script` in a plain checkout: the repository's sources, only dependencies installed.
+
+    The checkout is links to the repository's packages and `pyproject.toml`, so build
+    leftovers in the repository root (`keras_gans.egg-info`) are not on `sys.path`.
+    """
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for name in ("keras_gans", "keras_gans_cli", "pyproject.toml"):
+        (checkout / name).symlink_to(REPO / name)
+    paths = [str(checkout), str(_plain_checkout_path(tmp_path))]
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", f"import sys; sys.path[:0] = {paths!r}\n{script}"],
+        capture_output=True,
+        text=True,
+        cwd=checkout,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_plain_checkout_imports_and_lists_the_core_built_ins(tmp_path):
+    out = _run_plain(
+        tmp_path,
+        "import importlib.metadata as metadata, json\n"
+        "import keras_gans\n"
+        "from keras_gans.registry import plugin_groups, registry_for\n"
+        "try:\n"
+        "    metadata.distribution('keras-gans')\n"
+        "    installed = True\n"
+        "except metadata.PackageNotFoundError:\n"
+        "    installed = False\n"
+        "print(json.dumps({\n"
+        "    'installed': installed,\n"
+        "    'file': keras_gans.__file__,\n"
+        "    'architectures': keras_gans.architectures.names(),\n"
+        "    'losses': keras_gans.losses.names(),\n"
+        "    'penalties': registry_for('keras_gans.penalties').names(),\n"
+        "    'origin': keras_gans.architectures.describe('dcgan').origin,\n"
+        "    'groups': plugin_groups(),\n"
+        "    'built': type(keras_gans.architectures.get('mlp', latent_dim=4)).__name__,\n"
+        "}))\n",
+    )
+    assert not out["installed"]
+    assert Path(out["file"]).resolve() == REPO / "keras_gans" / "__init__.py"
+    core = _entry_points.parse_toml((REPO / "pyproject.toml").read_text())["project"]
+    declared = core["entry-points"]
+    for group in ("architectures", "losses", "penalties"):
+        assert set(declared[f"keras_gans.{group}"]) <= set(out[group]), group
+    assert out["origin"] == f"keras-gans {core['version']}"
+    assert set(declared["keras_gans.registries"]) <= set(out["groups"])
+    assert out["built"] == "MLP"
+
+
+def test_minimal_toml_reader_reads_the_entry_points_like_tomllib():
+    tomllib = pytest.importorskip("tomllib")
+    text = (REPO / "pyproject.toml").read_text()
+    expected = tomllib.loads(text)["project"]
+    minimal = _entry_points._parse_minimal(text)["project"]
+    assert minimal["entry-points"] == expected["entry-points"]
+    assert (minimal["name"], minimal["version"]) == (expected["name"], expected["version"])
+
+
+def test_every_plugin_kind_has_a_registry_and_unknown_groups_are_listed():
+    from keras_gans.registry import Registry, plugin_groups, registry_for
+
+    for group in plugin_groups():
+        if (
+            group == "keras_gans.exporters"
+            and importlib.util.find_spec("keras_gans_export") is None
+        ):
+            continue  # the exporters come with keras-gans-export
+        registry = registry_for(group)
+        assert isinstance(registry, Registry) and registry.group == group
+    assert registry_for("keras_gans.architectures") is keras_gans.architectures.registry
+    with pytest.raises(ValueError, match="keras_gans.losses"):
+        registry_for("keras_gans.nothing")
+
+
+def test_old_utils_paths_alias_the_new_homes():
+    from keras_gans.utils import latent, save_image_grid
+
+    assert save_image_grid is keras_gans.images.save_image_grid
+    assert latent.code_sweep is keras_gans.latents.code_sweep

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import keras
 
-from keras_gans.utils.plot import plot_curves
+from keras_gans.images import plot_curves
 
 __all__ = ["LossPlot"]
 

@@ -7,9 +7,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from keras_gans.utils.images import save_image_grid
-from keras_gans.utils.latent import generate_from_latents
-from keras_gans.utils.plot import scatter_plot
+from keras_gans.images import save_image_grid, scatter_plot
+from keras_gans.latents import generate_from_latents
 
 __all__ = ["SampleGrid"]
 

@@ -57,4 +57,4 @@ def test_architectures_come_from_entry_points():
     for name in ("mlp", "dcgan"):
         info = keras_gans.architectures.describe(name)
         assert info.distribution == "keras-gans"
-        assert info.value.startswith("keras_gans.plugins.architectures.")
+        assert info.value.startswith("keras_gans.architectures.")

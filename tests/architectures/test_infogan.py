@@ -7,8 +7,7 @@ import pytest
 import keras_gans
 import keras_gans.testing as kgt
 from keras_gans.datasets import load_digits
-from keras_gans.latents import InfoGANLatent
-from keras_gans.utils.latent import code_sweep, generate_from_latents
+from keras_gans.latents import InfoGANLatent, code_sweep, generate_from_latents
 
 TINY = {"image_shape": (8, 8, 1), "latent_dim": 16, "base_filters": 4}
 

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 import keras_gans_cli
-from keras_gans.utils.latent import interpolate, slerp, truncated_normal
+from keras_gans.latents import interpolate, slerp, truncated_normal
 
 
 def _error_line(capsys):

@@ -6,10 +6,9 @@ import math
 
 import keras
 
-from keras_gans.architectures import Architecture
+from keras_gans.architectures._checks import positive_int, shape_tuple
+from keras_gans.architectures.base import Architecture
 from keras_gans.layers import ReconstructionScore
-
-from ._checks import positive_int, shape_tuple
 
 
 class Autoencoder(Architecture):

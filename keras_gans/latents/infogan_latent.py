@@ -3,7 +3,7 @@
 `InfoGANLatent` is a `keras_gans.latents.LatentDistribution`: `GANModel` draws the whole
 generator input from it, the `MutualInformation` trick reads the codes back from
 `StepContext.latent` with `split`, and `with_codes` builds latents whose codes you choose,
-e.g. to sweep one code while the noise stays fixed (`keras_gans.utils.latent.code_sweep`).
+e.g. to sweep one code while the noise stays fixed (`keras_gans.latents.code_sweep`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans.latents import LatentDistribution
+from keras_gans.latents.priors import LatentDistribution
 
 __all__ = ["InfoGANLatent"]
 

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import keras
 
-from keras_gans.architectures import Architecture
-
-from ._bodies import discriminator_body, score_layer
-from ._checks import boolean, positive_int
-from .dcgan import DCGAN
+from keras_gans.architectures._bodies import discriminator_body, score_layer
+from keras_gans.architectures._checks import non_negative_number, positive_int
+from keras_gans.architectures.dcgan import DCGAN
 
 
-def _weight(value, argument):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(
-            f"`{argument}` must be a non-negative number. Received: {argument}={value!r}"
-        )
-    return float(value)
-
-
-class InfoGAN(Architecture):
+class InfoGAN(DCGAN):
     """Information-maximising GAN: unsupervised, interpretable latent codes.
 
     The generator input is `latent_dim` values: noise followed by the codes (one one-hot
     block per categorical code, then the continuous codes), drawn by the
     `keras_gans.latents.InfoGANLatent` prior that `default_latent_distribution()`
-    returns. The generator is the unconditional `dcgan` generator on that input. The
+    returns. A `DCGAN` subclass that shares its keywords and checks: the generator is the
+    unconditional `dcgan` generator on that input. The
     discriminator is the `dcgan` discriminator's body with two outputs, returned as a
     dict: `"score"` and the Q network (a hidden layer of `q_units` on the shared features)
     with `"categorical_logits"` (all categorical codes' logits, concatenated) and
@@ -86,23 +77,19 @@ class InfoGAN(Architecture):
                 f"`continuous_codes`. Received: categorical_codes={categorical_codes!r}, "
                 f"continuous_codes={continuous_codes!r}"
             )
-        self._dcgan = DCGAN(
+        super().__init__(
             image_shape=image_shape,
             latent_dim=latent_dim,
             base_filters=base_filters,
             discriminator_normalization=discriminator_normalization,
             spectral_normalization=spectral_normalization,
         )
-        self.image_shape = self._dcgan.image_shape
         self.categorical_codes = self._prior.categorical_codes
         self.continuous_codes = self._prior.continuous_codes
-        self.base_filters = base_filters
         self.q_units = positive_int(q_units, "q_units")
-        self.discriminator_normalization = discriminator_normalization
-        self.spectral_normalization = boolean(spectral_normalization, "spectral_normalization")
         self.noise = noise
-        self.information_weight = _weight(information_weight, "information_weight")
-        self.continuous_weight = _weight(continuous_weight, "continuous_weight")
+        self.information_weight = non_negative_number(information_weight, "information_weight")
+        self.continuous_weight = non_negative_number(continuous_weight, "continuous_weight")
 
     def default_latent_distribution(self):
         from keras_gans.latents import InfoGANLatent
@@ -119,12 +106,12 @@ class InfoGAN(Architecture):
         ]
 
     def build_generator(self):
-        generator = self._dcgan.build_generator()
+        generator = super().build_generator()
         generator.name = "infogan_generator"
         return generator
 
     def build_discriminator(self):
-        body = discriminator_body(self._dcgan, "infogan_body")
+        body = discriminator_body(self.unconditional(), "infogan_body")
         x = keras.Input(self.image_shape, name="x")
         features = body(x)
         sn = self.spectral_normalization

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import keras
 
-from keras_gans.architectures import Architecture
+from keras_gans.architectures._bodies import discriminator_body, score_layer
+from keras_gans.architectures._checks import non_negative_number
+from keras_gans.architectures.dcgan import DCGAN
 from keras_gans.layers import label_input
 
-from ._bodies import discriminator_body, score_layer
-from ._checks import boolean, positive_int
-from .dcgan import DCGAN
 
-
-def _weight(value, argument):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(
-            f"`{argument}` must be a non-negative number. Received: {argument}={value!r}"
-        )
-    return float(value)
-
-
-class ACGAN(Architecture):
+class ACGAN(DCGAN):
     """Auxiliary classifier GAN: the discriminator predicts the class of every sample.
 
-    The generator is the label-conditioned `dcgan` generator (a label embedding joined to
-    `z`). The discriminator is the unconditional `dcgan` discriminator's body with two
-    heads, returned as a dict: `"score"` (real or fake) and `"class_logits"`
-    (`num_classes` logits). It takes `[x, labels]` like every conditional network of the
+    A `DCGAN` subclass that shares its keywords and checks. The generator is the
+    label-conditioned `dcgan` generator (a label embedding joined to `z`). The
+    discriminator is the unconditional `dcgan` discriminator's body with two heads,
+    returned as a dict: `"score"` (real or fake) and `"class_logits"` (`num_classes`
+    logits). It takes `[x, labels]` like every conditional network of the
     library, so `GANModel` treats the pair as conditional, but the labels do not enter
     its computation: the class is predicted, never given. The classification term is the
     `keras_gans.tricks.AuxiliaryClassifier` trick that `default_tricks()` returns (weight
@@ -73,7 +64,7 @@ class ACGAN(Architecture):
                 "`num_classes` must be an integer >= 2: ACGAN's discriminator classifies the "
                 f"classes. Received: num_classes={num_classes!r}"
             )
-        self._dcgan = DCGAN(
+        super().__init__(
             image_shape=image_shape,
             latent_dim=latent_dim,
             num_classes=num_classes,
@@ -82,14 +73,7 @@ class ACGAN(Architecture):
             discriminator_normalization=discriminator_normalization,
             spectral_normalization=spectral_normalization,
         )
-        self.image_shape = self._dcgan.image_shape
-        self.latent_dim = positive_int(latent_dim, "latent_dim")
-        self.num_classes = num_classes
-        self.base_filters = base_filters
-        self.embedding_dim = embedding_dim
-        self.discriminator_normalization = discriminator_normalization
-        self.spectral_normalization = boolean(spectral_normalization, "spectral_normalization")
-        self.classifier_weight = _weight(classifier_weight, "classifier_weight")
+        self.classifier_weight = non_negative_number(classifier_weight, "classifier_weight")
 
     def default_tricks(self):
         from keras_gans.tricks.auxiliary_classifier import AuxiliaryClassifier
@@ -97,13 +81,12 @@ class ACGAN(Architecture):
         return [AuxiliaryClassifier(weight=self.classifier_weight)]
 
     def build_generator(self):
-        generator = self._dcgan.build_generator()
+        generator = super().build_generator()
         generator.name = "acgan_generator"
         return generator
 
     def build_discriminator(self):
-        unconditional = DCGAN(**{**self._dcgan.get_config(), "num_classes": None})
-        body = discriminator_body(unconditional, "acgan_body")
+        body = discriminator_body(self.unconditional(), "acgan_body")
         x = keras.Input(self.image_shape, name="x")
         labels = label_input()  # the conditional contract; the class is predicted, not read
         features = body(x)

@@ -6,21 +6,20 @@ import math
 
 import keras
 
-from keras_gans.architectures import Architecture
+from keras_gans.architectures._checks import (
+    discriminator_options,
+    optional_classes,
+    positive_int,
+    shape_tuple,
+    spectral,
+)
+from keras_gans.architectures.base import Architecture
 from keras_gans.layers import (
     MinibatchDiscrimination,
     MinibatchStandardDeviation,
     Packing,
     label_embedding,
     label_input,
-)
-
-from ._checks import (
-    discriminator_options,
-    optional_classes,
-    positive_int,
-    shape_tuple,
-    spectral,
 )
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_gans.utils import image_grid, save_image_grid
+from keras_gans.images import image_grid, save_image_grid
 
 
 def test_tiles_are_placed_row_major_with_values_mapped_to_bytes():

@@ -1,4 +1,4 @@
-"""Latent priors: how `GANModel` draws the generator's input `z`.
+"""The latent prior base class and the two plain priors (normal, uniform).
 
 `GANModel(latent_distribution=...)` takes `"normal"`, `"uniform"` or a `LatentDistribution`
 object. Subclass `LatentDistribution` for structured latents, e.g. InfoGAN's noise
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import keras
 
-__all__ = ["InfoGANLatent", "LatentDistribution", "NormalLatent", "UniformLatent", "resolve"]
+__all__ = ["LatentDistribution", "NormalLatent", "UniformLatent", "resolve"]
 
 
 class LatentDistribution:
@@ -96,8 +96,3 @@ def resolve(identifier):
         "keras_gans.latents.LatentDistribution. "
         f"Received: latent_distribution={identifier!r}"
     )
-
-
-# InfoGAN's prior subclasses LatentDistribution, so it is defined in its own module and
-# imported here, after the base class, which also registers it on `import keras_gans`.
-from keras_gans.latent_codes import InfoGANLatent  # noqa: E402

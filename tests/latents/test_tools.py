@@ -5,7 +5,7 @@ import pytest
 
 import keras_gans
 import keras_gans.testing as kgt
-from keras_gans.utils.latent import class_sweep, latent_arithmetic
+from keras_gans.latents import class_sweep, latent_arithmetic
 
 
 def test_arithmetic_averages_each_group_before_adding():

@@ -41,6 +41,14 @@ def non_negative_int(value, argument):
     return value
 
 
+def non_negative_number(value, argument):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(
+            f"`{argument}` must be a non-negative number. Received: {argument}={value!r}"
+        )
+    return float(value)
+
+
 def boolean(value, argument):
     if not isinstance(value, bool):
         raise ValueError(f"`{argument}` must be True or False. Received: {argument}={value!r}")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import keras
 
-from keras_gans.architectures import Architecture
+from keras_gans.architectures._checks import (
+    discriminator_options,
+    optional_classes,
+    positive_int,
+    shape_tuple,
+    spectral,
+)
+from keras_gans.architectures.base import Architecture
 from keras_gans.layers import (
     ConditionalBatchNormalization,
     MinibatchDiscrimination,
@@ -16,15 +23,18 @@ from keras_gans.layers import (
     label_map,
 )
 
-from ._checks import (
-    discriminator_options,
-    optional_classes,
-    positive_int,
-    shape_tuple,
-    spectral,
-)
-
 _NORMALIZATIONS = ("batch", "layer", "none")
+#: The keywords that shape an unconditional DCGAN; variants share them (`DCGAN.unconditional`).
+_UNCONDITIONAL_KEYWORDS = (
+    "image_shape",
+    "latent_dim",
+    "base_filters",
+    "discriminator_normalization",
+    "spectral_normalization",
+    "minibatch_kernels",
+    "minibatch_stddev",
+    "packing",
+)
 _CONDITIONINGS = ("label-map", "projection")
 _GENERATOR_CONDITIONINGS = ("concat", "cbn")
 
@@ -162,6 +172,27 @@ class DCGAN(Architecture):
             )
         self.conditioning = conditioning
         self.generator_conditioning = generator_conditioning
+
+    def unconditional(self, **overrides):
+        """Returns a plain, unconditional `DCGAN` with this one's image and network options.
+
+        The variants that subclass `DCGAN` (`ACGAN`, `InfoGAN`, `GANCLS`) build their
+        discriminator body, or a generator trunk with a wider input, from it.
+
+        Args:
+            **overrides: Keywords that replace this architecture's, e.g. `latent_dim=132`.
+
+        Returns:
+            A `DCGAN` with `num_classes=None`.
+
+        Example:
+        >>> arch = DCGAN(image_shape=(8, 8, 1), latent_dim=16, num_classes=3)
+        >>> trunk = arch.unconditional(latent_dim=4)
+        >>> trunk.latent_dim, trunk.num_classes, trunk.image_shape
+        (4, None, (8, 8, 1))
+        """
+        keywords = {name: getattr(self, name) for name in _UNCONDITIONAL_KEYWORDS}
+        return DCGAN(**{**keywords, **overrides})
 
     def _filters(self, level):
         """Filters at `level` doublings below full resolution."""

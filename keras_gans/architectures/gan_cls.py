@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import keras
 
-from keras_gans.architectures import Architecture
+from keras_gans.architectures._bodies import discriminator_body, score_layer
+from keras_gans.architectures._checks import (
+    non_negative_number,
+    optional_classes,
+    positive_int,
+)
+from keras_gans.architectures.dcgan import DCGAN
 from keras_gans.layers import label_embedding, label_input
 from keras_gans.layers.condition_encoding import embedding_input, tiled_channels
 
-from ._bodies import discriminator_body, score_layer
-from ._checks import boolean, optional_classes, positive_int
-from .dcgan import DCGAN
 
-
-class GANCLS(Architecture):
+class GANCLS(DCGAN):
     """Text-to-image GAN-CLS: conditioning on embedding vectors, matching-aware training.
 
     The condition is an embedding vector of width `embedding_dim` (a sentence embedding,
     or any other modality) or, with `num_classes` instead, a class id. Both networks
     compress it to `projection_dim` values (a dense layer with LeakyReLU(0.2); a learned
-    embedding for class ids). The generator joins them to `z` and runs the `dcgan`
-    generator. The discriminator runs the `dcgan` discriminator's body down to its
-    smallest feature map, tiles the compressed condition over it as extra channels, and
-    ends in a 1x1 convolution (LeakyReLU) and the score, as in Reed et al. (2016). The
-    `keras_gans.tricks.MatchingAware` trick (`default_tricks()`) adds the mismatched pairs
-    (real image, wrong condition) to the discriminator's fakes (Algorithm 1).
+    embedding for class ids). A `DCGAN` subclass that shares its image and network
+    keywords: the generator joins the condition to `z` and runs the `dcgan` generator.
+    The discriminator runs the `dcgan` discriminator's body down to its smallest feature
+    map, tiles the compressed condition over it as extra channels, and ends in a 1x1
+    convolution (LeakyReLU) and the score, as in Reed et al. (2016). The
+    `keras_gans.tricks.MatchingAware` trick (`default_tricks()`) adds the mismatched
+    pairs (real image, wrong condition) to the discriminator's fakes (Algorithm 1).
 
     Args:
         image_shape: As for `dcgan` (default `(64, 64, 3)`).
@@ -59,8 +62,8 @@ class GANCLS(Architecture):
         spectral_normalization=False,
         mismatch_weight=1.0,
     ):
-        self.num_classes = optional_classes(num_classes)
-        if self.num_classes is not None:
+        num_classes = optional_classes(num_classes)
+        if num_classes is not None:
             embedding_dim = None  # class ids: the networks learn the embedding
         elif embedding_dim is None:
             raise ValueError(
@@ -68,30 +71,20 @@ class GANCLS(Architecture):
                 "vectors) or `num_classes` (class ids). Received: embedding_dim=None, "
                 "num_classes=None"
             )
-        self.embedding_dim = (
-            None if embedding_dim is None else positive_int(embedding_dim, "embedding_dim")
-        )
-        self._dcgan = DCGAN(
+        if embedding_dim is not None:
+            positive_int(embedding_dim, "embedding_dim")
+        # The DCGAN keywords and checks; the condition is GAN-CLS's own, set below.
+        super().__init__(
             image_shape=image_shape,
             latent_dim=latent_dim,
             base_filters=base_filters,
             discriminator_normalization=discriminator_normalization,
             spectral_normalization=spectral_normalization,
         )
-        self.image_shape = self._dcgan.image_shape
-        self.latent_dim = positive_int(latent_dim, "latent_dim")
+        self.num_classes = num_classes
+        self.embedding_dim = embedding_dim
         self.projection_dim = positive_int(projection_dim, "projection_dim")
-        self.base_filters = base_filters
-        self.discriminator_normalization = discriminator_normalization
-        self.spectral_normalization = boolean(spectral_normalization, "spectral_normalization")
-        if isinstance(mismatch_weight, bool) or not isinstance(mismatch_weight, (int, float)):
-            mismatch_weight = -1
-        if mismatch_weight < 0:
-            raise ValueError(
-                "`mismatch_weight` must be a non-negative number. "
-                f"Received: mismatch_weight={mismatch_weight!r}"
-            )
-        self.mismatch_weight = float(mismatch_weight)
+        self.mismatch_weight = non_negative_number(mismatch_weight, "mismatch_weight")
 
     def default_tricks(self):
         from keras_gans.tricks.matching_aware import MatchingAware
@@ -112,15 +105,14 @@ class GANCLS(Architecture):
     def build_generator(self):
         z = keras.Input((self.latent_dim,), name="z")
         condition, compressed = self._condition("g")
-        trunk = DCGAN(
-            **{**self._dcgan.get_config(), "latent_dim": self.latent_dim + self.projection_dim}
-        ).build_generator()
+        trunk = self.unconditional(latent_dim=self.latent_dim + self.projection_dim)
+        trunk = trunk.build_generator()
         trunk.name = "gan_cls_trunk"
         images = trunk(keras.layers.Concatenate()([z, compressed]))
         return keras.Model([z, condition], images, name="gan_cls_generator")
 
     def build_discriminator(self):
-        body = discriminator_body(self._dcgan, "gan_cls_body", feature_map=True)
+        body = discriminator_body(self.unconditional(), "gan_cls_body", feature_map=True)
         x = keras.Input(self.image_shape, name="x")
         condition, compressed = self._condition("d")
         features = body(x)

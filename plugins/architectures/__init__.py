@@ -1,1 +1,0 @@
-"""First-party architecture plugins: mlp, dcgan, autoencoder, acgan, infogan and gan-cls."""
