@@ -21,8 +21,8 @@ from keras_gans import (
     metrics,
     penalties,
     registry,
+    steps,
     tricks,
-    utils,
 )
 from keras_gans.models import GANModel
 from keras_gans.version import __version__
@@ -41,6 +41,6 @@ __all__ = [
     "metrics",
     "penalties",
     "registry",
+    "steps",
     "tricks",
-    "utils",
 ]

@@ -1,4 +1,6 @@
-"""Alias of the latent-space tools of `keras_gans.latents`, kept so 0.1 code keeps importing."""
+"""Deprecated alias of the latent-space tools, which live in `keras_gans.latents`."""
+
+import warnings
 
 from keras_gans.latents.tools import (
     class_sweep,
@@ -9,6 +11,12 @@ from keras_gans.latents.tools import (
     lerp,
     slerp,
     truncated_normal,
+)
+
+warnings.warn(
+    "keras_gans.utils.latent moved to keras_gans.latents; import the tools from there.",
+    DeprecationWarning,
+    stacklevel=2,
 )
 
 __all__ = [
