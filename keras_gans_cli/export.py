@@ -87,6 +87,12 @@ def _default_out(checkpoint, exporter_class):
 def run(args) -> int:
     format_name = _normalize(args.format)
     installed = _installed_formats()
+    if not installed:
+        raise CommandError(
+            "No exporter is installed: the exporters come in their own distribution. "
+            "Install it with: pip install keras-gans-export (from a keras-gans checkout: "
+            "pip install -e ./export)"
+        )
     if format_name not in installed:
         raise CommandError(
             f"--format must be one of the installed exporters: {', '.join(installed)}. "
@@ -103,13 +109,13 @@ def run(args) -> int:
 
     from keras_gans import export as export_lib
 
-    out = (
-        Path(args.out)
-        if args.out
-        else _default_out(checkpoint, export_lib.registry.load(format_name))
-    )
     options = {"quantize": args.quantize} if args.quantize else {}
     try:
+        out = (
+            Path(args.out)
+            if args.out
+            else _default_out(checkpoint, export_lib.registry.load(format_name))
+        )
         result = _quietly(
             args.debug,
             export_lib.export,

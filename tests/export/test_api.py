@@ -7,7 +7,6 @@ import pytest
 import keras_gans
 from keras_gans import export as kx
 from keras_gans import latents
-from keras_gans.export.onnx_exporter import ONNXExporter
 from keras_gans.registry import UnknownPluginError
 
 from .conftest import build_gan, keras_output, run_onnx, sample_batch
@@ -156,7 +155,7 @@ def test_bad_paths(gans, tmp_path):
 @pytest.fixture
 def failing_verification(monkeypatch):
     """Every ONNX artifact fails verification (a negative tolerance)."""
-    monkeypatch.setattr(ONNXExporter, "tolerance", lambda self: -1.0)
+    monkeypatch.setattr(kx.registry.load("onnx"), "tolerance", lambda self: -1.0)
 
 
 def test_failed_verification_leaves_nothing_behind(gans, tmp_path, failing_verification):
@@ -179,9 +178,7 @@ def test_failed_export_keeps_the_previous_artifact(gans, tmp_path, failing_verif
 def test_failed_saved_model_keeps_the_previous_one(gans, tmp_path, monkeypatch):
     previous = kx.to_saved_model(gans["mlp"], tmp_path / "g")
     before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
-    from keras_gans.export.saved_model_exporter import SavedModelExporter
-
-    monkeypatch.setattr(SavedModelExporter, "tolerance", lambda self: -1.0)
+    monkeypatch.setattr(kx.registry.load("saved-model"), "tolerance", lambda self: -1.0)
     with pytest.raises(kx.ExportVerificationError):
         kx.to_saved_model(gans["dcgan"], tmp_path / "g")
     assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before

@@ -5,7 +5,7 @@ one, else its generator; or a bare generator `keras.Model`), rejects a discrimin
 by mistake, reads the signature from the generator's inputs (`z`, with the batch dimension
 left dynamic unless `batch_size` fixes it; `labels` for conditional generators), the output
 range from its last activation, and traces one `tf.function`; random draws inside the graph
-are lifted into `noise_<layer>` inputs (see `keras_gans.export.noise`).
+are lifted into `noise_<layer>` inputs (see `keras_gans_export.noise`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans.export import noise as noise_lib
-from keras_gans.export.serving import (
+from keras_gans_export import noise as noise_lib
+from keras_gans_export.serving import (
     OUTPUTS,
     Serving,
     TensorInfo,
@@ -66,9 +66,9 @@ def resolve_generator(model, use_ema=True):
         `(generator, network, gan)`: the network, which one it is (`"ema_generator"`,
         `"generator"` or `"model"`), and the `GANModel` (or `None`).
     """
-    from keras_gans.models import GANModel
+    import keras_gans
 
-    if isinstance(model, GANModel):
+    if isinstance(model, keras_gans.GANModel):
         ema = getattr(model, "ema_generator", None) if use_ema else None
         if ema is not None:
             return ema, "ema_generator", model

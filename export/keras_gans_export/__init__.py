@@ -1,12 +1,14 @@
 """Export of trained generators to SavedModel, ONNX and TFLite, verified against Keras.
 
-Installed as `keras_gans.export`. `export(model, path, format=...)` exports a
+The `keras-gans-export` distribution, reached as `keras_gans.export` (a lazy forwarder in
+the core) or imported as `keras_gans_export`. `export(model, path, format=...)` exports a
 `keras_gans.GANModel`'s generator (its EMA copy when it has one) or a bare generator
 `keras.Model` with a named serving signature, runs the artifact in its own runtime on a
 seeded batch, compares with Keras, and only then renames it onto `path`, with a metadata
 JSON a serving client can read. `to_saved_model`, `to_onnx` and `to_tflite` are shortcuts.
 
-Exporters are plugins in the `keras_gans.exporters` entry-point group (the built-ins too):
+Exporters are plugins in the `keras_gans.exporters` entry-point group (the built-ins too,
+declared in this distribution's `pyproject.toml`); the group's `Registry` is `registry`:
 `names()` lists them from metadata, `get(name, **options)` builds one, and a third-party
 distribution adds a format by subclassing `Exporter` and declaring an entry point.
 Importing this package imports none of tf2onnx, onnx, onnxruntime or ai_edge_litert: an
@@ -21,12 +23,12 @@ Example:
 (True, ['generate', 'serving_default'])
 """
 
-from keras_gans.export.api import export, make_exporter, to_onnx, to_saved_model, to_tflite
-from keras_gans.export.base import Exporter, ExportResult, ExportVerificationError, Verification
-from keras_gans.export.noise import RandomOpError
-from keras_gans.export.serving import Serving
-from keras_gans.export.tracing import build_serving
 from keras_gans.registry import Registry
+from keras_gans_export.api import export, make_exporter, to_onnx, to_saved_model, to_tflite
+from keras_gans_export.base import Exporter, ExportResult, ExportVerificationError, Verification
+from keras_gans_export.noise import RandomOpError
+from keras_gans_export.serving import Serving
+from keras_gans_export.tracing import build_serving
 
 registry = Registry("keras_gans.exporters", kind="exporter", base_class=Exporter)
 names = registry.names

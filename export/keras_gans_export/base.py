@@ -21,8 +21,15 @@ from pathlib import Path
 __all__ = ["ExportResult", "ExportVerificationError", "Exporter", "Verification", "require"]
 
 
-def require(module, exporter, extra="export"):
-    """Imports an optional dependency, or raises an `ImportError` saying how to install it.
+def require(module, exporter):
+    """Imports an exporter's runtime, or raises an `ImportError` saying how to install it.
+
+    Args:
+        module: The module to import, e.g. `"onnxruntime"`.
+        exporter: The exporter's name, for the message.
+
+    Returns:
+        The imported module.
 
     Example:
     >>> require("json", "example").__name__
@@ -35,7 +42,8 @@ def require(module, exporter, extra="export"):
     except ImportError as error:
         raise ImportError(
             f"The '{exporter}' exporter needs the `{module}` package, which failed to import "
-            f"({error}). Install the export extras: pip install 'keras-gans[{extra}]'"
+            f"({error}). Install the exporters with their runtimes: pip install "
+            "keras-gans-export (or pip install -e ./export from a keras-gans checkout)"
         ) from error
 
 

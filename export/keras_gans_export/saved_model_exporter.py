@@ -7,7 +7,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from keras_gans.export.base import Exporter
+from keras_gans_export.base import Exporter
 
 __all__ = ["METADATA_FILE", "SavedModelExporter", "write_saved_model"]
 
@@ -24,10 +24,14 @@ def write_saved_model(serving, path, seed_signature=True):
     """Writes `serving` as a SavedModel with named signatures.
 
     The module tracks exactly the variables the functions read (a Keras 3 model's variables
-    must be tracked explicitly for the TFLite converter to freeze them correctly).
+    must be tracked explicitly for the TFLite converter to freeze them correctly). Keras's
+    `keras.export.ExportArchive` (behind `model.export(format="tf_saved_model")`) traces the
+    same `tf.function` and serves the same outputs at the same speed, but stores every weight
+    twice (97 MiB against 48 MiB for the 64x64 DCGAN generator) and writes 2-3x slower
+    (`benchmarks/export_paths.py`), so the SavedModel is written here.
 
     Args:
-        serving: A `keras_gans.export.serving.Serving`.
+        serving: A `keras_gans_export.serving.Serving`.
         path: The directory to create.
         seed_signature: Also write the `generate` signature when the generator allows it
             (default `True`; a warning says why when it does not).

@@ -6,16 +6,16 @@ import inspect
 
 import numpy as np
 
-from keras_gans.export import metadata as metadata_lib
-from keras_gans.export import staging
-from keras_gans.export.base import ExportResult, ExportVerificationError, Verification
-from keras_gans.export.tracing import build_serving
+from keras_gans_export import metadata as metadata_lib
+from keras_gans_export import staging
+from keras_gans_export.base import ExportResult, ExportVerificationError, Verification
+from keras_gans_export.tracing import build_serving
 
 __all__ = ["export", "make_exporter", "to_onnx", "to_saved_model", "to_tflite", "verify_artifact"]
 
 
 def _registry():
-    from keras_gans.export import registry
+    from keras_gans_export import registry
 
     return registry
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from keras_gans.export.base import Exporter, require
-from keras_gans.export.noise import owning_layer
+from keras_gans_export.base import Exporter, require
+from keras_gans_export.noise import owning_layer
 
 __all__ = ["ONNXExporter"]
 

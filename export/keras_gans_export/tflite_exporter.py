@@ -9,9 +9,9 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from keras_gans.export import noise as noise_lib
-from keras_gans.export.base import Exporter, require
-from keras_gans.export.saved_model_exporter import write_saved_model
+from keras_gans_export import noise as noise_lib
+from keras_gans_export.base import Exporter, require
+from keras_gans_export.saved_model_exporter import write_saved_model
 
 __all__ = ["QUANTIZATIONS", "TFLiteExporter"]
 
