@@ -33,6 +33,8 @@ import statistics
 import sys
 import time
 
+from machine import cpu_name, usable_cores  # benchmarks/machine.py
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 IMAGE_SHAPE = (28, 28, 1)
@@ -82,24 +84,6 @@ def parse_args(argv=None):
     if any(n < 1 for n in args.steps_per_execution):
         parser.error("--steps-per-execution values must be >= 1")
     return args
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def usable_cores():
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count()
 
 
 class OtherLoad:
@@ -255,7 +239,7 @@ def main(argv=None):
     import tensorflow as tf
 
     print(
-        f"machine: {cpu_model()}, {usable_cores()} cores usable ({os.cpu_count()} online), "
+        f"machine: {cpu_name()}, {usable_cores()} cores usable ({os.cpu_count()} online), "
         f"{platform.system()} {platform.machine()}"
     )
     print(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import keras
 
+from keras_gans.configurable import Configurable
+
 __all__ = ["LatentDistribution", "NormalLatent", "UniformLatent", "resolve"]
 
 
-class LatentDistribution:
+class LatentDistribution(Configurable):
     """Base class of latent priors: draws `(n, latent_dim)` generator inputs.
 
     Subclasses implement `sample`, may validate `latent_dim` in `check`, store their
@@ -33,17 +35,6 @@ class LatentDistribution:
 
     def check(self, latent_dim):
         """Raises `ValueError` if the distribution cannot produce `latent_dim` values."""
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

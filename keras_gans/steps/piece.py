@@ -23,6 +23,7 @@ from __future__ import annotations
 import keras
 
 from keras_gans.checks import metric_name
+from keras_gans.configurable import Configurable
 
 __all__ = ["Configurable", "Piece", "PieceState", "snake_case"]
 
@@ -40,26 +41,6 @@ def snake_case(name):
             out.append("_")
         out.append(char.lower())
     return "".join(out)
-
-
-class Configurable:
-    """`from_config` and a `repr` built from `get_config`: the boilerplate of every piece.
-
-    A subclass stores each constructor argument as a same-named attribute and returns them
-    from `get_config()`.
-    """
-
-    def get_config(self):
-        """Returns the constructor arguments as a JSON-serialisable dict."""
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 #: The log prefix of the two players of a classic GAN.
