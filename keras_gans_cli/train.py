@@ -10,195 +10,20 @@ two Adam optimizers, `--d-steps` onto `GANModel.compile`, `--batch-size`/`--epoc
 
 from __future__ import annotations
 
-import ast
 import datetime
 import json
 import sys
 import time
 from pathlib import Path
 
-from keras_gans_cli._common import (
-    CommandError,
-    import_keras_gans,
-    positive_float,
-    positive_int,
+from keras_gans_cli._common import CommandError, import_keras_gans
+from keras_gans_cli.train_flags import (  # noqa: F401 - HELP and add_arguments serve main()
+    DEFAULTS,
+    HELP,
+    RESUMABLE,
+    add_arguments,
+    resolve_config,
 )
-
-HELP = "train a GAN and write a run directory (default: DCGAN on the bundled digits)"
-
-#: The embedded default run; every flag left out takes its value from here.
-DEFAULTS = {
-    "arch": "dcgan",
-    "arch_args": {},
-    "loss": None,  # None: the architecture's default loss
-    "loss_args": {},
-    "data": "digits",
-    "image_size": None,
-    "conditional": "auto",
-    "batch_size": 64,
-    "epochs": 60,
-    "steps_per_epoch": None,
-    "latent_dim": 64,
-    "d_steps": 1,
-    "seed": 0,
-    "d_lr": 2e-4,
-    "g_lr": 2e-4,
-    "beta1": 0.5,
-    "beta2": 0.999,
-    "monitor": "g_loss",
-    "monitor_mode": "min",
-    "samples": 100,
-    "sample_every": 1,
-    "tensorboard": True,
-    "eval": None,  # e.g. "kid" or "fid,kid": GANMetricsCallback values val_fid, val_kid
-    "eval_every": 1,
-    "eval_samples": 1000,
-    "eval_extractor": None,  # None: "digits" for 8x8x1 images, else "inception-v3"
-    "ema_decay": None,
-}
-
-#: Flags that may be given together with --resume (the rest come from the run's config).
-RESUMABLE = {"epochs", "debug", "verbose", "resume", "dry_run"}
-
-
-def _key_value(text):
-    """`KEY=VALUE` with VALUE a Python literal (`3`, `0.5`, `(4, 4)`, `'layer'`) or a string."""
-    if "=" not in text:
-        raise ValueError(f"expected KEY=VALUE, received {text!r}")
-    key, value = text.split("=", 1)
-    key = key.strip().replace("-", "_")
-    try:
-        parsed = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        parsed = value
-    return key, parsed
-
-
-def add_arguments(parser):
-    model = parser.add_argument_group("model")
-    model.add_argument("--arch", help=f"architecture plugin (keras-gans list) [{DEFAULTS['arch']}]")
-    model.add_argument(
-        "--arch-arg",
-        action="append",
-        type=_key_value,
-        metavar="KEY=VALUE",
-        help="extra architecture keyword, repeatable (e.g. base_filters=32)",
-    )
-    model.add_argument("--loss", help="loss plugin [the architecture's default loss]")
-    model.add_argument(
-        "--loss-arg",
-        action="append",
-        type=_key_value,
-        metavar="KEY=VALUE",
-        help="loss keyword, repeatable (e.g. gp_weight=5)",
-    )
-    model.add_argument("--latent-dim", type=positive_int, help="size of z [64]")
-    model.add_argument(
-        "--conditional",
-        choices=("auto", "yes", "no"),
-        help="condition on the data's labels: auto = when the data has labels [auto]",
-    )
-    data = parser.add_argument_group("data")
-    data.add_argument(
-        "--data",
-        help="digits, mnist, fashion-mnist, ring, grid, an image folder or a .npz [digits]",
-    )
-    data.add_argument("--image-size", type=positive_int, help="resize images to this side")
-    training = parser.add_argument_group("training")
-    training.add_argument(
-        "--batch-size",
-        type=positive_int,
-        help="examples per train step, split over the --d-steps updates [64]",
-    )
-    training.add_argument("--epochs", type=positive_int, help="epochs to train in total [60]")
-    training.add_argument(
-        "--steps-per-epoch", type=positive_int, help="generator updates per epoch [one pass]"
-    )
-    training.add_argument(
-        "--d-steps", type=positive_int, help="discriminator updates per generator update [1]"
-    )
-    training.add_argument("--d-lr", type=positive_float, help="discriminator Adam rate [2e-4]")
-    training.add_argument("--g-lr", type=positive_float, help="generator Adam rate [2e-4]")
-    training.add_argument("--beta1", type=float, help="Adam beta_1 of both optimizers [0.5]")
-    training.add_argument("--beta2", type=float, help="Adam beta_2 of both optimizers [0.999]")
-    training.add_argument("--seed", type=int, help="seed of weights, latents and shuffling [0]")
-    run = parser.add_argument_group("run directory")
-    run.add_argument("--run-dir", help="where the run is written [runs/<arch>-<data>-<time>]")
-    run.add_argument("--resume", metavar="RUN", help="continue the run in this directory")
-    run.add_argument("--monitor", help="logged value choosing checkpoints/best.keras [g_loss]")
-    run.add_argument("--monitor-mode", choices=("min", "max"), help="[min]")
-    run.add_argument("--samples", type=positive_int, help="samples per epoch grid [100]")
-    run.add_argument("--sample-every", type=positive_int, help="epochs between grids [1]")
-    run.add_argument(
-        "--no-tensorboard",
-        dest="tensorboard",
-        action="store_false",
-        default=None,
-        help="do not write TensorBoard logs",
-    )
-    evaluation = parser.add_argument_group("evaluation while training")
-    evaluation.add_argument(
-        "--eval",
-        help="metrics logged as val_<name> after evaluated epochs: fid, kid, precision_recall "
-        "(comma-separated); pair with --monitor val_kid",
-    )
-    evaluation.add_argument("--eval-every", type=positive_int, help="epochs between them [1]")
-    evaluation.add_argument("--eval-samples", type=positive_int, help="fakes per evaluation [1000]")
-    evaluation.add_argument(
-        "--eval-extractor",
-        help="feature extractor [digits for 8x8x1 images, else inception-v3]",
-    )
-    model.add_argument(
-        "--ema-decay",
-        type=positive_float,
-        help="keep an exponential moving average of the generator (e.g. 0.999)",
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="print the configuration and model summaries only"
-    )
-    parser.add_argument(
-        "--verbose",
-        type=int,
-        choices=(0, 1, 2),
-        default=None,
-        help="Keras verbosity: 1 progress bar, 2 one line per epoch [1 on a terminal, else 2]",
-    )
-
-
-def _given(args):
-    """The flags the user set explicitly (argparse leaves the others `None`)."""
-    given = {}
-    for key in DEFAULTS:
-        flag = {"arch_args": "arch_arg", "loss_args": "loss_arg"}.get(key, key)
-        value = getattr(args, flag, None)
-        if value is not None:
-            given[key] = dict(value) if key in ("arch_args", "loss_args") else value
-    return given
-
-
-def resolve_config(args):
-    """The run configuration: defaults, overridden by the flags given."""
-    config = {**DEFAULTS, **_given(args)}
-    if config["batch_size"] % config["d_steps"]:
-        raise CommandError(
-            f"--batch-size must be divisible by --d-steps (each discriminator update gets "
-            f"batch_size / d_steps examples). Received: --batch-size {config['batch_size']}, "
-            f"--d-steps {config['d_steps']}"
-        )
-    if config["eval"] is not None:
-        names = [name.strip().replace("-", "_") for name in config["eval"].split(",")]
-        unknown = sorted(set(names) - {"fid", "kid", "precision_recall"})
-        if unknown or not names:
-            raise CommandError(
-                f"--eval takes fid, kid and precision_recall. Received: --eval {config['eval']}"
-            )
-        config["eval"] = ",".join(names)
-    if config["ema_decay"] is not None and not 0 < config["ema_decay"] < 1:
-        raise CommandError(f"--ema-decay must be in (0, 1). Received: {config['ema_decay']}")
-    for beta in ("beta1", "beta2"):
-        if not 0 <= config[beta] < 1:
-            raise CommandError(f"--{beta} must be in [0, 1). Received: {config[beta]}")
-    return config
 
 
 def run(args) -> int:
