@@ -122,7 +122,7 @@ def recipe_unrolled(mixture_name):
         "d_optimizer": _adam(1e-3),
         "g_optimizer": _adam(1e-3),
         "loss": "non-saturating",
-        "tricks": [UnrolledDiscriminator(steps=5, learning_rate=1e-3)],
+        "tricks": [UnrolledDiscriminator(steps=5, learning_rate=1e-3, update_rule="sgd")],
     }
 
 
