@@ -95,7 +95,8 @@ class DCGAN(Architecture):
             PacGAN (Lin et al. 2018) (default 1: none).
         conditioning: How a conditional discriminator uses the label: `"label-map"`
             (default, a learned map as an input channel) or `"projection"` (not with
-            `packing`; its class embedding is not spectrally normalised).
+            `packing`; with `spectral_normalization` its linear term and class embedding
+            are spectrally normalised too).
         generator_conditioning: How a conditional generator uses the label: `"concat"`
             (default, an embedding joined to `z`) or `"cbn"` (conditional batch norm).
 
@@ -268,7 +269,10 @@ class DCGAN(Architecture):
         if self.minibatch_kernels:
             h = MinibatchDiscrimination(self.minibatch_kernels)(h)
         if labels is not None and self.conditioning == "projection":
-            out = ProjectionHead(self.num_classes, dtype="float32", name="score")([h, labels])
+            head = ProjectionHead(
+                self.num_classes, spectral_normalization=sn, dtype="float32", name="score"
+            )
+            out = head([h, labels])
         elif sn:
             dense = keras.layers.Dense(1)
             out = keras.layers.SpectralNormalization(dense, dtype="float32", name="score")(h)

@@ -78,9 +78,18 @@ class BEGAN(AdversarialLoss):
     with the model, so a resumed run continues it), updated after every discriminator
     update by proportional control towards `E L(G(z)) = gamma E L(x)`. It is logged as
     `began/k` (its value before the update), and the convergence measure `M_global` as
-    `began/convergence`, both by the loss's `update`. The update and the measure use the
-    discriminator update's own real and fake batches (the paper's simultaneous-update form
-    uses the generator's batch for `L(G(z))`).
+    `began/convergence`, both by the loss's `update`.
+
+    Which batch each quantity uses: `L(x)` is the mean over the discriminator update's real
+    minibatch and `L(G(z))` the mean over that update's generated batch (fresh latents,
+    the generator before its own update); in the `k` update and in `M_global` both are
+    the discriminator's scores from before its optimizer step, so they are the step-`t`
+    values of the paper's equations, and the discriminator's loss of step `t` uses `k_t`.
+    The paper's simultaneous update measures `L(G(z))` on the generator's batch `z_G`;
+    with alternating updates the generator's batch is only scored after the
+    discriminator's step, so the discriminator's batch (from the same distribution, at
+    the same parameters) stands in for it. A test checks the logged `k_t`, `M_global`
+    and the final `k` against a NumPy re-implementation of the recursion, step by step.
 
     Formula (reconstruction loss `L = -score`):
         discriminator: `L(x) - k_t L(G(z))`; generator: `L(G(z))`;

@@ -101,12 +101,15 @@ def began_k_update(k, real_scores, fake_scores, gamma=0.5, lambda_k=0.001):
     """BEGAN's proportional control of `k`, clipped to [0, 1].
 
     Formula:
-        `k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1)`, `L = -score`.
+        `k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z))), 0, 1)`, `L = -score`,
+        `L(x)` and `L(G(z))` the batch means.
 
     Args:
         k: `k_t`.
-        real_scores: `-L(x)` on real data.
-        fake_scores: `-L(G(z))` on generated data.
+        real_scores: `-L(x)` on a real minibatch (the `BEGAN` loss passes the
+            discriminator update's, scored before its optimizer step).
+        fake_scores: `-L(G(z))` on a generated batch (the `BEGAN` loss passes the same
+            update's, scored by the same discriminator).
         gamma: The diversity ratio `E L(G(z)) / E L(x)` to hold (default 0.5).
         lambda_k: The proportional gain (default 0.001).
 
@@ -130,11 +133,13 @@ def began_convergence(real_scores, fake_scores, gamma=0.5):
     """BEGAN's global convergence measure.
 
     Formula:
-        `M_global = L(x) + |gamma L(x) - L(G(z))|`, `L = -score`.
+        `M_global = L(x) + |gamma L(x) - L(G(z))|`, `L = -score`, `L(x)` and `L(G(z))` the
+        batch means.
 
     Args:
-        real_scores: `-L(x)` on real data.
-        fake_scores: `-L(G(z))` on generated data.
+        real_scores: `-L(x)` on a real minibatch (the `BEGAN` loss passes the
+            discriminator update's, scored before its optimizer step).
+        fake_scores: `-L(G(z))` on a generated batch (the same update's).
         gamma: The diversity ratio (default 0.5).
 
     Returns:

@@ -29,11 +29,10 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
 
     Each `train_step` is one iteration of Algorithm 1 of Goodfellow et al. (2014): `d_steps`
     discriminator updates, each on a fresh latent batch and its own real minibatch, then one
-    generator update. Keras hands `train_step` one batch, so that batch holds all `d_steps`
-    real minibatches: it is split into `d_steps` equal slices (use a batch size divisible by
-    `d_steps`; a trailing partial batch is cut down to a multiple of it, and one smaller
-    than `d_steps` reuses its examples), and every latent
-    batch has a slice's size. One `train_step` is one generator update.
+    generator update. Keras hands `train_step` one batch, so that batch holds all `d_steps` real
+    minibatches: it is split into `d_steps` equal slices (use a batch size divisible by
+    `d_steps`; a trailing partial batch is cut down to a multiple of it, and one smaller than
+    `d_steps` reuses its examples), and every latent batch has a slice's size.
 
     Conditional GANs (Mirza & Osindero 2014) need no flag: when both networks take a second,
     conditioning input (class ids, one-hot vectors or embeddings), the data must yield
@@ -359,6 +358,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
                 iteration=self.g_optimizer.iterations,
                 training=training,
                 gradient=step.gradient,
+                all_gather=step.all_gather,
             )
         ]
 

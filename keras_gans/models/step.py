@@ -15,7 +15,7 @@ from keras import ops
 
 from keras_gans.steps import DiscriminatorInputs
 
-__all__ = ["evaluate", "gradient", "play"]
+__all__ = ["all_gather", "evaluate", "gradient", "play"]
 
 
 def gradient(fn, x):
@@ -27,6 +27,18 @@ def gradient(fn, x):
         value = fn(tensors if many else tensors[0])
     gradients = tape.gradient(value, tensors)
     return gradients if many else gradients[0]
+
+
+def all_gather(x):
+    """`x` from every replica, concatenated along axis 0 in replica order.
+
+    Under `tf.distribute`, inside a replica's step, every replica receives the same
+    gathered tensor; with one replica (no strategy) or in cross-replica context it is `x`.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return x
+    return context.all_gather(x, axis=0)
 
 
 def _all_finite(tensors):

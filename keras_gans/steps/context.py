@@ -7,8 +7,8 @@ discriminator outputs are computed on first access and then reused, so a piece t
 reads `real_output` costs no forward pass, and a piece that reads it (a relativistic loss,
 a logging piece) gets the same tensor the loss uses.
 
-Written with `keras.ops`; the one backend capability it needs, `gradient(fn, x)`, comes from
-the train-step module.
+Written with `keras.ops`; the two backend capabilities it needs, `gradient(fn, x)` and
+`all_gather(x)`, come from the train-step module.
 """
 
 from __future__ import annotations
@@ -135,6 +135,8 @@ class StepContext:
         extras: Named tensors a model with more networks computes for its pieces, e.g.
             cycle reconstructions (default none).
         gradient: `(fn, x) -> d fn(x) / dx` (default: the train step's).
+        all_gather: `x -> x` of every replica concatenated along axis 0, in replica order
+            (default: the train step's, `x` itself with one replica).
 
     Example:
     >>> inputs = DiscriminatorInputs([[1.0]], [[0.0]], lambda x, training: 2.0 * x)
@@ -158,6 +160,7 @@ class StepContext:
         training=True,
         extras=None,
         gradient=None,
+        all_gather=None,
     ):
         if not isinstance(inputs, DiscriminatorInputs):
             raise TypeError(
@@ -175,6 +178,7 @@ class StepContext:
             "training": training,
             "extras": dict(extras or {}),
             "gradient": gradient,
+            "all_gather": all_gather,
         }
         self._outputs = {}
 
@@ -188,7 +192,8 @@ class StepContext:
             network: `(inputs, training) -> outputs` (default `None`: a discriminator that
                 raises when run).
             player: As in the constructor (default `"discriminator"`).
-            **kwargs: The other constructor arguments.
+            **kwargs: The other constructor arguments (`gradient` and `all_gather`
+                default to the train step's).
 
         Example:
         >>> ctx = StepContext.of([[1.0]], [[0.0]], lambda x, training: 3.0 * x)
@@ -305,6 +310,22 @@ class StepContext:
         if gradient is None:
             from keras_gans.models.step import gradient
         return gradient(fn, x)
+
+    def all_gather(self, x):
+        """`x` from every replica, concatenated along axis 0 in replica order.
+
+        Under `tf.distribute` a piece whose state must hold the whole global batch (the
+        image pool) gathers it with this; with one replica it returns `x`.
+
+        Example:
+        >>> ctx = StepContext.of([[1.0]], [[0.0]])
+        >>> tuple(ctx.all_gather(ctx.fake).shape)
+        (1, 1)
+        """
+        all_gather = self._fields["all_gather"]
+        if all_gather is None:
+            from keras_gans.models.step import all_gather
+        return all_gather(x)
 
     def input_gradient(self, x):
         """Gradient of the summed discriminator scores with respect to `x` (float32)."""

@@ -21,7 +21,8 @@ def test_my_plugin_end_to_end(tmp_path):
 - `check_trick(trick)`: a `keras_gans.tricks.Trick`'s config, serialisation, training with
   it and reloading.
 - `penalty_context`, `linear_discriminator`, `tiny_gan`, `sample_labels`: the fixtures the
-  checks use, for your own tests.
+  checks use, for your own tests. Conditions follow the generator's condition input:
+  class ids, or random normal vectors for a float embedding (GAN-CLS, StackGAN).
 
 This module uses TensorFlow (`tf.GradientTape`) to take gradients; it is test code, not
 imported by `import keras_gans`.

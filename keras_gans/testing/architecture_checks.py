@@ -19,14 +19,46 @@ from keras_gans.testing._expect import (
 __all__ = ["check_architecture", "sample_labels"]
 
 
-def sample_labels(n, num_classes):
-    """Returns `n` class ids cycling through `range(num_classes)`, shape `(n, 1)`, int32.
+def sample_labels(n, num_classes=None, *, condition=None, seed=0):
+    """Returns `n` conditions for a conditional network: class ids or embedding vectors.
+
+    Class ids cycle through `range(num_classes)`, shape `(n, 1)`. With `condition`, the
+    generator's condition input (anything with a `shape` and a `dtype`, e.g.
+    `generator.inputs[1]`), the conditions take its dtype and shape: class ids when its
+    dtype is an integer, or when `num_classes` is set and it holds one value per sample;
+    otherwise (float embeddings, as in GAN-CLS or StackGAN) random normal vectors of its
+    shape.
+
+    Args:
+        n: How many conditions.
+        num_classes: The number of classes (default `None`: the condition is a vector).
+        condition: The condition input (default `None`: int32 class ids).
+        seed: Seed of the random vectors (default 0).
+
+    Returns:
+        A NumPy array of `n` conditions.
 
     Example:
     >>> sample_labels(3, 2).ravel().tolist()
     [0, 1, 0]
+    >>> import keras
+    >>> sample_labels(4, condition=keras.Input((16,))).shape
+    (4, 16)
     """
-    return (np.arange(n) % num_classes).astype("int32").reshape(n, 1)
+    shape, dtype = (1,), "int32"
+    if condition is not None:
+        shape = tuple(condition.shape[1:])
+        dtype = keras.backend.standardize_dtype(condition.dtype)
+    ids = "int" in dtype or (num_classes is not None and shape in ((), (1,)))
+    if not ids:
+        rng = np.random.default_rng(seed)
+        return rng.normal(size=(n, *shape)).astype(dtype)
+    if num_classes is None:
+        raise ValueError(
+            "Class-id conditions need `num_classes`. Received: num_classes=None for a "
+            f"condition of shape {shape} and dtype {dtype}."
+        )
+    return (np.arange(n) % num_classes).astype(dtype).reshape(n, *shape)
 
 
 def _shape(tensor):
@@ -58,8 +90,11 @@ def check_architecture(arch, *, batch_size=3, seed=0):
        `default_loss` that is an installed loss.
     2. `build_generator()` and `build_discriminator()` return `keras.Model`s; the generator
        takes `z` of shape `(batch, latent_dim)`.
-    3. Conditional if and only if `num_classes` is set: then both networks take a second,
-       labels input (class ids of shape `(batch, 1)`), otherwise one input each.
+    3. Conditional if `num_classes` is set (both networks then take a second, labels
+       input: class ids of shape `(batch, 1)`) or if the generator takes a second input
+       (a float condition such as a text embedding, with `num_classes=None`); then both
+       networks' condition inputs have the same shape. Otherwise one input each. The
+       forward passes use `sample_labels` for the condition's dtype and shape.
     4. On a batch, the generator's output has the discriminator's input shape, the
        discriminator returns one finite score per sample (`(batch, 1)` or `(batch,)`;
        alone, or as the `"score"` entry of a dict of heads; one per pack of `arch.packing`
@@ -134,13 +169,20 @@ def check_architecture(arch, *, batch_size=3, seed=0):
 
 
 def _check_inputs(cls, generator, discriminator, latent_dim, num_classes):
-    expected = 1 if num_classes is None else 2
-    why = (
-        "an unconditional architecture (num_classes=None) takes one input per network"
-        if num_classes is None
-        else f"a conditional architecture (num_classes={num_classes}) takes "
-        "[z, labels] and [x, labels]"
-    )
+    conditional = num_classes is not None or len(generator.inputs) == 2
+    expected = 2 if conditional else 1
+    if num_classes is not None:
+        why = (
+            f"a conditional architecture (num_classes={num_classes}) takes [z, labels] and "
+            "[x, labels]"
+        )
+    elif conditional:
+        why = (
+            "a generator that takes [z, condition] (an embedding condition, num_classes="
+            "None) needs a discriminator that takes [x, condition]"
+        )
+    else:
+        why = "an unconditional architecture (num_classes=None) takes one input per network"
     for role, network in (("generator", generator), ("discriminator", discriminator)):
         count = len(network.inputs)
         expect(
@@ -154,6 +196,21 @@ def _check_inputs(cls, generator, discriminator, latent_dim, num_classes):
         f"{cls}: the generator's first input must be z of shape (batch, latent_dim="
         f"{latent_dim}). Received {z_shape}.",
     )
+    if not conditional:
+        return
+    g_condition, d_condition = generator.inputs[1], discriminator.inputs[1]
+    expect(
+        _compatible(_shape(g_condition), _shape(d_condition)),
+        f"{cls}: both networks must take conditions of the same shape. Received "
+        f"{_shape(g_condition)} for the generator, {_shape(d_condition)} for the "
+        "discriminator.",
+    )
+    dtype = keras.backend.standardize_dtype(g_condition.dtype)
+    expect(
+        num_classes is not None or "int" not in dtype,
+        f"{cls}: an integer condition input holds class ids, so the architecture must set "
+        f"`num_classes`. Received: num_classes=None, a condition input of dtype {dtype}.",
+    )
 
 
 def _check_forward(
@@ -161,8 +218,11 @@ def _check_forward(
 ):
     z = keras.random.normal((batch_size, latent_dim), seed=seed)
     labels = None
-    if num_classes is not None:
-        labels = keras.ops.convert_to_tensor(sample_labels(batch_size, num_classes))
+    if len(generator.inputs) == 2:
+        conditions = sample_labels(
+            batch_size, num_classes, condition=generator.inputs[1], seed=seed
+        )
+        labels = keras.ops.convert_to_tensor(conditions)
     output = generator(z if labels is None else [z, labels], training=False)
     samples = finite_array(output, f"{cls} generator output")
     expected = (batch_size, *_shape(discriminator.inputs[0])[1:])

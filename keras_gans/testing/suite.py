@@ -74,7 +74,8 @@ def run_all(name, *, kind=None, tmp_path=None, data=None, labels=None, seed=0, *
             that has `name`).
         tmp_path: Where `check_save_load` saves (default `None`: a temporary directory).
         data: Real samples for the architecture's training checks (default `None`).
-        labels: Class ids matching `data` (default `None`).
+        labels: Conditions matching `data`: class ids or embedding vectors (default
+            `None`: `sample_labels` of the generator's condition input).
         seed: Seed of every check (default 0).
         **kwargs: Keywords for the plugin's constructor, e.g. `data_shape=(2,)`.
 

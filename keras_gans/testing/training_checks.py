@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from keras_gans.testing._expect import expect, shown, to_numpy
+from keras_gans.testing.architecture_checks import sample_labels
 
 __all__ = ["check_fit", "check_save_load"]
 
@@ -17,10 +18,11 @@ def _optimizer_steps(gan):
     return int(to_numpy(gan.d_optimizer.iterations)), int(to_numpy(gan.g_optimizer.iterations))
 
 
-def _generate_labels(gan, n):
+def _generate_labels(gan, n, seed=0):
+    """`n` conditions of the generator's condition input (`sample_labels`), or `None`."""
     if not gan.conditional:
         return None
-    return (np.arange(n) % (gan.num_classes or 1)).astype("int32")
+    return sample_labels(n, gan.num_classes, condition=gan.generator.inputs[1], seed=seed)
 
 
 def _fit_once(gan, data, labels, batch_size, what):
@@ -69,7 +71,9 @@ def check_fit(
             **arch_kwargs)`.
         data: Real samples (a NumPy array); default `None`: `steps * batch_size` uniform
             samples in [-1, 1] of the generator's output shape.
-        labels: Class ids for a conditional model (default `None`: cycling ids).
+        labels: Conditions for a conditional model (default `None`: `sample_labels` of
+            the generator's condition input: cycling class ids, or random normal vectors
+            for a float embedding input).
         loss: The loss to compile an uncompiled model with (default `None`: the
             architecture's `default_loss`, or `"non-saturating"`).
         d_steps: Discriminator updates per generator update, when compiling (default 1).
@@ -110,7 +114,7 @@ def check_fit(
         rng = np.random.default_rng(seed)
         data = rng.uniform(-1.0, 1.0, size=(steps * batch_size, *shape)).astype("float32")
     if labels is None:
-        labels = _generate_labels(gan, len(data))
+        labels = _generate_labels(gan, len(data), seed)
     weights = [to_numpy(w) for w in gan.generator.trainable_weights]
     weights += [to_numpy(w) for w in gan.discriminator.trainable_weights]
     what = f"check_fit({gan.name})"
@@ -141,7 +145,8 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
         tmp_path: A directory to save into.
         data: Real samples to continue training on (default `None`: `batch_size` samples
             drawn from `gan` itself, which is enough to exercise the train step).
-        labels: Class ids matching `data` for a conditional model (default `None`: cycling).
+        labels: Conditions matching `data` for a conditional model (default `None`:
+            `sample_labels` of the generator's condition input).
         n: How many samples to compare (default 4).
         seed: Seed passed to `generate` (default 0).
         batch_size: Batch size of the resumed `fit` (default 16).
@@ -189,7 +194,7 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
         f"{what}: the loss is {shown(restored_loss)} after loading, "
         f"{shown(gan.adversarial_loss)} before (the compile config was not restored).",
     )
-    generate_labels = _generate_labels(gan, n)
+    generate_labels = _generate_labels(gan, n, seed)
     before = gan.generate(n, seed=seed, labels=generate_labels)
     after = loaded.generate(n, seed=seed, labels=generate_labels)
     expect(
@@ -207,8 +212,9 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
             f"{what}: the state of `{role}` (step count and slots) was not restored.",
         )
     if data is None:
-        data = gan.generate(batch_size, seed=seed + 1, labels=_generate_labels(gan, batch_size))
+        conditions = _generate_labels(gan, batch_size, seed + 1)
+        data = gan.generate(batch_size, seed=seed + 1, labels=conditions)
     if labels is None:
-        labels = _generate_labels(loaded, len(data))
+        labels = _generate_labels(loaded, len(data), seed)
     _fit_once(loaded, data, labels, batch_size, f"{what}, resumed")
     return loaded

@@ -17,8 +17,9 @@ class ImagePool(Trick):
     """Shows the discriminator past generated samples as well as new ones.
 
     The pool keeps up to `size` generated samples. While it fills, every new sample is
-    stored and passed through. Once full, each new sample is, with probability
-    `probability`, exchanged for a uniformly chosen stored one (the stored one goes to the
+    passed through and stored (in the batch that fills it, those past the last free slot
+    are not stored). Once full, each new sample is, with probability `probability`,
+    exchanged for a uniformly chosen stored one (the stored one goes to the
     discriminator, the new one takes its place in the pool); otherwise it is passed
     through. The discriminator thus also remembers what the generator produced earlier,
     which damps the generator hopping between modes. Only the discriminator's update sees
@@ -26,9 +27,11 @@ class ImagePool(Trick):
     given: list it before augmentations (`tricks=[ImagePool(50), DiffAugment()]`) so that
     it stores the generator's own samples.
 
-    The pool is saved with the model. Under `tf.distribute` every replica reads the same
-    pool and the first replica's writes are kept. Unconditional models only (a pooled
-    sample would lose its condition).
+    The pool is saved with the model. Under `tf.distribute` the pool is the global
+    batch's: every replica's samples enter it (gathered with `StepContext.all_gather`, so
+    every replica writes the same pool), while each replica draws its own exchanges and
+    is shown its own samples or the stored ones it drew. Unconditional models only (a
+    pooled sample would lose its condition).
 
     Args:
         size: How many samples the pool holds (default 50, as in CycleGAN).
@@ -70,12 +73,15 @@ class ImagePool(Trick):
         )
         self.count = self.state.variable("count", dtype="int32", aggregation="only_first_replica")
 
-    def query(self, fake, seed_generator):
+    def query(self, fake, seed_generator, all_gather=None):
         """Returns the batch the discriminator sees and updates the pool.
 
         Args:
             fake: A batch of new generated samples.
             seed_generator: A `keras.random.SeedGenerator`.
+            all_gather: `x -> x` of every replica concatenated along axis 0 (default
+                `None`: one replica, `x` itself); the train step passes
+                `StepContext.all_gather`.
 
         Returns:
             A batch of the same shape, mixing new and pooled samples.
@@ -83,25 +89,33 @@ class ImagePool(Trick):
         if self.state is None:
             raise ValueError("ImagePool.query needs `build(model)` first (GANModel.compile).")
         n = ops.shape(fake)[0]
-        position = self.count + ops.arange(n, dtype="int32")
-        filling = position < self.size
+        full = self.count >= self.size
         u = keras.random.uniform((n,), seed=seed_generator)
-        exchange = ops.logical_and(ops.logical_not(filling), u < self.probability)
+        exchange = ops.logical_and(full, u < self.probability)
         slot = keras.random.randint((n,), 0, self.size, seed=seed_generator, dtype="int32")
         broadcast = (-1,) + (1,) * len(self.sample_shape)
         pooled = ops.take(self.buffer, slot, axis=0)
         shown = ops.where(ops.reshape(exchange, broadcast), pooled, fake)
-        trash = ops.full((n,), self.size, dtype="int32")
-        write = ops.where(filling, position, ops.where(exchange, slot, trash))
-        updated = ops.scatter_update(self.buffer, ops.expand_dims(write, -1), fake)
+        # Every replica writes the global batch: each sample into the slot its replica
+        # exchanged it for, else (while the pool fills) into the next free position.
+        gather = all_gather or (lambda x: x)
+        new = gather(fake)
+        chosen = gather(ops.where(exchange, slot, -1))
+        total = ops.shape(new)[0]
+        position = self.count + ops.arange(total, dtype="int32")
+        trash = ops.full((total,), self.size, dtype="int32")
+        free = ops.where(position < self.size, position, trash)
+        write = ops.where(chosen >= 0, chosen, free)
+        updated = ops.scatter_update(self.buffer, ops.expand_dims(write, -1), new)
         self.buffer.assign(updated)
-        self.count.assign(ops.minimum(self.count + n, self.size))
+        self.count.assign(ops.minimum(self.count + total, self.size))
         return shown
 
     def transform(self, inputs, ctx):
         if ctx.role != "discriminator":
             return inputs
-        return inputs.replace(fake=self.query(inputs.fake, ctx.seed_generator))
+        fake = self.query(inputs.fake, ctx.seed_generator, ctx.all_gather)
+        return inputs.replace(fake=fake)
 
     @property
     def filled(self):
