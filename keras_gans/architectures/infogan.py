@@ -5,7 +5,12 @@ from __future__ import annotations
 import keras
 
 from keras_gans.architectures._bodies import discriminator_body, score_layer
-from keras_gans.architectures._checks import non_negative_number, positive_int
+from keras_gans.architectures._checks import (
+    non_negative_int,
+    non_negative_number,
+    positive_int,
+    spectral,
+)
 from keras_gans.architectures.dcgan import DCGAN
 
 
@@ -16,11 +21,12 @@ class InfoGAN(DCGAN):
     block per categorical code, then the continuous codes), drawn by the
     `keras_gans.latents.InfoGANLatent` prior that `default_latent_distribution()`
     returns. A `DCGAN` subclass that shares its keywords and checks: the generator is the
-    unconditional `dcgan` generator on that input. The
-    discriminator is the `dcgan` discriminator's body with two outputs, returned as a
-    dict: `"score"` and the Q network (a hidden layer of `q_units` on the shared features)
-    with `"categorical_logits"` (all categorical codes' logits, concatenated) and
-    `"continuous_mean"`. The `keras_gans.tricks.MutualInformation` trick
+    unconditional `dcgan` generator on that input. The discriminator is the `dcgan`
+    discriminator's convolutional body, then, as in the paper, a fully connected layer of
+    `shared_units` (normalised as the body, leaky ReLU) that D and Q share, with two
+    outputs, returned as a dict: `"score"` and the Q network (a hidden layer of `q_units`
+    on the shared features) with `"categorical_logits"` (all categorical codes' logits,
+    concatenated) and `"continuous_mean"`. The `keras_gans.tricks.MutualInformation` trick
     (`default_tricks()`) adds the mutual-information term to both objectives. The model
     is unconditional: labels in the data are ignored.
 
@@ -32,6 +38,9 @@ class InfoGAN(DCGAN):
         categorical_codes: Categories of each categorical code (default `(10,)`).
         continuous_codes: How many continuous codes (default 2).
         base_filters: Filters of the highest-resolution layer (default 64).
+        shared_units: Width of the fully connected layer that the score and Q share
+            after the convolutions (default 1024, the paper's MNIST discriminator; 0: none,
+            the heads sit on the flattened convolutional features).
         q_units: Width of the Q network's hidden layer (default 128).
         discriminator_normalization: `"batch"` (default), `"layer"` or `"none"`.
         spectral_normalization: Spectrally normalise the discriminator (default `False`).
@@ -59,6 +68,7 @@ class InfoGAN(DCGAN):
         categorical_codes=(10,),
         continuous_codes=2,
         base_filters=64,
+        shared_units=1024,
         q_units=128,
         discriminator_normalization="batch",
         spectral_normalization=False,
@@ -86,6 +96,7 @@ class InfoGAN(DCGAN):
         )
         self.categorical_codes = self._prior.categorical_codes
         self.continuous_codes = self._prior.continuous_codes
+        self.shared_units = non_negative_int(shared_units, "shared_units")
         self.q_units = positive_int(q_units, "q_units")
         self.noise = noise
         self.information_weight = non_negative_number(information_weight, "information_weight")
@@ -115,6 +126,10 @@ class InfoGAN(DCGAN):
         x = keras.Input(self.image_shape, name="x")
         features = body(x)
         sn = self.spectral_normalization
+        if self.shared_units:
+            dense = keras.layers.Dense(self.shared_units, name="shared_hidden")
+            features = spectral(dense, sn)(features)
+            features = keras.layers.LeakyReLU(0.2, name="shared_activation")(features)
         outputs = {"score": score_layer(sn, 1, "score")(features)}
         q = keras.layers.Dense(self.q_units, name="q_hidden")(features)
         q = keras.layers.LeakyReLU(0.2, name="q_activation")(q)

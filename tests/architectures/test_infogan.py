@@ -30,6 +30,19 @@ def test_from_architecture_sets_the_structured_prior_and_the_information_term():
     assert not gan.conditional  # unsupervised: labels never reach the networks
 
 
+def test_score_and_q_share_a_fully_connected_layer_as_in_the_paper():
+    # Chen et al. 2016, appendix C.1: D ends with FC 1024 + BN + leaky ReLU, which Q shares.
+    arch = keras_gans.architectures.get("infogan", **TINY)
+    assert arch.shared_units == 1024
+    layer = arch.build_discriminator().get_layer("shared_hidden")
+    assert layer.units == 1024
+    plain = keras_gans.architectures.get("infogan", **TINY, shared_units=0)
+    names = [layer.name for layer in plain.build_discriminator().layers]
+    assert "shared_hidden" not in names
+    with pytest.raises(ValueError, match="shared_units"):
+        keras_gans.architectures.get("infogan", **TINY, shared_units=-1)
+
+
 def test_training_makes_the_code_recoverable_from_the_samples():
     x, _ = load_digits()
     gan = keras_gans.GANModel.from_architecture(
