@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 
 from machine import cpu_name, usable_cores, version  # benchmarks/machine.py
+from runtimes import tflite_runner  # benchmarks/runtimes.py
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -86,10 +87,8 @@ def export_all(gan, folder):
 
 def build_runners(generator, results, gpu):
     """`{name: (prepare(batch) -> call)}`: each prepares a zero-argument call on a batch."""
-    import numpy as np
     import onnxruntime
     import tensorflow as tf
-    from ai_edge_litert.interpreter import Interpreter
 
     def keras_predict(z):
         return lambda: generator.predict(z, batch_size=len(z), verbose=0)
@@ -119,22 +118,7 @@ def build_runners(generator, results, gpu):
         return lambda: session.run(["images"], {"z": z})[0]
 
     def tflite(name):
-        interpreter = Interpreter(model_path=str(results[name].path), num_threads=usable_cores())
-        index = interpreter.get_input_details()[0]["index"]
-        output = interpreter.get_output_details()[0]["index"]
-
-        def prepare(z):
-            interpreter.resize_tensor_input(index, z.shape, strict=True)
-            interpreter.allocate_tensors()
-
-            def call():
-                interpreter.set_tensor(index, z)
-                interpreter.invoke()
-                return np.array(interpreter.get_tensor(output))
-
-            return call
-
-        return prepare
+        return tflite_runner(results[name].path)
 
     runners = {
         "Keras `predict`": keras_predict,

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from machine import cpu_name, usable_cores, version  # benchmarks/machine.py
+from runtimes import tflite_runner  # benchmarks/runtimes.py
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -97,28 +98,6 @@ def onnx_runner(path):
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     name, output = session.get_inputs()[0].name, session.get_outputs()[0].name
     return lambda z: lambda: session.run([output], {name: z})[0]
-
-
-def tflite_runner(path):
-    import numpy as np
-    from ai_edge_litert.interpreter import Interpreter
-
-    interpreter = Interpreter(model_path=str(path), num_threads=usable_cores())
-    index = interpreter.get_input_details()[0]["index"]
-    output = interpreter.get_output_details()[0]["index"]
-
-    def prepare(z):
-        interpreter.resize_tensor_input(index, z.shape, strict=True)
-        interpreter.allocate_tensors()
-
-        def call():
-            interpreter.set_tensor(index, z)
-            interpreter.invoke()
-            return np.array(interpreter.get_tensor(output))
-
-        return call
-
-    return prepare
 
 
 RUNNERS = {"saved_model": saved_model_runner, "onnx": onnx_runner, "tflite": tflite_runner}
