@@ -2,16 +2,8 @@
 
 import warnings
 
-from keras_gans.latents.tools import (
-    class_sweep,
-    code_sweep,
-    generate_from_latents,
-    interpolate,
-    latent_arithmetic,
-    lerp,
-    slerp,
-    truncated_normal,
-)
+from keras_gans.latents import tools
+from keras_gans.latents.tools import *  # noqa: F403 - the alias re-exports every tool
 
 warnings.warn(
     "keras_gans.utils.latent moved to keras_gans.latents; import the tools from there.",
@@ -19,13 +11,4 @@ warnings.warn(
     stacklevel=2,
 )
 
-__all__ = [
-    "class_sweep",
-    "code_sweep",
-    "generate_from_latents",
-    "interpolate",
-    "latent_arithmetic",
-    "lerp",
-    "slerp",
-    "truncated_normal",
-]
+__all__ = list(tools.__all__)
