@@ -24,7 +24,7 @@ from keras_gans import (
     steps,
     tricks,
 )
-from keras_gans.models import GANModel
+from keras_gans.models import GANModel, load_model
 from keras_gans.version import __version__
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "images",
     "latents",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "penalties",

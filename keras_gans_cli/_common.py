@@ -150,10 +150,8 @@ def load_gan(path: str | os.PathLike, checkpoint: str = "latest", debug: bool = 
     """
     keras_gans = import_keras_gans(debug)
     file = resolve_checkpoint(path, checkpoint)
-    import keras
-
     try:
-        model = keras.saving.load_model(file)
+        model = keras_gans.load_model(file)
     except Exception as error:
         raise CommandError(
             f"Could not load the checkpoint {str(file)!r}: {type(error).__name__}: {error}"

@@ -64,12 +64,12 @@ def _check_out(out):
 def _load_model(source, checkpoint, debug):
     from keras_gans_cli._common import import_keras_gans, resolve_checkpoint
 
-    import_keras_gans(debug)
+    keras_gans = import_keras_gans(debug)
     file = resolve_checkpoint(source, checkpoint)
     import keras
 
     try:
-        model = keras.saving.load_model(file)
+        model = keras_gans.load_model(file)
     except Exception as error:
         raise CommandError(
             f"Could not load the checkpoint {str(file)!r}: {type(error).__name__}: {error}"

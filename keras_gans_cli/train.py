@@ -88,10 +88,8 @@ def _resume(args):
     if initial_epoch >= config["epochs"]:
         print(f"{run.path} already trained {initial_epoch} of {config['epochs']} epochs.")
         return 0
-    import keras
-
     try:
-        model = keras.saving.load_model(checkpoint)
+        model = keras_gans.load_model(checkpoint)
     except Exception as error:
         raise CommandError(
             f"Could not load {str(checkpoint)!r}: {type(error).__name__}: {error}"

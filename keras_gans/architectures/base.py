@@ -19,11 +19,19 @@ class Architecture:
     Every architecture exposes `latent_dim`; label-conditioned ones also expose
     `num_classes` (`None` when unconditional).
 
+    A family with more networks (an encoder, a code discriminator, two generators) sets
+    `model_class` to its `GANModel` subclass and returns every network's constructor keyword
+    from `build_networks`; `GANModel.from_architecture` (and so `keras-gans train --arch`)
+    then builds that subclass.
+
     Class attributes:
         default_loss: The registered loss the architecture was designed with.
+        model_class: The `GANModel` subclass the family trains with (default `None`:
+            `GANModel` itself).
     """
 
     default_loss = "non-saturating"
+    model_class = None
     latent_dim: int
     num_classes: int | None = None
 
@@ -34,6 +42,14 @@ class Architecture:
     def build_discriminator(self):
         """Returns a new discriminator `keras.Model` mapping samples to raw scores."""
         raise NotImplementedError(f"{type(self).__name__} must implement build_discriminator().")
+
+    def build_networks(self):
+        """Returns every network of the model, keyed by its `model_class` constructor keyword.
+
+        Default: `{"generator": build_generator(), "discriminator": build_discriminator()}`.
+        A family with more networks adds its own (e.g. `"encoder"`).
+        """
+        return {"generator": self.build_generator(), "discriminator": self.build_discriminator()}
 
     def default_tricks(self):
         """Returns new `keras_gans.tricks.Trick` objects the architecture trains with.

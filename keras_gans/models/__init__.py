@@ -1,5 +1,6 @@
 """Models: `GANModel` and its train step (the one place that uses TensorFlow autodiff)."""
 
 from keras_gans.models.gan_model import GANModel
+from keras_gans.models.serialization import load_model
 
-__all__ = ["GANModel"]
+__all__ = ["GANModel", "load_model"]

@@ -186,7 +186,8 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
                 `num_classes`).
 
         Returns:
-            An uncompiled `GANModel` with the architecture's latent prior
+            An uncompiled `GANModel` (the architecture's `model_class`, if it names a
+            subclass) with the architecture's latent prior
             (`default_latent_distribution()`) and, in `architecture_tricks`, the terms its
             networks need (`default_tricks()`, e.g. ACGAN's classifier), which `compile`
             adds to its `tricks`.
@@ -199,9 +200,8 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         from keras_gans import architectures
 
         arch = architectures.get(name, **kwargs)
-        gan = cls(
-            generator=arch.build_generator(),
-            discriminator=arch.build_discriminator(),
+        gan = check.check_model_class(arch.model_class, cls, name)(
+            **arch.build_networks(),
             latent_dim=arch.latent_dim,
             latent_distribution=arch.default_latent_distribution(),
             num_classes=getattr(arch, "num_classes", None),

@@ -7,7 +7,41 @@ import keras
 from keras_gans import latents
 from keras_gans.registry import import_plugins_named_in
 
-__all__ = ["SerializationMixin", "prepare_optimizer"]
+__all__ = ["SerializationMixin", "load_model", "prepare_optimizer"]
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a `.keras` file, first importing the keras-gans plugin modules it names.
+
+    `keras.saving.load_model` finds a class only if its module was imported; a model whose
+    own class comes from a plugin distribution (an AAE, a CycleGAN) would not load in a
+    fresh process. This reads the file's `config.json`, imports the modules it names that
+    belong to packages declaring keras-gans entry points (never any other module, so
+    `safe_mode` keeps its meaning), then calls `keras.saving.load_model`.
+
+    Args:
+        filepath: Path of a `.keras` file.
+        custom_objects, compile, safe_mode: As in `keras.saving.load_model` (defaults
+            `None`, `True`, `True`).
+
+    Returns:
+        The loaded model.
+    """
+    import json
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(filepath) as archive:
+            config = json.loads(archive.read("config.json"))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise ValueError(
+            f"`filepath` must be a .keras file (a zip archive with a config.json). "
+            f"Received: filepath={str(filepath)!r} ({type(error).__name__}: {error})"
+        ) from None
+    import_plugins_named_in(config)
+    return keras.saving.load_model(
+        filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+    )
 
 
 def prepare_optimizer(identifier, argument, auto_scale_loss, networks):

@@ -271,3 +271,23 @@ def check_labels(labels, n, conditional, num_classes, condition_shape=None):
         )
     check_conditions(labels, num_classes, condition_shape)
     return labels.astype("int32") if np.issubdtype(labels.dtype, np.integer) else labels
+
+
+def check_model_class(model_class, requested, name):
+    """The class `from_architecture` builds: the more derived of the two, or an error."""
+    if model_class is None:
+        return requested
+    if not (isinstance(model_class, type) and issubclass(model_class, keras.Model)):
+        raise TypeError(
+            f"Architecture '{name}' sets `model_class` to {model_class!r}; expected a "
+            "GANModel subclass."
+        )
+    if issubclass(requested, model_class):
+        return requested
+    if issubclass(model_class, requested):
+        return model_class
+    raise TypeError(
+        f"Architecture '{name}' trains with {model_class.__name__}, which is not a "
+        f"{requested.__name__}: call {model_class.__name__}.from_architecture or "
+        "GANModel.from_architecture."
+    )
