@@ -89,7 +89,11 @@ def check_architecture(arch, *, batch_size=3, seed=0):
        `latent_dim`, a `num_classes` that is `None` or a positive integer, and a
        `default_loss` that is an installed loss.
     2. `build_generator()` and `build_discriminator()` return `keras.Model`s; the generator
-       takes `z` of shape `(batch, latent_dim)`.
+       takes `z` of shape `(batch, latent_dim)`. A family with its own `model_class` (an
+       encoder, a code discriminator, ...) is checked instead for a `GANModel` subclass
+       that accepts `build_networks()` (every network a `keras.Model`, a `"generator"` and
+       a `"discriminator"` among them); checks 3 and 4 are then its model's business,
+       covered by `check_fit`.
     3. Conditional if `num_classes` is set (both networks then take a second, labels
        input: class ids of shape `(batch, 1)`) or if the generator takes a second input
        (a float condition such as a text embedding, with `num_classes=None`); then both
@@ -102,8 +106,8 @@ def check_architecture(arch, *, batch_size=3, seed=0):
     5. Every `__init__` argument is a same-named attribute and a key of `get_config()`,
        with the attribute's value.
     6. `type(arch).from_config(arch.get_config())`, directly and through JSON, has an equal
-       config (direct round trip) and rebuilds networks with the same input and output
-       shapes and parameter counts.
+       config (direct round trip) and rebuilds (`build_networks()`) networks with the same
+       input and output shapes and parameter counts.
 
     Args:
         arch: The architecture to check.
@@ -115,7 +119,7 @@ def check_architecture(arch, *, batch_size=3, seed=0):
     >>> arch = keras_gans.architectures.get("mlp", data_shape=(2,), latent_dim=4)
     >>> check_architecture(arch)
     """
-    from keras_gans import GANModel, losses
+    from keras_gans import losses
 
     expect(
         isinstance(arch, Architecture),
@@ -139,6 +143,33 @@ def check_architecture(arch, *, batch_size=3, seed=0):
         f"{cls}.default_loss must be an installed loss ({', '.join(losses.names())}). "
         f"Received: default_loss={arch.default_loss!r}",
     )
+    if arch.model_class is None:
+        networks = _check_pair(arch, cls, latent_dim, num_classes, batch_size, seed)
+    else:
+        networks = _check_family(arch, cls, latent_dim, num_classes)
+
+    config = checked_config(arch)
+    signatures = {key: _signature(network) for key, network in networks.items()}
+    rebuilt = from_config(type(arch), config)
+    expect(
+        rebuilt.get_config() == config,
+        f"{cls}.from_config(get_config()) must rebuild an equal config. "
+        f"Received {rebuilt.get_config()!r}, expected {config!r}.",
+    )
+    from_json = from_config(type(arch), json_round_trip(config, f"{cls}.get_config()"))
+    for how, copy in (("from_config(get_config())", rebuilt), ("a JSON config", from_json)):
+        received = {key: _signature(network) for key, network in copy.build_networks().items()}
+        expect(
+            received == signatures,
+            f"{cls} rebuilt from {how} builds different networks (input shapes, output "
+            f"shapes, parameter count): {received!r} instead of {signatures!r}.",
+        )
+
+
+def _check_pair(arch, cls, latent_dim, num_classes, batch_size, seed):
+    """Checks 2-4 for a generator/discriminator pair; returns the two networks."""
+    from keras_gans import GANModel
+
     generator, discriminator = arch.build_generator(), arch.build_discriminator()
     for role, network in (("generator", generator), ("discriminator", discriminator)):
         expect(
@@ -149,23 +180,36 @@ def check_architecture(arch, *, batch_size=3, seed=0):
     packs = getattr(arch, "packing", 1)
     _check_forward(cls, generator, discriminator, latent_dim, num_classes, batch_size, seed, packs)
     GANModel(generator, discriminator, latent_dim=latent_dim, num_classes=num_classes)
+    return {"generator": generator, "discriminator": discriminator}
 
-    config = checked_config(arch)
-    signatures = (_signature(generator), _signature(discriminator))
-    rebuilt = from_config(type(arch), config)
+
+def _check_family(arch, cls, latent_dim, num_classes):
+    """A family with its own model class: its networks build and its model accepts them."""
+    from keras_gans import GANModel
+
+    model_class = arch.model_class
     expect(
-        rebuilt.get_config() == config,
-        f"{cls}.from_config(get_config()) must rebuild an equal config. "
-        f"Received {rebuilt.get_config()!r}, expected {config!r}.",
+        isinstance(model_class, type) and issubclass(model_class, GANModel),
+        f"{cls}.model_class must be a keras_gans.GANModel subclass. Received: {shown(model_class)}",
     )
-    from_json = from_config(type(arch), json_round_trip(config, f"{cls}.get_config()"))
-    for how, copy in (("from_config(get_config())", rebuilt), ("a JSON config", from_json)):
-        received = (_signature(copy.build_generator()), _signature(copy.build_discriminator()))
+    networks = arch.build_networks()
+    expect(
+        isinstance(networks, dict) and {"generator", "discriminator"} <= set(networks),
+        f"{cls}.build_networks() must return a dict with at least 'generator' and "
+        f"'discriminator'. Received: {shown(networks)}",
+    )
+    for key, network in networks.items():
         expect(
-            received == signatures,
-            f"{cls} rebuilt from {how} builds different networks (input shapes, output "
-            f"shapes, parameter count): {received!r} instead of {signatures!r}.",
+            isinstance(network, keras.Model),
+            f"{cls}.build_networks()[{key!r}] must be a keras.Model. Received: {shown(network)}",
         )
+    model_class(
+        **networks,
+        latent_dim=latent_dim,
+        latent_distribution=arch.default_latent_distribution(),
+        num_classes=num_classes,
+    )
+    return networks
 
 
 def _check_inputs(cls, generator, discriminator, latent_dim, num_classes):

@@ -18,6 +18,28 @@ def _optimizer_steps(gan):
     return int(to_numpy(gan.d_optimizer.iterations)), int(to_numpy(gan.g_optimizer.iterations))
 
 
+def _examples(data):
+    """How many examples `data` holds (an array, or a tuple/dict of arrays)."""
+    return len(keras.tree.flatten(data)[0])
+
+
+def _player_weights(gan):
+    """`{player name: its networks' trainable weights as arrays}`, players of `gan`."""
+    return {
+        player.name: [to_numpy(w) for n in player.networks for w in n.trainable_weights]
+        for player in gan._players
+    }
+
+
+def _optimizers(gan):
+    """Every distinct optimizer of `gan`'s players, in the players' order."""
+    found = []
+    for player in gan._players:
+        if not any(player.optimizer is seen for seen in found):
+            found.append(player.optimizer)
+    return found
+
+
 def _generate_labels(gan, n, seed=0):
     """`n` conditions of the generator's condition input (`sample_labels`), or `None`."""
     if not gan.conditional:
@@ -40,7 +62,7 @@ def _fit_once(gan, data, labels, batch_size, what):
             math.isfinite(float(logs[key])),
             f"{what}: fit() logged a non-finite {key}={logs[key]!r}. Logs: {logs}",
         )
-    steps = math.ceil(len(data) / batch_size)
+    steps = math.ceil(_examples(data) / batch_size)
     increments = tuple(a - b for a, b in zip(_optimizer_steps(gan), before, strict=True))
     expect(
         increments == (steps * gan.d_steps, steps),
@@ -114,20 +136,14 @@ def check_fit(
         rng = np.random.default_rng(seed)
         data = rng.uniform(-1.0, 1.0, size=(steps * batch_size, *shape)).astype("float32")
     if labels is None:
-        labels = _generate_labels(gan, len(data), seed)
-    weights = [to_numpy(w) for w in gan.generator.trainable_weights]
-    weights += [to_numpy(w) for w in gan.discriminator.trainable_weights]
+        labels = _generate_labels(gan, _examples(data), seed)
+    weights = _player_weights(gan)
     what = f"check_fit({gan.name})"
     _fit_once(gan, data, labels, batch_size, what)
-    after = [to_numpy(w) for w in gan.generator.trainable_weights]
-    after += [to_numpy(w) for w in gan.discriminator.trainable_weights]
-    split = len(gan.generator.trainable_weights)
-    for role, old, new in (
-        ("generator", weights[:split], after[:split]),
-        ("discriminator", weights[split:], after[split:]),
-    ):
+    for player, new in _player_weights(gan).items():
+        old = weights[player]
         changed = any(not np.array_equal(a, b) for a, b in zip(old, new, strict=True))
-        expect(changed, f"{what}: fit() left every {role} weight unchanged.")
+        expect(changed, f"{what}: fit() left every weight of the {player} player unchanged.")
     return gan
 
 
@@ -135,10 +151,11 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
     """Checks that `gan` saves to `.keras`, reloads in safe mode and resumes training.
 
     After `gan.save(tmp_path / "<name>.keras")` and
-    `keras.saving.load_model(path, safe_mode=True)` in the same process: the class,
-    `latent_dim`, `d_steps` and loss config are the same; `generate(n, seed=seed)` gives
-    identical samples; both optimizers' state (step counts and slots) is restored; and one
-    more epoch of `fit` trains the reloaded model with finite losses.
+    `keras_gans.load_model(path, safe_mode=True)` in the same process: the class,
+    `latent_dim`, `d_steps` and loss config are the same; every weight is equal;
+    `generate(n, seed=seed)` gives identical samples; every player's optimizer state (step
+    counts and slots) is restored; and one more epoch of `fit` trains the reloaded model
+    with finite losses.
 
     Args:
         gan: A compiled `GANModel`, trained or not.
@@ -168,12 +185,14 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
     )
     path = Path(tmp_path) / f"{gan.name}.keras"
     what = f"check_save_load({gan.name})"
+    from keras_gans import load_model
+
     try:
         gan.save(path)
-        loaded = keras.saving.load_model(path, safe_mode=True)
+        loaded = load_model(path, safe_mode=True)
     except Exception as error:
         raise AssertionError(
-            f"{what}: saving to {path.name} and loading it back with keras.saving.load_model "
+            f"{what}: saving to {path.name} and loading it back with keras_gans.load_model "
             f"(safe_mode=True) failed: {type(error).__name__}: {error}"
         ) from error
     expect(
@@ -194,6 +213,14 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
         f"{what}: the loss is {shown(restored_loss)} after loading, "
         f"{shown(gan.adversarial_loss)} before (the compile config was not restored).",
     )
+    expect(
+        len(gan.weights) == len(loaded.weights)
+        and all(
+            np.array_equal(to_numpy(a), to_numpy(b))
+            for a, b in zip(gan.weights, loaded.weights, strict=True)
+        ),
+        f"{what}: the model's weights differ after loading.",
+    )
     generate_labels = _generate_labels(gan, n, seed)
     before = gan.generate(n, seed=seed, labels=generate_labels)
     after = loaded.generate(n, seed=seed, labels=generate_labels)
@@ -202,8 +229,14 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
         f"{what}: generate({n}, seed={seed}) differs after loading (max abs difference "
         f"{np.max(np.abs(before - after)):.3g}).",
     )
-    for role in ("d_optimizer", "g_optimizer"):
-        old, new = getattr(gan, role).variables, getattr(loaded, role).variables
+    optimizers = _optimizers(gan), _optimizers(loaded)
+    expect(
+        len(optimizers[0]) == len(optimizers[1]),
+        f"{what}: {len(optimizers[0])} optimizers before saving, {len(optimizers[1])} after.",
+    )
+    for index, (old_optimizer, new_optimizer) in enumerate(zip(*optimizers, strict=True)):
+        role = f"optimizer {index} ({old_optimizer.name})"
+        old, new = old_optimizer.variables, new_optimizer.variables
         expect(
             len(old) == len(new)
             and all(
@@ -215,6 +248,6 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
         conditions = _generate_labels(gan, batch_size, seed + 1)
         data = gan.generate(batch_size, seed=seed + 1, labels=conditions)
     if labels is None:
-        labels = _generate_labels(loaded, len(data), seed)
+        labels = _generate_labels(loaded, _examples(data), seed)
     _fit_once(loaded, data, labels, batch_size, f"{what}, resumed")
     return loaded
