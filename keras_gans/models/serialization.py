@@ -64,8 +64,43 @@ def prepare_optimizer(identifier, argument, auto_scale_loss, networks):
     return optimizer
 
 
+#: Prefix of the stored seed-generator states among the model's own variables.
+_STREAM = "random_stream_"
+
+
 class SerializationMixin:
-    """`GANModel`'s configs, so a `.keras` file restores the model and resumes training."""
+    """`GANModel`'s configs, so a `.keras` file restores the model and resumes training.
+
+    The weights file also holds the position of every random stream: the latent
+    sampler's (which the pieces draw from too: instance noise, augmentations) and each
+    layer's (dropout masks, Gumbel noise). Keras saves variables but not seed-generator
+    states, so without them a loaded model would draw its first steps' numbers again;
+    with them, training n steps, saving, loading and training m more is training n + m.
+    """
+
+    def _random_streams(self):
+        """The latent sampler, then every layer's seed generators, in layer order."""
+        streams, seen = [], set()
+        candidates = [self.seed_generator]
+        for layer in self._flatten_layers(include_self=False):
+            candidates.extend(getattr(layer, "_seed_generators", None) or ())
+        for stream in candidates:
+            if stream is not None and id(stream) not in seen:
+                seen.add(id(stream))
+                streams.append(stream)
+        return streams
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, stream in enumerate(self._random_streams()):
+            store[f"{_STREAM}{i}"] = stream.state
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        super().load_own_variables({k: store[k] for k in keys if not k.startswith(_STREAM)})
+        for i, stream in enumerate(self._random_streams()):
+            if f"{_STREAM}{i}" in keys:  # files saved before streams were stored lack them
+                stream.state.assign(store[f"{_STREAM}{i}"])
 
     def get_compile_config(self):
         if not getattr(self, "_gan_compile_config", None):

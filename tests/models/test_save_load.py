@@ -63,3 +63,32 @@ def test_a_fresh_process_loads_after_import_keras_gans_alone(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def _noisy_dropout_gan():
+    """A GAN whose step draws from the latent sampler, a dropout layer and instance noise."""
+    generator = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(8), keras.layers.Dropout(0.5), keras.layers.Dense(1)]
+    )
+    gan = keras_gans.GANModel(generator, discriminator, latent_dim=3, seed=0)
+    gan.compile(loss="non-saturating", tricks=[keras_gans.tricks.InstanceNoise(0.1)])
+    return gan
+
+
+def test_save_and_resume_is_exact_because_every_random_stream_is_saved(tmp_path):
+    x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+    uninterrupted = _noisy_dropout_gan()
+    uninterrupted.fit(x, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    uninterrupted.save(tmp_path / "gan.keras")
+    uninterrupted.fit(x, batch_size=16, epochs=1, shuffle=False, verbose=0)
+
+    resumed = keras_gans.load_model(tmp_path / "gan.keras")
+    resumed.fit(x, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(uninterrupted.weights, resumed.weights, strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    # The latent sampler and the dropout layer continue where they were, not from their seeds.
+    streams = [s.state.numpy() for s in resumed._random_streams()]
+    assert len(streams) == 2 and all(s[1] > 0 for s in streams)
