@@ -17,6 +17,7 @@ RUNNABLE_SECTIONS = (
     "## Datasets",
     "## Evaluation",
     "## Export: SavedModel, ONNX and TFLite",
+    "## Representation learning and discrete outputs",
 )
 
 
