@@ -14,6 +14,7 @@ __all__ = [
     "non_negative",
     "number_in",
     "positive_int",
+    "positive_int_tuple",
     "positive_number",
 ]
 
@@ -32,6 +33,37 @@ def positive_int(value, argument):
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
     return int(value)
+
+
+def positive_int_tuple(value, argument, *, allow_empty=False, rank=None):
+    """Returns `value` as a tuple of `int`s if it holds positive integers (a shape, widths).
+
+    Args:
+        value: The value to check.
+        argument: Its name, for the message.
+        allow_empty: Whether `()` is accepted (default `False`).
+        rank: The exact length required (default `None`: any).
+
+    Example:
+    >>> positive_int_tuple([8, 8, 1], "image_shape", rank=3)
+    (8, 8, 1)
+    """
+    try:
+        items = tuple(value)
+    except TypeError:
+        items = None
+    valid = items is not None and (allow_empty or bool(items))
+    valid = valid and all(
+        isinstance(d, numbers.Integral) and not isinstance(d, bool) and d > 0 for d in items
+    )
+    valid = valid and (rank is None or len(items) == rank)
+    if not valid:
+        if rank is not None:
+            what = f"{rank} positive integers"
+        else:
+            what = f"{'a' if allow_empty else 'a non-empty'} tuple of positive integers"
+        raise ValueError(f"`{argument}` must be {what}. Received: {argument}={value!r}")
+    return tuple(int(d) for d in items)
 
 
 def non_negative(value, argument):

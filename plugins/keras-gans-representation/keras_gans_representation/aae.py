@@ -8,7 +8,7 @@ import keras
 
 from keras_gans import latents
 from keras_gans.architectures import Architecture
-from keras_gans.checks import positive_int
+from keras_gans.checks import positive_int, positive_int_tuple
 from keras_gans_representation.aae_model import AAEModel
 from keras_gans_representation.gaussian_mixture_prior import GaussianMixturePrior
 from keras_gans_representation.swiss_roll_prior import SwissRollPrior
@@ -23,19 +23,6 @@ PRIORS = {
     "swiss-roll": SwissRollPrior,
 }
 _ACTIVATIONS = ("linear", "tanh", "sigmoid")
-
-
-def _shape(value, argument):
-    try:
-        shape = tuple(int(d) for d in value)
-    except (TypeError, ValueError):
-        shape = ()
-    if not shape or any(d <= 0 for d in shape):
-        raise ValueError(
-            f"`{argument}` must be a non-empty tuple of positive integers. "
-            f"Received: {argument}={value!r}"
-        )
-    return shape
 
 
 def _prior(prior):
@@ -107,10 +94,10 @@ class AAE(Architecture):
         output_activation="tanh",
         prior="normal",
     ):
-        self.data_shape = _shape(data_shape, "data_shape")
+        self.data_shape = positive_int_tuple(data_shape, "data_shape")
         self.latent_dim = positive_int(latent_dim, "latent_dim")
-        self.hidden_units = _shape(hidden_units, "hidden_units")
-        self.discriminator_units = _shape(discriminator_units, "discriminator_units")
+        self.hidden_units = positive_int_tuple(hidden_units, "hidden_units")
+        self.discriminator_units = positive_int_tuple(discriminator_units, "discriminator_units")
         if output_activation not in _ACTIVATIONS:
             raise ValueError(
                 f"`output_activation` must be one of {_ACTIVATIONS}. "

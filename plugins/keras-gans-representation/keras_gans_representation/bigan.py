@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keras_gans.architectures import Architecture
-from keras_gans.checks import number_in, positive_int
+from keras_gans.checks import number_in, positive_int, positive_int_tuple
 from keras_gans_representation import _bigan_networks as networks
 from keras_gans_representation.bigan_model import BiGANModel
 
@@ -11,21 +11,6 @@ __all__ = ["BiGAN"]
 
 _ENCODERS = ("deterministic", "gaussian")
 _ACTIVATIONS = ("tanh", "linear", "sigmoid")
-
-
-def _shape(value, argument, allow_empty=False):
-    try:
-        items = tuple(value)
-    except TypeError:
-        items = None
-    valid = items is not None and (allow_empty or items)
-    valid = valid and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in items)
-    if not valid:
-        what = "a tuple" if allow_empty else "a non-empty tuple"
-        raise ValueError(
-            f"`{argument}` must be {what} of positive integers. Received: {argument}={value!r}"
-        )
-    return items
 
 
 class BiGAN(Architecture):
@@ -83,9 +68,9 @@ class BiGAN(Architecture):
         output_activation="tanh",
         convolutional=None,
     ):
-        self.data_shape = _shape(data_shape, "data_shape")
+        self.data_shape = positive_int_tuple(data_shape, "data_shape")
         self.latent_dim = positive_int(latent_dim, "latent_dim")
-        self.hidden_units = _shape(hidden_units, "hidden_units")
+        self.hidden_units = positive_int_tuple(hidden_units, "hidden_units")
         self.base_filters = positive_int(base_filters, "base_filters")
         self.dropout = number_in(dropout, "dropout", 0.0, 1.0, high_open=True)
         for argument, value, choices in (

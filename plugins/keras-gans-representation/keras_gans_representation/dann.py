@@ -5,26 +5,10 @@ from __future__ import annotations
 import keras
 
 from keras_gans.architectures import Architecture
-from keras_gans.checks import positive_int
+from keras_gans.checks import positive_int, positive_int_tuple
 from keras_gans_representation.dann_model import DANNModel
 
 __all__ = ["DANN"]
-
-
-def _int_tuple(value, argument, allow_empty=False):
-    """`value` as a tuple of positive integers, or a Keras-style `ValueError`."""
-    try:
-        items = tuple(value)
-    except TypeError:
-        items = None
-    valid = items is not None and (allow_empty or items)
-    valid = valid and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in items)
-    if not valid:
-        what = "a tuple" if allow_empty else "a non-empty tuple"
-        raise ValueError(
-            f"`{argument}` must be {what} of positive integers. Received: {argument}={value!r}"
-        )
-    return items
 
 
 class DANN(Architecture):
@@ -75,16 +59,16 @@ class DANN(Architecture):
         hidden_units=(100, 100),
         domain_units=(100,),
     ):
-        self.data_shape = _int_tuple(data_shape, "data_shape")
+        self.data_shape = positive_int_tuple(data_shape, "data_shape")
         if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
             raise ValueError(
                 f"`num_classes` must be an integer >= 2. Received: num_classes={num_classes!r}"
             )
         self.num_classes = num_classes
         self.latent_dim = positive_int(latent_dim, "latent_dim")
-        self.filters = _int_tuple(filters, "filters", allow_empty=True)
-        self.hidden_units = _int_tuple(hidden_units, "hidden_units", allow_empty=True)
-        self.domain_units = _int_tuple(domain_units, "domain_units", allow_empty=True)
+        self.filters = positive_int_tuple(filters, "filters", allow_empty=True)
+        self.hidden_units = positive_int_tuple(hidden_units, "hidden_units", allow_empty=True)
+        self.domain_units = positive_int_tuple(domain_units, "domain_units", allow_empty=True)
 
     def build_feature_extractor(self):
         """Returns `G_f`: samples to `latent_dim` features."""

@@ -5,21 +5,10 @@ from __future__ import annotations
 import keras
 
 from keras_gans.architectures import Architecture
-from keras_gans.checks import non_negative, positive_int
+from keras_gans.checks import non_negative, positive_int, positive_int_tuple
 from keras_gans_representation.vae_gan_model import VAEGANModel
 
 __all__ = ["VAEGAN"]
-
-
-def _tuple(value, argument, rank=None):
-    try:
-        shape = tuple(int(d) for d in value)
-    except (TypeError, ValueError):
-        shape = ()
-    if not shape or any(d <= 0 for d in shape) or (rank is not None and len(shape) != rank):
-        what = f"{rank} positive integers" if rank else "a non-empty tuple of positive integers"
-        raise ValueError(f"`{argument}` must be {what}. Received: {argument}={value!r}")
-    return shape
 
 
 def _block(h, layer, normalize=True):
@@ -83,9 +72,9 @@ class VAEGAN(Architecture):
         dense_units=256,
         gamma=0.1,
     ):
-        self.image_shape = _tuple(image_shape, "image_shape", rank=3)
+        self.image_shape = positive_int_tuple(image_shape, "image_shape", rank=3)
         self.latent_dim = positive_int(latent_dim, "latent_dim")
-        self.filters = _tuple(filters, "filters")
+        self.filters = positive_int_tuple(filters, "filters")
         self.dense_units = positive_int(dense_units, "dense_units")
         self.gamma = non_negative(gamma, "gamma")
         factor = 2 ** len(self.filters)
