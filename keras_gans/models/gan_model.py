@@ -129,19 +129,9 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
 
     def _build_networks(self):
         """Builds subclassed (unbuilt) networks on a latent batch, never on a data batch."""
-        if self.generator.built and self.discriminator.built:
-            return
-        if self.conditional:
+        if self.conditional or (self.generator.built and self.discriminator.built):
             return  # functional conditional networks are always built
-        try:
-            samples = self.generator(ops.zeros((2, self.latent_dim)))
-            self.discriminator(samples)
-        except Exception as error:
-            raise ValueError(
-                "Could not build the networks by running the generator on a (2, latent_dim) "
-                f"latent batch and the discriminator on its output. Received: latent_dim="
-                f"{self.latent_dim}; error: {type(error).__name__}: {error}"
-            ) from error
+        check.build_on_latents(self.generator, self.discriminator, self.latent_dim)
 
     def enable_ema(self, decay=0.999):
         """Keeps `ema_generator`, an exponential moving average of the generator.
@@ -305,13 +295,21 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         if self.adversarial_loss is None:
             return
         ema = [] if self.ema_generator is None else [GeneratorEMA(self)]
-        self.pieces = [*self.adversarial_loss.pieces, *self.tricks, *ema]
+        self.pieces = self.arrange_pieces([*self.adversarial_loss.pieces, *self.tricks, *ema])
         critics = [p.prefix for p in self._players if p.role == "discriminator"]
         names = [f"{prefix}_{which}" for prefix in critics for which in ("real", "fake")]
         for piece in self.pieces:
             names.extend([*piece.term_names(self._players), *piece.reports])
         check.check_metric_names(names, [])
         self._trackers = {n: self._trackers.get(n) or keras.metrics.Mean(name=n) for n in names}
+
+    def arrange_pieces(self, pieces):
+        """The pieces the step runs, from the loss's, the tricks and EMA (in that order).
+
+        A family with a player outside the adversarial game (an autoencoder's
+        reconstruction player) wraps or filters them here. Default: `pieces` unchanged.
+        """
+        return pieces
 
     @property
     def metrics(self):

@@ -291,3 +291,15 @@ def check_model_class(model_class, requested, name):
         f"{requested.__name__}: call {model_class.__name__}.from_architecture or "
         "GANModel.from_architecture."
     )
+
+
+def build_on_latents(generator, discriminator, latent_dim):
+    """Builds subclassed networks: the generator on a latent batch, the critic on its output."""
+    try:
+        discriminator(generator(keras.ops.zeros((2, latent_dim))))
+    except Exception as error:
+        raise ValueError(
+            "Could not build the networks by running the generator on a (2, latent_dim) "
+            f"latent batch and the discriminator on its output. Received: latent_dim="
+            f"{latent_dim}; error: {type(error).__name__}: {error}"
+        ) from error

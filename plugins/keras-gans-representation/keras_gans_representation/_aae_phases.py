@@ -23,9 +23,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans.models.ema import GeneratorEMA
 from keras_gans.models.serialization import prepare_optimizer
-from keras_gans.models.validation import check_metric_names
 from keras_gans.steps import Piece
 
 __all__ = [
@@ -186,20 +184,7 @@ class PhasedGame:
         """The networks the outside player updates (for mixed-precision loss scaling)."""
         raise NotImplementedError
 
-    def _collect_pieces(self):
-        """`GANModel`'s pieces (loss, its pieces, tricks, EMA), the non-`PlayerTerm` ones
-        wrapped in `OutsidePlayers`, and a tracker per logged name."""
-        if self.adversarial_loss is None:
-            return
-        ema = [] if self.ema_generator is None else [GeneratorEMA(self)]
-        pieces = [*self.adversarial_loss.pieces, *self.tricks, *ema]
+    def arrange_pieces(self, pieces):
+        """Every piece but the family's own `PlayerTerm`s skips the outside player."""
         excluded = (self.outside_player,)
-        self.pieces = [
-            p if isinstance(p, PlayerTerm) else OutsidePlayers(p, excluded) for p in pieces
-        ]
-        critics = [p.prefix for p in self._players if p.role == "discriminator"]
-        names = [f"{prefix}_{which}" for prefix in critics for which in ("real", "fake")]
-        for piece in self.pieces:
-            names.extend([*piece.term_names(self._players), *piece.reports])
-        check_metric_names(names, [])
-        self._trackers = {n: self._trackers.get(n) or keras.metrics.Mean(name=n) for n in names}
+        return [p if isinstance(p, PlayerTerm) else OutsidePlayers(p, excluded) for p in pieces]
