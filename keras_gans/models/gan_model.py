@@ -110,7 +110,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
             None if num_classes is None else check.check_positive_int(num_classes, "num_classes")
         )
         self.seed = seed
-        self.conditional = check.check_networks_fit(generator, discriminator, self.latent_dim)
+        self.conditional = self.check_networks(generator, discriminator)
         self.seed_generator = ReplicaSeedGenerator(seed)
         self._trackers = {}
         self.adversarial_loss = None
@@ -126,6 +126,11 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         if ema_decay is not None:
             self.enable_ema(ema_decay)
         self.built = True
+
+    def check_networks(self, generator, discriminator):
+        """Whether the model is conditional, once the networks are checked to fit (a family
+        whose generator takes something other than `z`, e.g. an image, overrides it)."""
+        return check.check_networks_fit(generator, discriminator, self.latent_dim)
 
     def _build_networks(self):
         """Builds subclassed (unbuilt) networks on a latent batch, never on a data batch."""
@@ -311,9 +316,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         """
         return pieces
 
-    @property
-    def metrics(self):
-        return list(self._trackers.values())
+    metrics = property(lambda self: list(self._trackers.values()))
 
     # ----------------------------------------------------------------- the game
     def schedule(self, x, y, training=True):
@@ -366,12 +369,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
     def record(self, **values):
         """Adds one value per logged name to the epoch's means."""
         for name, value in values.items():
-            if name not in self._trackers:
-                raise ValueError(
-                    f"A piece logged {name!r}, which no piece declares (a piece's terms are "
-                    f"logged as <prefix>_<log_key>, the values its `update` returns must be "
-                    f"listed in its `reports`). Declared: {sorted(self._trackers)}"
-                )
+            check.check_logged(name, self._trackers)
             self._trackers[name].update_state(value)
 
     # ----------------------------------------------------------------- training
@@ -383,8 +381,12 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
             raise RuntimeError("Call `compile(d_optimizer, g_optimizer, loss=...)` before `fit`.")
         return super().fit(x, y, batch_size=batch_size, **kwargs)
 
+    def unpack(self, data_batch):
+        """`(x, y)` of a batch (float32 `x`; `y` the checked condition, or `None`)."""
+        return data.unpack(self, data_batch)
+
     def train_step(self, data_batch):
-        x, y = data.unpack(self, data_batch)
+        x, y = self.unpack(data_batch)
         finite = tf.constant(True)
         for player, batch in self.schedule(x, y):
             earlier = finite if player.role == "generator" else None
@@ -392,7 +394,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
     def test_step(self, data_batch):
-        x, y = data.unpack(self, data_batch)
+        x, y = self.unpack(data_batch)
         for player, batch in self.schedule(x, y, training=False):
             step.evaluate(self, player, batch)
         return {m.name: m.result() for m in self.metrics}

@@ -303,3 +303,13 @@ def build_on_latents(generator, discriminator, latent_dim):
             f"latent batch and the discriminator on its output. Received: latent_dim="
             f"{latent_dim}; error: {type(error).__name__}: {error}"
         ) from error
+
+
+def check_logged(name, trackers):
+    """Checks that a logged value's name was declared by a piece."""
+    if name not in trackers:
+        raise ValueError(
+            f"A piece logged {name!r}, which no piece declares (a piece's terms are "
+            f"logged as <prefix>_<log_key>, the values its `update` returns must be "
+            f"listed in its `reports`). Declared: {sorted(trackers)}"
+        )
