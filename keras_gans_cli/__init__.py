@@ -1,4 +1,4 @@
-"""The `keras-gans` command: `list`, `train`, `sample`, `export` and `evaluate`.
+"""The `keras-gans` command: `list`, `train`, `sample`, `translate`, `export` and `evaluate`.
 
 The command is its own top-level package, not `keras_gans.cli`: `import keras_gans` must
 import TensorFlow (to register every serialisable class with Keras), and the command must
@@ -26,6 +26,7 @@ COMMANDS = {
     "list": "keras_gans_cli.listing",
     "train": "keras_gans_cli.train",
     "sample": "keras_gans_cli.sample",
+    "translate": "keras_gans_cli.translate",
     "export": "keras_gans_cli.export",
     "evaluate": "keras_gans_cli.evaluate",
 }

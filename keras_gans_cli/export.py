@@ -38,6 +38,11 @@ def add_arguments(parser):
     parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
     parser.add_argument("--no-ema", action="store_true", help="export the raw generator")
     parser.add_argument("--no-verify", action="store_true", help="skip the parity check")
+    parser.add_argument(
+        "--direction",
+        choices=("a2b", "b2a"),
+        help="translation runs (pix2pix, cyclegan): the translator to export [a2b]",
+    )
 
 
 def _normalize(name):
@@ -79,9 +84,35 @@ def _load_model(source, checkpoint, debug):
     return model, file
 
 
-def _default_out(checkpoint, exporter_class):
+def _default_out(checkpoint, exporter_class, direction=None):
     suffix = getattr(exporter_class, "suffix", "") or f".{_normalize(exporter_class.format)}"
-    return checkpoint.with_name(checkpoint.stem + suffix)
+    stem = checkpoint.stem + ("_b2a" if direction == "b2a" else "")
+    return checkpoint.with_name(stem + suffix)
+
+
+def _translation_options(model, source, direction, format_name):
+    """Export options of a translation model: the direction, a dynamic image size where the
+    format allows it, and verification on the run's held-out images."""
+    if not callable(getattr(model, "translator", None)):
+        if direction is not None:
+            raise CommandError(
+                f"--direction applies to translation runs; this {type(model).__name__} "
+                f"generates from latents. Received: --direction {direction}"
+            )
+        return {}
+    from keras_gans_cli import translation
+
+    direction = direction or "a2b"
+    if direction not in model.directions:
+        raise CommandError(
+            f"--direction must be one of {', '.join(model.directions)} for this "
+            f"{type(model).__name__}. Received: --direction {direction}"
+        )
+    return {
+        "direction": direction,
+        "dynamic_size": format_name != "tflite",
+        "verification_inputs": translation.held_out_images(source, direction),
+    }
 
 
 def run(args) -> int:
@@ -110,12 +141,10 @@ def run(args) -> int:
     from keras_gans import export as export_lib
 
     options = {"quantize": args.quantize} if args.quantize else {}
+    options.update(_translation_options(model, args.source, args.direction, format_name))
     try:
-        out = (
-            Path(args.out)
-            if args.out
-            else _default_out(checkpoint, export_lib.registry.load(format_name))
-        )
+        exporter_class = export_lib.registry.load(format_name)
+        out = Path(args.out or _default_out(checkpoint, exporter_class, args.direction))
         result = _quietly(
             args.debug,
             export_lib.export,

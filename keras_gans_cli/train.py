@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from keras_gans_cli import translation
 from keras_gans_cli._common import CommandError, import_keras_gans
 from keras_gans_cli.train_flags import (  # noqa: F401 - HELP and add_arguments serve main()
     DEFAULTS,
@@ -31,6 +32,9 @@ def run(args) -> int:
         return _resume(args)
     config = resolve_config(args)
     keras_gans = import_keras_gans(args.debug)
+    kind, batch_size = translation.pairing(keras_gans, config)
+    translation.check_flags(config, kind)
+    config["batch_size"] = config["batch_size"] or batch_size
     source = _load_data(keras_gans, config)
     model, arch = _build_model(keras_gans, config, source)
     config["resolved"] = {
@@ -41,10 +45,14 @@ def run(args) -> int:
         "arch_config": _jsonable(arch.get_config()),
         "loss": _jsonable(_loss_config(model)),
     }
+    if kind is not None:
+        config["resolved"]["target_shape"] = list(source.metadata["target_shape"])
     if args.dry_run:
         return _print_dry_run(config, model)
     logged = [metric.name for metric in model.metrics] + _eval_logged(config)
-    if config["monitor"] not in logged:
+    if args.monitor is None and config["monitor"] not in logged:
+        config["monitor"] = None  # the default g_loss is not logged: keep only latest.keras
+    if config["monitor"] is not None and config["monitor"] not in logged:
         raise CommandError(
             f"--monitor must be one of the logged values {logged}. "
             f"Received: --monitor {config['monitor']}"
@@ -104,6 +112,8 @@ def _resume(args):
 
 
 def _check_checkpoint_matches(keras_gans, model, config, checkpoint):
+    if "target_shape" in config["resolved"]:
+        return translation.check_checkpoint(model, config, checkpoint)
     expected = f"{keras_gans.architectures.normalize_name(config['arch']).replace('-', '_')}_gan"
     if not isinstance(model, keras_gans.GANModel) or model.name != expected:
         raise CommandError(
@@ -124,6 +134,9 @@ def _check_checkpoint_matches(keras_gans, model, config, checkpoint):
 def _load_data(keras_gans, config):
     from keras_gans import datasets
 
+    kind, _ = translation.pairing(keras_gans, config)
+    if kind is not None:
+        return translation.load(keras_gans, config, kind)
     try:
         source = datasets.load(
             config["data"],
@@ -164,6 +177,8 @@ def _build_model(keras_gans, config, source):
     kwargs.setdefault("latent_dim", config["latent_dim"])
     if source.labelled and "num_classes" in parameters:
         kwargs.setdefault("num_classes", source.num_classes)
+    if "target_shape" in source.metadata and "target_channels" in parameters:
+        kwargs.setdefault("target_channels", source.metadata["target_shape"][-1])
     unknown = sorted(set(kwargs) - set(parameters))
     if unknown and not any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
         raise CommandError(
@@ -258,7 +273,13 @@ def _print_dry_run(config, model):
 def _fit(model, source, config, run, extra, initial_epoch, args):
     import keras
 
+    kind, _ = translation.pairing(import_keras_gans(), config)
+    grid = None
+    if kind is not None:
+        keras_gans = import_keras_gans()
+        grid = translation.grid(keras_gans, config, kind, run.samples_dir, config["sample_every"])
     callbacks = run.callbacks(
+        sample_callback=grid,
         monitor=config["monitor"],
         mode=config["monitor_mode"],
         samples=config["samples"],

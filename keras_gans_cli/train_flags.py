@@ -18,9 +18,10 @@ DEFAULTS = {
     "loss": None,  # None: the architecture's default loss
     "loss_args": {},
     "data": "digits",
+    "target": None,  # domain B of translation architectures (pix2pix, cyclegan, ...)
     "image_size": None,
     "conditional": "auto",
-    "batch_size": 64,
+    "batch_size": None,  # None: the architecture's default_batch_size (64; 1 for translation)
     "epochs": 60,
     "steps_per_epoch": None,
     "latent_dim": 64,
@@ -88,12 +89,19 @@ def add_arguments(parser):
         "--data",
         help="digits, mnist, fashion-mnist, ring, grid, an image folder or a .npz [digits]",
     )
+    data.add_argument(
+        "--target",
+        metavar="DIR_B",
+        help="translation architectures: domain B's folder (paired with --data by file name "
+        "for pix2pix; unpaired for cyclegan)",
+    )
     data.add_argument("--image-size", type=positive_int, help="resize images to this side")
     training = parser.add_argument_group("training")
     training.add_argument(
         "--batch-size",
         type=positive_int,
-        help="examples per train step, split over the --d-steps updates [64]",
+        help="examples per train step, split over the --d-steps updates "
+        "[64; 1 for translation architectures, as in their papers]",
     )
     training.add_argument("--epochs", type=positive_int, help="epochs to train in total [60]")
     training.add_argument(
@@ -164,7 +172,7 @@ def _given(args):
 def resolve_config(args):
     """The run configuration: defaults, overridden by the flags given."""
     config = {**DEFAULTS, **_given(args)}
-    if config["batch_size"] % config["d_steps"]:
+    if config["batch_size"] is not None and config["batch_size"] % config["d_steps"]:
         raise CommandError(
             f"--batch-size must be divisible by --d-steps (each discriminator update gets "
             f"batch_size / d_steps examples). Received: --batch-size {config['batch_size']}, "

@@ -50,7 +50,7 @@ def make_exporter(format, options=None):
     return registry.get(format, **options)
 
 
-def verify_artifact(exporter, serving, path, seed=0):
+def verify_artifact(exporter, serving, path, seed=0, inputs=None):
     """Runs the artifact at `path` in its runtime on a seeded batch and compares with Keras.
 
     Args:
@@ -58,11 +58,16 @@ def verify_artifact(exporter, serving, path, seed=0):
         serving: The exported `Serving`.
         path: The artifact.
         seed: Seed of the verification batch (default 0).
+        inputs: Real values of the first input (e.g. images for a translator) instead of
+            drawn ones (default `None`).
 
     Returns:
         A `Verification` (check `passed`).
     """
-    batch = serving.sample_inputs(seed=seed)
+    if inputs is None:
+        batch = serving.sample_inputs(seed=seed)
+    else:
+        batch = _real_batch(serving, inputs, seed)
     expected = np.asarray(serving.reference(batch), np.float64)
     outputs = exporter.load(path, serving)(batch)
     if serving.output.name not in outputs:
@@ -82,6 +87,7 @@ def verify_artifact(exporter, serving, path, seed=0):
     if serving.output_mode == "uint8":
         tolerance += 1.0  # one rounding step
     reference = "traced keras graph, noise fed in" if serving.noise_inputs else "keras"
+    reference += "" if inputs is None else ", real inputs"
     return Verification(
         runtime=exporter.runtime(),
         max_abs_diff=float(diff.max()) if finite else float("nan"),
@@ -90,6 +96,23 @@ def verify_artifact(exporter, serving, path, seed=0):
         batch_size=len(expected),
         reference=reference,
     )
+
+
+def _real_batch(serving, inputs, seed):
+    first = serving.inputs[0]
+    inputs = np.asarray(inputs, first.dtype)
+    expected = tuple(first.shape[1:])
+    matches = inputs.ndim == len(first.shape) and all(
+        e is None or e == d for e, d in zip(expected, inputs.shape[1:], strict=True)
+    )
+    if not matches or (serving.batch_size not in (None, len(inputs))):
+        raise ValueError(
+            f"`verification_inputs` must be a batch for the input '{first.name}' of shape "
+            f"{first.shape}. Received: shape {inputs.shape}"
+        )
+    batch = serving.sample_inputs(n=len(inputs), seed=seed)
+    batch[first.name] = inputs
+    return batch
 
 
 def export(
@@ -107,6 +130,9 @@ def export(
     num_classes=None,
     output_range=None,
     source=None,
+    direction=None,
+    dynamic_size=False,
+    verification_inputs=None,
     **options,
 ):
     """Exports a generator as a verified SavedModel, ONNX or TFLite artifact.
@@ -139,6 +165,13 @@ def export(
         output_range: `(low, high)` of the float output (default `None`: from the last
             activation; tanh gives (-1, 1)).
         source: The checkpoint the model came from, for the metadata (default `None`).
+        direction: For a translation model (pix2pix, CycleGAN: a `GANModel` with
+            `translator`), the direction exported, `"a2b"` or `"b2a"` (default `None`:
+            `"a2b"`). Its artifact takes images `x` and returns `images`.
+        dynamic_size: For a translation model, an input of any height and width (default
+            `False`: the training size). TFLite keeps a fixed size.
+        verification_inputs: Real inputs to verify on (e.g. held-out images for a
+            translator) instead of a drawn batch (default `None`).
         **options: The exporter's own options, e.g. `quantize="int8"` for TFLite,
             `opset=17` for ONNX, `seed_signature=False` for SavedModel.
 
@@ -166,6 +199,8 @@ def export(
         latent_distribution=latent_distribution,
         num_classes=num_classes,
         output_range=output_range,
+        direction=direction,
+        dynamic_size=dynamic_size,
     )
     exporter.check(serving)
     with staging.staging_directory(target) as stage:
@@ -173,7 +208,7 @@ def export(
         details = exporter.write(serving, staged) or {}
         verification = None
         if verify:
-            verification = verify_artifact(exporter, serving, staged)
+            verification = verify_artifact(exporter, serving, staged, inputs=verification_inputs)
             if not verification.passed:
                 raise ExportVerificationError(
                     f"The exported {format_name} artifact does not match Keras: "

@@ -156,6 +156,8 @@ class Serving:
         prior: The `keras_gans.latents.LatentDistribution` latents are drawn from.
         output_mode: `"float32"` or `"uint8"`.
         output_range: The generator's float output range, or `None` when unknown.
+        sample_shape: The per-example shape of the first input in verification batches
+            (a dynamic image input's training size).
     """
 
     def __init__(self, **fields):
@@ -227,6 +229,8 @@ class Serving:
         batch = {}
         for info in self.inputs:
             shape = (n, *info.shape[1:])
+            if info.role == "image":
+                shape = (n, *getattr(self, "sample_shape", info.shape[1:]))
             if info.role == "latent":
                 z = self.prior.sample(n, self.latent_dim, seed=seed)
                 batch[info.name] = np.asarray(keras.ops.convert_to_numpy(z), info.dtype)

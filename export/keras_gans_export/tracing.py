@@ -54,21 +54,34 @@ def _model_outputs(model):
     return list(outputs) if outputs else None
 
 
-def resolve_generator(model, use_ema=True):
+def resolve_generator(model, use_ema=True, direction=None, dynamic_size=False):
     """Picks the network to export.
 
     Args:
         model: A `keras_gans.GANModel` or a generator `keras.Model`.
         use_ema: For a `GANModel`, export `model.ema_generator` when it exists and is not
             `None` (default `True`).
+        direction: A translation model's direction (pix2pix, CycleGAN: a model with
+            `translator(direction)`; default `None`: `"a2b"`).
+        dynamic_size: A translation model's input takes any height and width (default `False`).
 
     Returns:
         `(generator, network, gan)`: the network, which one it is (`"ema_generator"`,
-        `"generator"` or `"model"`), and the `GANModel` (or `None`).
+        `"generator"`, `"translator_<direction>"` or `"model"`), and the `GANModel` (or
+        `None`).
     """
     import keras_gans
 
     if isinstance(model, keras_gans.GANModel):
+        if callable(getattr(model, "translator", None)):
+            direction = direction or "a2b"
+            network = model.translator(direction, dynamic_size=dynamic_size)
+            return network, f"translator_{direction}", model
+        if direction is not None:
+            raise ValueError(
+                f"`direction` applies to translation models; {type(model).__name__} "
+                f"generates from latents. Received: direction={direction!r}"
+            )
         ema = getattr(model, "ema_generator", None) if use_ema else None
         if ema is not None:
             return ema, "ema_generator", model
@@ -270,6 +283,8 @@ def build_serving(
     latent_distribution=None,
     num_classes=None,
     output_range=None,
+    direction=None,
+    dynamic_size=False,
 ):
     """Traces the network to export as one named serving function.
 
@@ -289,6 +304,9 @@ def build_serving(
             GANModel's, or read from the generator's Embedding layer).
         output_range: `(low, high)` of the generator's float output (default `None`: read
             from its last activation).
+        direction: A translation model's direction (default `None`: `"a2b"`).
+        dynamic_size: A translation model's input takes any height and width (default
+            `False`); verification batches keep the training size.
 
     Returns:
         A `Serving`.
@@ -305,7 +323,7 @@ def build_serving(
     _check_choice(noise, _NOISE_MODES, "noise")
     batch_size = _check_batch_size(batch_size)
     output_range = _check_range(output_range)
-    generator, network, gan = resolve_generator(model, use_ema)
+    generator, network, gan = resolve_generator(model, use_ema, direction, dynamic_size)
     if latent_distribution is None:
         latent_distribution = gan.latent_distribution if gan is not None else "normal"
     prior, latent_distribution = resolve_prior(latent_distribution)
@@ -369,4 +387,14 @@ def build_serving(
         label_type=label_type,
         output_mode=output,
         output_range=output_range,
+        sample_shape=_sample_shape(gan, generator, infos[0]),
     )
+
+
+def _sample_shape(gan, generator, first):
+    """Verification batches' example shape: a dynamic image input takes the training size."""
+    shape = tuple(first.shape[1:])
+    if None not in shape or gan is None:
+        return shape
+    trained = tuple(gan.generator.inputs[0].shape[1:])
+    return tuple(t if s is None else s for s, t in zip(shape, trained, strict=True))

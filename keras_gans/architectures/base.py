@@ -28,10 +28,17 @@ class Architecture:
         default_loss: The registered loss the architecture was designed with.
         model_class: The `GANModel` subclass the family trains with (default `None`:
             `GANModel` itself).
+        pairing: For translation families, whose data is two image domains: `"paired"`
+            (pix2pix) or `"unpaired"` (CycleGAN); `keras-gans train` then reads
+            `--data A --target B` with `keras_gans.datasets.load_pairs` (default `None`).
+        default_batch_size: The CLI's batch size when `--batch-size` is not given (default
+            64; translation papers use 1).
     """
 
     default_loss = "non-saturating"
     model_class = None
+    pairing = None
+    default_batch_size = 64
     latent_dim: int
     num_classes: int | None = None
 

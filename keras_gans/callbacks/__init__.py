@@ -12,6 +12,7 @@ from keras_gans.callbacks.nan_guard import NaNGuard
 from keras_gans.callbacks.progress import TimeRemaining
 from keras_gans.callbacks.run_directory import RunDirectory
 from keras_gans.callbacks.sample_grid import SampleGrid
+from keras_gans.callbacks.translation_grid import TranslationGrid
 
 __all__ = [
     "EMAGenerator",
@@ -22,6 +23,7 @@ __all__ = [
     "RunDirectory",
     "SampleGrid",
     "TimeRemaining",
+    "TranslationGrid",
     "atomic_save",
     "atomic_write_text",
 ]

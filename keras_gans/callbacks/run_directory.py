@@ -157,6 +157,7 @@ class RunDirectory:
         extra=(),
         tensorboard=True,
         progress=True,
+        sample_callback=None,
     ):
         """The callbacks that fill this folder, in a working order.
 
@@ -170,6 +171,9 @@ class RunDirectory:
                 before the checkpoint so `monitor` may name their values.
             tensorboard: Also write TensorBoard logs (default `True`).
             progress: Print the estimated time left after each epoch (default `True`).
+            sample_callback: The callback writing pictures to `samples_dir` (default
+                `None`: a `SampleGrid` from a fixed latent batch; a translation model
+                passes a `TranslationGrid`).
 
         Returns:
             A list: `NaNGuard`, `extra`..., `CSVLogger`, `LossPlot`, `SampleGrid`,
@@ -181,7 +185,8 @@ class RunDirectory:
             *extra,
             keras.callbacks.CSVLogger(str(self.metrics_path), append=True),
             LossPlot(self.plot_path, csv_path=self.metrics_path),
-            SampleGrid(
+            sample_callback
+            or SampleGrid(
                 self.samples_dir,
                 n=samples,
                 seed=sample_seed,
