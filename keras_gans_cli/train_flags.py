@@ -19,6 +19,7 @@ DEFAULTS = {
     "loss_args": {},
     "data": "digits",
     "target": None,  # domain B of translation architectures (pix2pix, cyclegan, ...)
+    "swap_domains": False,
     "image_size": None,
     "conditional": "auto",
     "batch_size": None,  # None: the architecture's default_batch_size (64; 1 for translation)
@@ -94,6 +95,12 @@ def add_arguments(parser):
         metavar="DIR_B",
         help="translation architectures: domain B's folder (paired with --data by file name "
         "for pix2pix; unpaired for cyclegan)",
+    )
+    data.add_argument(
+        "--swap-domains",
+        action="store_true",
+        default=None,
+        help="translate --target/right halves into --data/left halves (facades: labels to photos)",
     )
     data.add_argument("--image-size", type=positive_int, help="resize images to this side")
     training = parser.add_argument_group("training")

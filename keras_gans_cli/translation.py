@@ -37,6 +37,8 @@ def check_flags(config, kind):
             "translation model) does not draw; measure translations with `keras-gans "
             f"translate` and the benchmarks. Received: --eval {config['eval']}"
         )
+    if kind is None and config["swap_domains"]:
+        raise CommandError("--swap-domains applies to translation architectures only.")
     if kind is not None and config["conditional"] == "yes":
         raise CommandError(f"--conditional yes does not apply to --arch {config['arch']}.")
 
@@ -51,6 +53,7 @@ def load(keras_gans, config, kind, **options):
             image_size=config["image_size"],
             batch_size=config["batch_size"],
             seed=config["seed"],
+            swap=config.get("swap_domains", False),
             **options,
         )
     except (FileNotFoundError, NotADirectoryError, ValueError, TypeError) as error:

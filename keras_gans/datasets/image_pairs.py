@@ -10,6 +10,7 @@ section 7.1).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -130,6 +131,7 @@ def load_pairs(
     seed=None,
     drop_remainder=False,
     split="train",
+    swap=False,
 ):
     """Two image domains as a `tf.data` pipeline yielding `(a, b)` batches in [-1, 1].
 
@@ -159,6 +161,8 @@ def load_pairs(
         seed: Seed of the shuffle and the augmentation (default `None`).
         drop_remainder: Drop a last smaller batch (default `False`).
         split: For tasks: `"train"` (default), `"test"` or `"all"`; ignored for folders.
+        swap: Exchange the domains, so `data`'s images are the targets (default `False`),
+            e.g. facades' labels (right half) to photos (left half).
 
     Returns:
         A `DataSource` whose `shape` is domain A's and whose `metadata` holds
@@ -189,6 +193,29 @@ def load_pairs(
     }
     seed = _checks.seed(seed)
     size = None if image_size is None else _checks.image_size(image_size)
+    if _checks.boolean(swap, "swap"):
+        source = load_pairs(
+            data,
+            target,
+            paired=paired,
+            image_size=image_size,
+            channels=channels,
+            batch_size=batch_size,
+            jitter=jitter,
+            mirror=mirror,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            split=split,
+        )
+        metadata = {**source.metadata, "target_shape": source.shape, "swapped": True}
+        return dataclasses.replace(
+            source,
+            dataset=source.dataset.map(lambda a, b: (b, a)),
+            shape=source.metadata["target_shape"],
+            description=f"{source.description}, domains swapped",
+            metadata=metadata,
+        )
     if isinstance(data, str) and data in TRANSLATION_TASKS and target is None:
         return _task(data, size, split, batch_size, seed, flags)
     domains = _folders(data, target, flags["paired"], size, channels)

@@ -87,3 +87,14 @@ def test_read_images_keeps_relative_names(folders):
     names, images = read_images(folders / "a", 8, 1)
     assert names == [f"{i}.png" for i in range(6)] and images.shape == (6, 8, 8, 1)
     assert -1.0 <= images.min() and images.max() <= 1.0
+
+
+def test_swap_exchanges_the_domains(folders):
+    plain = load_pairs(folders / "a", folders / "b", jitter=False, mirror=False, shuffle=False)
+    swapped = load_pairs(
+        folders / "a", folders / "b", jitter=False, mirror=False, shuffle=False, swap=True
+    )
+    assert swapped.shape == (12, 16, 3) and swapped.metadata["target_shape"] == (12, 16, 1)
+    (a, b), (b2, a2) = next(iter(plain.dataset)), next(iter(swapped.dataset))
+    np.testing.assert_array_equal(a.numpy(), a2.numpy())
+    np.testing.assert_array_equal(b.numpy(), b2.numpy())
