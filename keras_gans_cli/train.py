@@ -201,13 +201,33 @@ def _build_model(keras_gans, config, source):
         loss_object = keras_gans.losses.get(loss, **config["loss_args"])
     except (TypeError, ValueError) as error:
         raise CommandError(f"--loss: {error}") from None
+    d_rate, g_rate = _learning_rates(keras_gans, config, source)
     model.compile(
-        d_optimizer=keras.optimizers.Adam(config["d_lr"], config["beta1"], config["beta2"]),
-        g_optimizer=keras.optimizers.Adam(config["g_lr"], config["beta1"], config["beta2"]),
+        d_optimizer=keras.optimizers.Adam(d_rate, config["beta1"], config["beta2"]),
+        g_optimizer=keras.optimizers.Adam(g_rate, config["beta1"], config["beta2"]),
         loss=loss_object,
         d_steps=config["d_steps"],
     )
     return model, arch
+
+
+def _learning_rates(keras_gans, config, source):
+    """Constant rates, or `LinearDecay` over the last `--lr-decay-epochs` epochs (each
+    optimizer counts its own updates: the discriminator's are d_steps per step)."""
+    if config["lr_decay_epochs"] is None:
+        return config["d_lr"], config["g_lr"]
+    steps = config["steps_per_epoch"] or source.num_batches
+    if steps is None:
+        raise CommandError(
+            "--lr-decay-epochs needs the number of steps per epoch, which this data does not "
+            "tell: pass --steps-per-epoch."
+        )
+    decay = keras_gans.tricks.LinearDecay.from_epochs
+    epochs, last = config["epochs"], config["lr_decay_epochs"]
+    return (
+        decay(config["d_lr"], epochs, last, steps * config["d_steps"]),
+        decay(config["g_lr"], epochs, last, steps),
+    )
 
 
 def _loss_config(model):

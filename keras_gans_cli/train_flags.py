@@ -32,6 +32,7 @@ DEFAULTS = {
     "g_lr": 2e-4,
     "beta1": 0.5,
     "beta2": 0.999,
+    "lr_decay_epochs": None,  # e.g. 100 of 200: CycleGAN's constant-then-linear schedule
     "monitor": "g_loss",
     "monitor_mode": "min",
     "samples": 100,
@@ -119,6 +120,13 @@ def add_arguments(parser):
     )
     training.add_argument("--d-lr", type=positive_float, help="discriminator Adam rate [2e-4]")
     training.add_argument("--g-lr", type=positive_float, help="generator Adam rate [2e-4]")
+    training.add_argument(
+        "--lr-decay-epochs",
+        type=positive_int,
+        metavar="N",
+        help="decay both learning rates linearly to zero over the last N epochs "
+        "(CycleGAN: --epochs 200 --lr-decay-epochs 100) [constant]",
+    )
     training.add_argument("--beta1", type=float, help="Adam beta_1 of both optimizers [0.5]")
     training.add_argument("--beta2", type=float, help="Adam beta_2 of both optimizers [0.999]")
     training.add_argument("--seed", type=int, help="seed of weights, latents and shuffling [0]")
@@ -193,6 +201,12 @@ def resolve_config(args):
                 f"--eval takes fid, kid and precision_recall. Received: --eval {config['eval']}"
             )
         config["eval"] = ",".join(names)
+    decay = config["lr_decay_epochs"]
+    if decay is not None and decay > config["epochs"]:
+        raise CommandError(
+            f"--lr-decay-epochs must be at most --epochs ({config['epochs']}). "
+            f"Received: --lr-decay-epochs {decay}"
+        )
     if config["ema_decay"] is not None and not 0 < config["ema_decay"] < 1:
         raise CommandError(f"--ema-decay must be in (0, 1). Received: {config['ema_decay']}")
     for beta in ("beta1", "beta2"):

@@ -11,7 +11,7 @@ constraints and the generator's EMA are pieces too.
 - Auxiliary tasks: `AuxiliaryClassifier` (ACGAN), `MutualInformation` (InfoGAN),
   `MatchingAware` (GAN-CLS); the `acgan`, `infogan` and `gan-cls` architectures bring them.
 - The generator's view of the discriminator: `UnrolledDiscriminator`.
-- Learning rates: `ttur_optimizers`.
+- Learning rates: `ttur_optimizers`, `LinearDecay` (constant, then linearly to zero).
 
 Elsewhere: the EMA of the generator is `GANModel(ema_decay=...)` or the
 `keras_gans.callbacks.EMAGenerator` callback; label smoothing and flipping are options of
@@ -48,6 +48,7 @@ from keras_gans.tricks.historical_averaging import (
     historical_averaging_penalty,
 )
 from keras_gans.tricks.image_pool import ImagePool
+from keras_gans.tricks.linear_decay import LinearDecay
 from keras_gans.tricks.matching_aware import MatchingAware, mismatched_conditions
 from keras_gans.tricks.mutual_information import (
     MutualInformation,
@@ -58,6 +59,7 @@ from keras_gans.tricks.ttur import ttur_optimizers
 from keras_gans.tricks.unrolled import UnrolledDiscriminator
 
 __all__ = [
+    "LinearDecay",
     "AuxiliaryClassifier",
     "DiffAugment",
     "FeatureMatching",
