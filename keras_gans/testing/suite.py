@@ -74,8 +74,9 @@ def run_all(name, *, kind=None, tmp_path=None, data=None, labels=None, seed=0, *
             that has `name`).
         tmp_path: Where `check_save_load` saves (default `None`: a temporary directory).
         data: Real samples for the architecture's training checks (default `None`).
-        labels: Conditions matching `data`: class ids or embedding vectors (default
-            `None`: `sample_labels` of the generator's condition input).
+        labels: Conditions matching `data`: class ids or embedding vectors, or a
+            translation model's domain B images (default `None`: `sample_labels` of the
+            generator's condition input).
         seed: Seed of every check (default 0).
         **kwargs: Keywords for the plugin's constructor, e.g. `data_shape=(2,)`.
 
@@ -114,5 +115,8 @@ def run_all(name, *, kind=None, tmp_path=None, data=None, labels=None, seed=0, *
                 check_penalty(plugin, seed=seed)
                 loss = NonSaturating(penalties=[plugin])
                 gan = check_fit(tiny_gan(seed), loss=loss, seed=seed)
-            check_save_load(gan, directory, seed=seed)
+            if getattr(gan, "directions", None):  # a translation model: (a, b) pairs
+                check_save_load(gan, directory, data, labels=labels, seed=seed)
+            else:
+                check_save_load(gan, directory, seed=seed)
     return kinds

@@ -54,8 +54,12 @@ def _fit_once(gan, data, labels, batch_size, what):
         data, labels, batch_size=batch_size, epochs=1, shuffle=False, verbose=0
     ).history
     logs = {key: values[-1] for key, values in history.items()}
-    expected = ["d_loss", "g_loss"]
-    expected += [f"d_penalty/{p.name}" for p in gan.adversarial_loss.penalties]
+    # Every critic logs `<prefix>_loss` and its penalties (`d_...`, or `d_a_...` and
+    # `d_b_...` for CycleGAN's two); the classic generator logs `g_loss`.
+    critics = [p.prefix for p in gan._players if p.role == "discriminator"]
+    expected = [f"{c}_loss" for c in critics]
+    expected += ["g_loss"] if any(p.prefix == "g" for p in gan._players) else []
+    expected += [f"{c}_penalty/{p.name}" for c in critics for p in gan.adversarial_loss.penalties]
     for key in expected:
         expect(key in logs, f"{what}: fit() must log `{key}`. Received logs {sorted(logs)}.")
         expect(
@@ -147,13 +151,53 @@ def check_fit(
     return gan
 
 
+def _is_translator(gan):
+    return callable(getattr(gan, "translate", None)) and bool(getattr(gan, "directions", ()))
+
+
+def _check_same_outputs(gan, loaded, data, labels, n, seed, what):
+    """`generate(n, seed)` (or, for a translation model, `translate` of the first `n`
+    images of `data` (A to B) and of `labels` (B to A, if it translates back)) is identical
+    after loading."""
+    if _is_translator(gan):
+        expect(
+            data is not None,
+            f"{what}: a translation model ({type(gan).__name__}) needs `data` (domain A images) "
+            "to compare translations. Received: data=None",
+        )
+        sources = {"a2b": ("data", data), "b2a": ("labels", labels)}
+        for direction in gan.directions:
+            argument, images = sources[direction]
+            if images is None:
+                continue
+            images = keras.tree.flatten(images)[0][:n]
+            call = f"translate({argument}[:{n}], {direction!r})"
+            before = gan.translate(images, direction=direction)
+            after = loaded.translate(images, direction=direction)
+            expect(
+                np.array_equal(before, after),
+                f"{what}: {call} differs after loading (max abs difference "
+                f"{np.max(np.abs(before - after)):.3g}).",
+            )
+        return
+    generate_labels = _generate_labels(gan, n, seed)
+    before = gan.generate(n, seed=seed, labels=generate_labels)
+    after = loaded.generate(n, seed=seed, labels=generate_labels)
+    expect(
+        np.array_equal(before, after),
+        f"{what}: generate({n}, seed={seed}) differs after loading (max abs difference "
+        f"{np.max(np.abs(before - after)):.3g}).",
+    )
+
+
 def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch_size=16):
     """Checks that `gan` saves to `.keras`, reloads in safe mode and resumes training.
 
     After `gan.save(tmp_path / "<name>.keras")` and
     `keras_gans.load_model(path, safe_mode=True)` in the same process: the class,
     `latent_dim`, `d_steps` and loss config are the same; every weight is equal;
-    `generate(n, seed=seed)` gives identical samples; every player's optimizer state (step
+    `generate(n, seed=seed)` (a translation model: `translate` of `data[:n]`) gives
+    identical outputs; every player's optimizer state (step
     counts and slots) is restored; and one more epoch of `fit` trains the reloaded model
     with finite losses.
 
@@ -161,9 +205,11 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
         gan: A compiled `GANModel`, trained or not.
         tmp_path: A directory to save into.
         data: Real samples to continue training on (default `None`: `batch_size` samples
-            drawn from `gan` itself, which is enough to exercise the train step).
-        labels: Conditions matching `data` for a conditional model (default `None`:
-            `sample_labels` of the generator's condition input).
+            drawn from `gan` itself, which is enough to exercise the train step; required
+            for a translation model: its domain A images).
+        labels: Conditions matching `data` for a conditional model, or a translation
+            model's domain B images (default `None`: `sample_labels` of the generator's
+            condition input).
         n: How many samples to compare (default 4).
         seed: Seed passed to `generate` (default 0).
         batch_size: Batch size of the resumed `fit` (default 16).
@@ -221,14 +267,7 @@ def check_save_load(gan, tmp_path, data=None, *, labels=None, n=4, seed=0, batch
         ),
         f"{what}: the model's weights differ after loading.",
     )
-    generate_labels = _generate_labels(gan, n, seed)
-    before = gan.generate(n, seed=seed, labels=generate_labels)
-    after = loaded.generate(n, seed=seed, labels=generate_labels)
-    expect(
-        np.array_equal(before, after),
-        f"{what}: generate({n}, seed={seed}) differs after loading (max abs difference "
-        f"{np.max(np.abs(before - after)):.3g}).",
-    )
+    _check_same_outputs(gan, loaded, data, labels, n, seed, what)
     optimizers = _optimizers(gan), _optimizers(loaded)
     expect(
         len(optimizers[0]) == len(optimizers[1]),
