@@ -1,0 +1,75 @@
+"""What CoGAN and SimGAN share: the (a, b) batch, argument checks, batched inference.
+
+Private to the two baseline families of CycleGAN's comparison table (`cogan_model.py`,
+`simgan_model.py`); the public classes document the behaviour.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+__all__ = ["batched", "check_direction", "check_images", "no_ema", "unpack_pair"]
+
+
+def unpack_pair(data_batch, family):
+    """`(a, b)` of a batch: `fit(a, b)`, `fit((a, b))` or a dataset of `(a, b)`; float32."""
+    a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
+    if b is None and isinstance(a, (tuple, list)) and len(a) == 2:
+        a, b = a
+    if b is None or isinstance(a, (tuple, list, dict)):
+        raise ValueError(
+            f"{family} trains on two domains: pass `fit(a, b)` (images of domain A and of "
+            "domain B, unpaired: row i of `a` need not match row i of `b`) or a dataset of "
+            f"`(a, b)` batches. Received: {'x only' if b is None else 'a nested structure'}"
+        )
+    return tuple(ops.cast(t, "float32") for t in (a, b))
+
+
+def check_direction(direction, directions):
+    """Returns `direction` if the model translates that way."""
+    if direction not in directions:
+        raise ValueError(
+            f"`direction` must be one of {directions}. Received: direction={direction!r}"
+        )
+    return direction
+
+
+def check_images(images, shape, argument="images"):
+    """`images` as a float32 NumPy array `(n, *shape)` (`None` in `shape`: any size)."""
+    try:
+        array = np.asarray(images, dtype="float32")
+    except (TypeError, ValueError):
+        array = None
+    expected = tuple(shape)
+    fits = (
+        array is not None
+        and array.ndim == len(expected) + 1
+        and all(e is None or e == s for e, s in zip(expected, array.shape[1:], strict=True))
+    )
+    if not fits:
+        shown = ", ".join("any" if s is None else str(s) for s in expected)
+        raise ValueError(
+            f"`{argument}` must be a batch of images of shape (n, {shown}) in [-1, 1]. "
+            f"Received: {argument} of shape {getattr(array, 'shape', type(images).__name__)}"
+        )
+    return array
+
+
+def batched(fn, x, batch_size):
+    """`fn` applied to the NumPy array `x` in batches, concatenated as a NumPy array."""
+    parts = [
+        ops.convert_to_numpy(fn(ops.convert_to_tensor(x[i : i + batch_size])))
+        for i in range(0, len(x), batch_size)
+    ]
+    return np.concatenate(parts, axis=0)
+
+
+def no_ema(ema_decay, family):
+    """Raises unless `ema_decay` is `None` (the baselines keep no EMA generator)."""
+    if ema_decay is not None:
+        raise ValueError(
+            f"{family} keeps no exponential moving average of its generator (the paper does "
+            f"not use one): `ema_decay` must be None. Received: ema_decay={ema_decay!r}"
+        )
