@@ -46,10 +46,10 @@ def _check_folders(args):
 
 
 def _input_shape(model, direction):
-    network = model.translator(direction)
-    shape = tuple(network.inputs[0].shape[1:])
+    """The translated images' shape: domain A's for a2b, B's for b2a."""
+    shape = tuple(model.image_shapes[direction[0]])
     if None in shape:
-        raise CommandError(f"The model's {direction} translator has no fixed input size: {shape}")
+        raise CommandError(f"The model's {direction} input has no fixed size: {shape}")
     return shape
 
 
@@ -57,7 +57,11 @@ def run(args) -> int:
     source, out = _check_folders(args)
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
     directions = getattr(model, "directions", None)
-    if not callable(getattr(model, "translate", None)) or not directions:
+    if (
+        not callable(getattr(model, "translate", None))
+        or not directions
+        or not hasattr(model, "image_shapes")
+    ):
         raise CommandError(
             f"{str(checkpoint)!r} holds a {type(model).__name__}, which does not translate "
             "images (it samples from latents: use `keras-gans sample`)."

@@ -88,12 +88,12 @@ def check_checkpoint(model, config, checkpoint):
     """The checkpoint translates the run's domains: same input and output shapes."""
     resolved = config["resolved"]
     shapes = (tuple(resolved["data_shape"]), tuple(resolved["target_shape"]))
-    generator = model.generator
-    found = (tuple(generator.inputs[0].shape[1:]), tuple(generator.outputs[0].shape[1:]))
+    shapes_of = getattr(model, "image_shapes", None)
+    found = None if shapes_of is None else (tuple(shapes_of["a"]), tuple(shapes_of["b"]))
     if found != shapes:
         raise CommandError(
-            f"{str(checkpoint)!r} translates images of shape {found[0]} to {found[1]}, but "
-            f"the run's config.json says {shapes[0]} to {shapes[1]}."
+            f"{str(checkpoint)!r} translates images of shapes {found}, but the run's "
+            f"config.json says {shapes[0]} to {shapes[1]}."
         )
 
 

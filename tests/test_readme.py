@@ -18,6 +18,7 @@ RUNNABLE_SECTIONS = (
     "## Evaluation",
     "## Export: SavedModel, ONNX and TFLite",
     "## Representation learning and discrete outputs",
+    "## Image-to-image translation",
 )
 
 

@@ -160,6 +160,11 @@ class PairedTranslation:
         )
 
     # ----------------------------------------------------------------- inference
+    @property
+    def image_shapes(self):
+        """`{"a": shape of one image of A, "b": of B}` (without the batch axis)."""
+        return {"a": self.a_shape, "b": self.b_shape}
+
     def _check_direction(self, direction):
         if direction not in self.directions:
             raise ValueError(

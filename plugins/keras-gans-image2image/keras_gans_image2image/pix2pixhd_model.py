@@ -185,11 +185,12 @@ class Pix2PixHDModel(PairedTranslation, GANModel):
         if getattr(self, "test_function", None) is not None:
             self.make_test_function(force=True)
 
-    def compile(self, *args, **kwargs):
-        """As `GANModel.compile`; `g_optimizer` is built for every stage's weights."""
+    def compile(self, d_optimizer="adam", g_optimizer="adam", loss="least-squares", **kwargs):
+        """As `GANModel.compile`, with the paper's least-squares loss by default;
+        `g_optimizer` is built for every stage's weights."""
         self._apply_stage(everything=True)
         try:
-            super().compile(*args, **kwargs)
+            super().compile(d_optimizer, g_optimizer, loss, **kwargs)
         finally:
             self._apply_stage()
 

@@ -92,20 +92,21 @@ def test_bad_translation_flags_are_one_line_errors(tmp_path, capsys):
 
 def test_cyclegan_trains_unpaired_with_linear_decay_and_translates_both_ways(tmp_path):
     run_dir = tmp_path / "cg"
-    argv = ["train", "--arch", "cyclegan", "--data", "digits-deblur", "--epochs", "2"]
+    argv = ["train", "--arch", "cyclegan", "--data", "digits-deblur", "--epochs", "1"]
     argv += ["--arch-arg", "filters=4", "--arch-arg", "discriminator_filters=4"]
     argv += [*TINY, "--lr-decay-epochs", "1", "--run-dir", str(run_dir)]
     assert keras_gans_cli.main(argv) == 0
     model = keras_gans.load_model(run_dir / "checkpoints" / "latest.keras")
-    # The rate fell linearly to zero over the last epoch's 3 updates.
+    # The rate fell linearly to zero over the (last) epoch's 3 updates.
     assert float(model.g_optimizer.learning_rate) == pytest.approx(0.0, abs=1e-12)
     config = json.loads((run_dir / "config.json").read_text())
     assert config["resolved"]["target_shape"] == [16, 16, 1]
     images = tmp_path / "in"
     images.mkdir()
     Image.fromarray(np.full((16, 16), 200, "uint8")).save(images / "x.png")
-    for direction in ("a2b", "b2a"):
-        out = tmp_path / direction
-        argv = ["translate", str(run_dir), "--input", str(images), "--out", str(out)]
-        assert keras_gans_cli.main([*argv, "--direction", direction]) == 0
-        assert (out / "x.png").exists()
+    out = tmp_path / "back"
+    argv = ["translate", str(run_dir), "--input", str(images), "--out", str(out)]
+    assert keras_gans_cli.main([*argv, "--direction", "b2a"]) == 0
+    expected = model.translate(np.full((1, 16, 16, 1), 200 / 127.5 - 1, "float32"), "b2a")
+    written = np.asarray(Image.open(out / "x.png"), "float32") / 127.5 - 1
+    np.testing.assert_allclose(written, expected[0, ..., 0], atol=1.5 / 127.5)
