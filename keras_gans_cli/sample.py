@@ -76,6 +76,12 @@ def run(args) -> int:
     if args.class_sweep and (args.interpolate or out.suffix.lower() != ".png"):
         raise CommandError("--class-sweep writes a .png grid: drop --interpolate, use --out .png")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
+    if getattr(model, "directions", None):
+        raise CommandError(
+            f"{str(checkpoint)!r} holds a {type(model).__name__}, a translation model: use "
+            "`keras-gans translate RUN --input DIR --out DIR` (CoGAN's pairs from latents: "
+            "its `generate` in Python)."
+        )
     if args.class_sweep:
         return _class_sweep(model, checkpoint, labels, args)
 

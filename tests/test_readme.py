@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 RUNNABLE_SECTIONS = (
     "## Quick start",
@@ -33,6 +35,7 @@ def _blocks(section):
     return re.findall(r"```python\n(.*?)```", body, flags=re.S)
 
 
+@pytest.mark.slow  # about 3 minutes of training examples: the slow tier, which CI also runs
 def test_readme_examples_run(tmp_path):
     blocks = [block for section in RUNNABLE_SECTIONS for block in _blocks(section)]
     # The quick start and conditional examples' outputs, checked before later sections

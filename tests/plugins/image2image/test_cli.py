@@ -110,3 +110,8 @@ def test_cyclegan_trains_unpaired_with_linear_decay_and_translates_both_ways(tmp
     expected = model.translate(np.full((1, 16, 16, 1), 200 / 127.5 - 1, "float32"), "b2a")
     written = np.asarray(Image.open(out / "x.png"), "float32") / 127.5 - 1
     np.testing.assert_allclose(written, expected[0, ..., 0], atol=1.5 / 127.5)
+
+
+def test_sample_points_a_translation_run_to_translate(run, capsys):
+    assert keras_gans_cli.main(["sample", str(run), "--out", "unused.png"]) == 1
+    assert "use `keras-gans translate" in capsys.readouterr().err
