@@ -1,7 +1,7 @@
-"""What CoGAN and SimGAN share: the (a, b) batch, argument checks, batched inference.
+"""What the translation families share: the (a, b) batch, argument checks, batched inference.
 
-Private to the two baseline families of CycleGAN's comparison table (`cogan_model.py`,
-`simgan_model.py`); the public classes document the behaviour.
+Private to the plugin (CoGAN and SimGAN use most of it; pix2pix and pix2pixHD its argument
+checks); the public classes document the behaviour.
 """
 
 from __future__ import annotations
@@ -10,7 +10,36 @@ import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["batched", "check_direction", "check_images", "no_ema", "unpack_pair"]
+from keras_gans.checks import positive_int
+
+__all__ = [
+    "batched",
+    "check_direction",
+    "check_images",
+    "network_shape",
+    "optional_positive_int",
+    "no_ema",
+    "unpack_pair",
+]
+
+
+def optional_positive_int(value, argument):
+    """`None`, or `value` checked to be a positive integer."""
+    return None if value is None else positive_int(value, argument)
+
+
+def network_shape(network, which, argument):
+    """The per-example shape of a functional network's one `"input"` or `"output"`."""
+    try:
+        tensors = network.inputs if which == "input" else network.outputs
+    except (AttributeError, ValueError):
+        tensors = None
+    if not tensors or len(tensors) != 1:
+        raise ValueError(
+            f"`{argument}` must be a functional keras.Model with one {which}. "
+            f"Received: {argument}={getattr(network, 'name', network)!r}"
+        )
+    return tuple(tensors[0].shape[1:])
 
 
 def unpack_pair(data_batch, family):

@@ -18,19 +18,6 @@ from keras_gans_image2image._latent_search import search_latents
 __all__ = ["CoGANModel"]
 
 
-def _shape(network, which, argument):
-    try:
-        tensors = network.inputs if which == "input" else network.outputs
-    except (AttributeError, ValueError):
-        tensors = None
-    if not tensors or len(tensors) != 1:
-        raise ValueError(
-            f"`{argument}` must be a functional keras.Model with one {which}. "
-            f"Received: {argument}={getattr(network, 'name', network)!r}"
-        )
-    return tuple(tensors[0].shape[1:])
-
-
 def _couple(first, second, name):
     """One functional model holding both networks (so shared layers stay shared)."""
     inputs = list(first.inputs)
@@ -137,16 +124,17 @@ class CoGANModel(GANModel):
             (generator, discriminator, "generator", "discriminator"),
             (generator_b, discriminator_b, "generator_b", "discriminator_b"),
         ):
-            z, out = _shape(g, "input", g_name), _shape(g, "output", g_name)
+            z = common.network_shape(g, "input", g_name)
+            out = common.network_shape(g, "output", g_name)
             if z != (self.latent_dim,):
                 raise ValueError(
                     f"`{g_name}` must take z of shape (batch, latent_dim={self.latent_dim}). "
                     f"Received: an input of shape (batch, {', '.join(map(str, z))})"
                 )
-            if out != _shape(d, "input", d_name):
+            if out != common.network_shape(d, "input", d_name):
                 raise ValueError(
                     f"`{g_name}`'s output must fit `{d_name}`'s input. Received: "
-                    f"{out} and {_shape(d, 'input', d_name)}"
+                    f"{out} and {common.network_shape(d, 'input', d_name)}"
                 )
         return False
 
@@ -212,8 +200,8 @@ class CoGANModel(GANModel):
     def image_shapes(self):
         """`{"a": shape of one image of A, "b": of B}` (without the batch axis)."""
         return {
-            "a": _shape(self.generator, "output", "generator"),
-            "b": _shape(self.generator_b, "output", "generator_b"),
+            "a": common.network_shape(self.generator, "output", "generator"),
+            "b": common.network_shape(self.generator_b, "output", "generator_b"),
         }
 
     def generate(self, n, seed=None, batch_size=256, latents=None, **kwargs):
@@ -261,7 +249,7 @@ class CoGANModel(GANModel):
         source, target = (self.generator, self.generator_b)
         if direction == "b2a":
             source, target = target, source
-        images = common.check_images(images, _shape(source, "output", "generator"))
+        images = common.check_images(images, common.network_shape(source, "output", "generator"))
         batch_size = positive_int(batch_size, "batch_size")
         steps = positive_int(steps, "steps")
         learning_rate = positive_number(learning_rate, "learning_rate")

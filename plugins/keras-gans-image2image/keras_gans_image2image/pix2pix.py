@@ -6,6 +6,7 @@ import keras
 
 from keras_gans.architectures import Architecture
 from keras_gans.checks import non_negative, positive_int, positive_int_tuple
+from keras_gans_image2image._baselines_common import optional_positive_int
 from keras_gans_image2image.patch_discriminator import (
     build_patch_discriminator,
     default_patch_layers,
@@ -14,10 +15,6 @@ from keras_gans_image2image.pix2pix_model import Pix2PixModel
 from keras_gans_image2image.unet import build_unet_generator, unet_levels
 
 __all__ = ["Pix2Pix"]
-
-
-def _optional_positive_int(value, argument):
-    return None if value is None else positive_int(value, argument)
 
 
 class Pix2Pix(Architecture):
@@ -81,7 +78,7 @@ class Pix2Pix(Architecture):
         l1_weight=100.0,
     ):
         self.image_shape = positive_int_tuple(image_shape, "image_shape", rank=3)
-        self.target_channels = _optional_positive_int(target_channels, "target_channels")
+        self.target_channels = optional_positive_int(target_channels, "target_channels")
         self.latent_dim = positive_int(latent_dim, "latent_dim")
         self.base_filters = positive_int(base_filters, "base_filters")
         self.max_filters = positive_int(max_filters, "max_filters")
@@ -90,7 +87,7 @@ class Pix2Pix(Architecture):
         if self.dropout >= 1:
             raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
         self.discriminator_filters = positive_int(discriminator_filters, "discriminator_filters")
-        self.patch_layers = _optional_positive_int(patch_layers, "patch_layers")
+        self.patch_layers = optional_positive_int(patch_layers, "patch_layers")
         self.l1_weight = non_negative(l1_weight, "l1_weight")
         self.levels = unet_levels(*self.image_shape[:2], self.depth)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from keras_gans.architectures import Architecture
 from keras_gans.checks import non_negative, positive_int, positive_int_tuple
+from keras_gans_image2image._baselines_common import optional_positive_int
 from keras_gans_image2image.discriminator_feature_matching import DiscriminatorFeatureMatching
 from keras_gans_image2image.patch_discriminator import default_patch_layers
 from keras_gans_image2image.pix2pixhd_model import Pix2PixHDModel
@@ -16,10 +17,6 @@ from keras_gans_image2image.pix2pixhd_networks import (
 )
 
 __all__ = ["Pix2PixHD"]
-
-
-def _optional_positive_int(value, argument):
-    return None if value is None else positive_int(value, argument)
 
 
 class Pix2PixHD(Architecture):
@@ -94,13 +91,11 @@ class Pix2PixHD(Architecture):
         feature_matching_weight=10.0,
     ):
         self.image_shape = positive_int_tuple(image_shape, "image_shape", rank=3)
-        self.target_channels = _optional_positive_int(target_channels, "target_channels")
+        self.target_channels = optional_positive_int(target_channels, "target_channels")
         self.latent_dim = positive_int(latent_dim, "latent_dim")
         self.base_filters = positive_int(base_filters, "base_filters")
         self.max_filters = positive_int(max_filters, "max_filters")
-        self.global_downsampling = _optional_positive_int(
-            global_downsampling, "global_downsampling"
-        )
+        self.global_downsampling = optional_positive_int(global_downsampling, "global_downsampling")
         for value, argument in ((global_blocks, "global_blocks"), (local_blocks, "local_blocks")):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(
@@ -109,8 +104,8 @@ class Pix2PixHD(Architecture):
         self.global_blocks = global_blocks
         self.local_blocks = local_blocks
         self.discriminator_filters = positive_int(discriminator_filters, "discriminator_filters")
-        self.patch_layers = _optional_positive_int(patch_layers, "patch_layers")
-        self.num_scales = _optional_positive_int(num_scales, "num_scales")
+        self.patch_layers = optional_positive_int(patch_layers, "patch_layers")
+        self.num_scales = optional_positive_int(num_scales, "num_scales")
         self.feature_matching_weight = non_negative(
             feature_matching_weight, "feature_matching_weight"
         )

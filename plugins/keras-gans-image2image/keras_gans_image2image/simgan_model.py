@@ -15,19 +15,6 @@ from keras_gans_image2image import _baselines_common as common
 __all__ = ["SimGANModel"]
 
 
-def _one_shape(network, which, argument):
-    try:
-        tensors = network.inputs if which == "input" else network.outputs
-    except (AttributeError, ValueError):
-        tensors = None
-    if not tensors or len(tensors) != 1:
-        raise ValueError(
-            f"`{argument}` must be a functional keras.Model with one {which}. "
-            f"Received: {argument}={getattr(network, 'name', network)!r}"
-        )
-    return tuple(tensors[0].shape[1:])
-
-
 @keras.saving.register_keras_serializable(package="keras_gans_image2image")
 class SimGANModel(GANModel):
     """SimGAN: a refiner `R` (A to B) against a local discriminator, from unpaired data.
@@ -109,17 +96,17 @@ class SimGANModel(GANModel):
 
     def check_networks(self, generator, discriminator):
         """The refiner maps images to images that the discriminator takes."""
-        source = _one_shape(generator, "input", "generator")
-        target = _one_shape(generator, "output", "generator")
+        source = common.network_shape(generator, "input", "generator")
+        target = common.network_shape(generator, "output", "generator")
         if len(source) != 3 or source[:2] != target[:2]:
             raise ValueError(
                 "`generator` (the refiner) must map images (h, w, c) to images of the same "
                 f"size. Received: input {source}, output {target}"
             )
-        if target != _one_shape(discriminator, "input", "discriminator"):
+        if target != common.network_shape(discriminator, "input", "discriminator"):
             raise ValueError(
                 "The refiner's output must fit the discriminator's input. Received: "
-                f"{target} and {_one_shape(discriminator, 'input', 'discriminator')}"
+                f"{target} and {common.network_shape(discriminator, 'input', 'discriminator')}"
             )
         return False
 
