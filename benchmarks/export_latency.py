@@ -4,11 +4,14 @@ Run on demand (this is not a test)::
 
     python benchmarks/export_latency.py                  # 64x64x3 DCGAN, batches 1 and 64
     python benchmarks/export_latency.py --rounds 40 --batch-sizes 1 16 64
+    python benchmarks/export_latency.py --arch pix2pix --image-side 256 --batch-sizes 1 8
 
 The generator is the `dcgan` architecture's for 64x64x3 images (latent 100, base filters
 64: 12.7 M parameters), exported with `keras_gans.export` to SavedModel, ONNX and TFLite
-(float32, float16, dynamic-range and int8), each verified against Keras on export. Then,
-for each batch size, every runtime generates from the same latents:
+(float32, float16, dynamic-range and int8), each verified against Keras on export. With
+`--arch pix2pix` or `--arch cyclegan` it is the translator instead (A to B, an image input
+`x` of the given side, verified on random images; the paper's pix2pix U-Net at 256x256
+has 54.4 M parameters). Then, for each batch size, every runtime runs the same inputs:
 
 * Keras `predict`: `generator.predict(z, batch_size=b, verbose=0)` (what a script calls);
 * compiled `tf.function`: the generator called in a traced function (graph mode, no XLA),
@@ -45,6 +48,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="measured rounds (default 20)")
+    parser.add_argument(
+        "--arch", choices=("dcgan", "pix2pix", "cyclegan"), default="dcgan", help="default: dcgan"
+    )
     parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 64], help="default: 1 64")
     parser.add_argument("--image-side", type=int, default=64, help="default: 64")
     parser.add_argument("--latent-dim", type=int, default=100, help="default: 100")
@@ -85,7 +91,7 @@ def export_all(gan, folder):
     return results
 
 
-def build_runners(generator, results, gpu):
+def build_runners(generator, results, gpu, input_name="z"):
     """`{name: (prepare(batch) -> call)}`: each prepares a zero-argument call on a batch."""
     import onnxruntime
     import tensorflow as tf
@@ -107,7 +113,7 @@ def build_runners(generator, results, gpu):
 
     def saved_model(z):
         tensor = tf.constant(z)
-        return lambda: signature(z=tensor)["images"].numpy()
+        return lambda: signature(**{input_name: tensor})["images"].numpy()
 
     providers = ["CPUExecutionProvider"]
     if gpu and "CUDAExecutionProvider" in onnxruntime.get_available_providers():
@@ -115,7 +121,7 @@ def build_runners(generator, results, gpu):
     session = onnxruntime.InferenceSession(str(results["ONNX Runtime"].path), providers=providers)
 
     def onnx_runtime(z):
-        return lambda: session.run(["images"], {"z": z})[0]
+        return lambda: session.run(["images"], {input_name: z})[0]
 
     def tflite(name):
         return tflite_runner(results[name].path)
@@ -176,22 +182,26 @@ def main(argv=None):
     keras.utils.set_random_seed(args.seed)
     side = args.image_side
     gan = keras_gans.GANModel.from_architecture(
-        "dcgan", image_shape=(side, side, 3), latent_dim=args.latent_dim, seed=args.seed
+        args.arch, image_shape=(side, side, 3), latent_dim=args.latent_dim, seed=args.seed
     )
-    generator = gan.generator
+    translator = args.arch != "dcgan"
+    generator = gan.translator() if translator else gan.generator
     with tempfile.TemporaryDirectory() as folder:
         results = export_all(gan, Path(folder))
-        runners = build_runners(generator, results, bool(gpus))
+        runners = build_runners(generator, results, bool(gpus), "x" if translator else "z")
         medians = {}
         for batch in args.batch_sizes:
-            z = np.random.default_rng(args.seed).standard_normal((batch, args.latent_dim))
-            medians[batch] = measure(runners, z.astype("float32"), args.rounds, args.budget)
+            rng = np.random.default_rng(args.seed)
+            shape = (batch, side, side, 3) if translator else (batch, args.latent_dim)
+            inputs = rng.uniform(-1, 1, shape) if translator else rng.standard_normal(shape)
+            medians[batch] = measure(runners, inputs.astype("float32"), args.rounds, args.budget)
             print(f"measured batch {batch}", file=sys.stderr)
 
     parameters = generator.count_params()
     keras_size = sum(w.numpy().nbytes for w in generator.weights)
+    what = f"{args.arch} translator, images" if translator else "DCGAN generator"
     print(
-        f"DCGAN generator {side}x{side}x3, latent {args.latent_dim}, "
+        f"{what} {side}x{side}x3, latent {args.latent_dim}, "
         f"{parameters / 1e6:.1f} M parameters. Machine: {cpu_name()}, {usable_cores()} usable "
         f"cores, {'GPU: ' + ', '.join(g.name for g in gpus) if gpus else 'no GPU'}; "
         f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras "

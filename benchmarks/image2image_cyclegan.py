@@ -55,9 +55,9 @@ def data(task, size):
 
 def build(args, seed, identity, steps_per_epoch):
     import keras
-    from keras_gans.tricks import LinearDecay
 
     import keras_gans
+    from keras_gans.tricks import LinearDecay
 
     keras.utils.set_random_seed(seed)
     keywords = {"filters": args.filters, "discriminator_filters": args.filters}

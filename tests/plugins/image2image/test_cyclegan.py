@@ -8,7 +8,6 @@ from keras_gans_image2image.cyclegan import CycleGAN
 from keras_gans_image2image.cyclegan_model import CycleGANModel
 from keras_gans_image2image.domain_image_pools import DomainImagePools
 from keras_gans_image2image.identity_mapping import IdentityMapping, identity_mapping_loss
-from keras_gans.tricks import LinearDecay
 from keras_gans_image2image.reflection_padding import ReflectionPadding2D
 from keras_gans_image2image.resnet_generator import build_resnet_generator
 
@@ -17,7 +16,7 @@ import keras_gans.testing as kgt
 from keras_gans.datasets.translation_tasks import translation_task
 from keras_gans.models import step
 from keras_gans.steps import StepContext
-from keras_gans.tricks import ImagePool
+from keras_gans.tricks import ImagePool, LinearDecay
 
 TINY = {
     "filters": 4,
