@@ -381,12 +381,12 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
             raise RuntimeError("Call `compile(d_optimizer, g_optimizer, loss=...)` before `fit`.")
         return super().fit(x, y, batch_size=batch_size, **kwargs)
 
-    def unpack(self, data_batch):
+    def unpack_batch(self, data_batch):
         """`(x, y)` of a batch (float32 `x`; `y` the checked condition, or `None`)."""
         return data.unpack(self, data_batch)
 
     def train_step(self, data_batch):
-        x, y = self.unpack(data_batch)
+        x, y = self.unpack_batch(data_batch)
         finite = tf.constant(True)
         for player, batch in self.schedule(x, y):
             earlier = finite if player.role == "generator" else None
@@ -394,7 +394,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
     def test_step(self, data_batch):
-        x, y = self.unpack(data_batch)
+        x, y = self.unpack_batch(data_batch)
         for player, batch in self.schedule(x, y, training=False):
             step.evaluate(self, player, batch)
         return {m.name: m.result() for m in self.metrics}

@@ -116,7 +116,7 @@ class PairedTranslation:
             )
         return super().fit(x, y, batch_size=batch_size, **kwargs)
 
-    def unpack(self, data_batch):
+    def unpack_batch(self, data_batch):
         """`(a, b)` of a batch, both float32."""
         a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
         if b is None:

@@ -154,7 +154,7 @@ class CoGANModel(GANModel):
             Player("generator", "generator", (self.generator, self.generator_b), self.g_optimizer),
         )
 
-    def unpack(self, data_batch):
+    def unpack_batch(self, data_batch):
         return common.unpack_pair(data_batch, "CoGAN")
 
     def schedule(self, x, y, training=True):

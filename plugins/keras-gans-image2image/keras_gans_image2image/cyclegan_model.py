@@ -216,7 +216,7 @@ class CycleGANModel(GANModel):
         )
 
     # ----------------------------------------------------------------- the game
-    def unpack(self, data_batch):
+    def unpack_batch(self, data_batch):
         """`(a, b)`: `fit(a, b)`, `fit((a, b))` or a dataset of `(a, b)` batches; float32."""
         a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
         if b is None and isinstance(a, (tuple, list)) and len(a) == 2:
@@ -232,7 +232,7 @@ class CycleGANModel(GANModel):
     def schedule(self, x, y, training=True):
         """Each discriminator on each of `d_steps` slices of `(a, b)`, then the generators.
 
-        `x` is the batch of A and `y` the batch of B (from `unpack`). In evaluation, each
+        `x` is the batch of A and `y` the batch of B (from `unpack_batch`). In evaluation, each
         player once on the whole batch.
         """
         steps = self.d_steps if training else 1

@@ -159,7 +159,7 @@ class SimGANModel(GANModel):
         self._gan_compile_config["refiner_steps"] = self.refiner_steps
 
     # ----------------------------------------------------------------- the game
-    def unpack(self, data_batch):
+    def unpack_batch(self, data_batch):
         return common.unpack_pair(data_batch, "SimGAN")
 
     def fit(self, x=None, y=None, batch_size=None, **kwargs):
