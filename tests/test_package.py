@@ -117,6 +117,7 @@ PUBLIC_API = {
         "HistoricalAveraging",
         "ImagePool",
         "InstanceNoise",
+        "LinearDecay",
         "MatchingAware",
         "MutualInformation",
         "PullingAway",
