@@ -393,8 +393,7 @@ def build_serving(
 
 def _sample_shape(gan, generator, first):
     """Verification batches' example shape: a dynamic image input takes the training size."""
-    shape = tuple(first.shape[1:])
-    if None not in shape or gan is None:
+    shape, trained = tuple(first.shape[1:]), getattr(gan, "image_shapes", {}).get("a")
+    if None not in shape or trained is None:
         return shape
-    trained = tuple(gan.generator.inputs[0].shape[1:])
     return tuple(t if s is None else s for s, t in zip(shape, trained, strict=True))

@@ -309,11 +309,8 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         self._trackers = {n: self._trackers.get(n) or keras.metrics.Mean(name=n) for n in names}
 
     def arrange_pieces(self, pieces):
-        """The pieces the step runs, from the loss's, the tricks and EMA (in that order).
-
-        A family with a player outside the adversarial game (an autoencoder's
-        reconstruction player) wraps or filters them here. Default: `pieces` unchanged.
-        """
+        """The pieces the step runs, from the loss's, the tricks and EMA (in that order); a
+        family with a player outside the game (an autoencoder's) wraps or filters them."""
         return pieces
 
     metrics = property(lambda self: list(self._trackers.values()))
