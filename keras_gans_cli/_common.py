@@ -63,6 +63,17 @@ def positive_float(text: str) -> float:
     return value
 
 
+def finite_float(text: str) -> float:
+    """An `argparse` type: a finite float (negative allowed)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, received {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"expected a finite number, received {value}")
+    return value
+
+
 def parse_labels(text: str | None) -> list[int] | None:
     """Parses `--labels`: comma-separated class ids (`0,1,2`) or a range (`0-9`)."""
     if text is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from keras_gans_cli._common import CommandError, positive_int
+from keras_gans_cli._common import CommandError, finite_float, positive_int
 
 HELP = "export a generator to saved_model, onnx or tflite, verified against Keras"
 
@@ -42,6 +42,13 @@ def add_arguments(parser):
         "--direction",
         choices=("a2b", "b2a"),
         help="translation runs (pix2pix, cyclegan): the translator to export [a2b]",
+    )
+    parser.add_argument(
+        "--truncation-psi",
+        type=finite_float,
+        metavar="PSI",
+        help="stylegan, stylegan2: bake the w-space truncation trick into the artifact "
+        "(1 keeps w, 0 gives the average w; 0.7 is common) [none]",
     )
 
 
@@ -142,6 +149,8 @@ def run(args) -> int:
 
     options = {"quantize": args.quantize} if args.quantize else {}
     options.update(_translation_options(model, args.source, args.direction, format_name))
+    if args.truncation_psi is not None:
+        options["truncation_psi"] = args.truncation_psi
     try:
         exporter_class = export_lib.registry.load(format_name)
         out = Path(args.out or _default_out(checkpoint, exporter_class, args.direction))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from keras_gans_cli._common import (
     CommandError,
+    finite_float,
     load_gan,
     non_negative_int,
     parse_labels,
@@ -29,6 +30,13 @@ def add_arguments(parser):
     parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
     parser.add_argument("--n", type=positive_int, default=16, help="number of samples")
     parser.add_argument("--seed", type=non_negative_int, default=0, help="latent seed")
+    parser.add_argument(
+        "--truncation-psi",
+        type=finite_float,
+        metavar="PSI",
+        help="stylegan, stylegan2: the w-space truncation trick (1 keeps w, 0 gives the "
+        "average w; 0.7 is common) [none]",
+    )
     parser.add_argument("--labels", help="class ids for conditional models: 3 | 0,1,2 | 0-9")
     parser.add_argument(
         "--truncation", type=positive_float, help="truncation threshold (normal prior only)"
@@ -49,6 +57,20 @@ def add_arguments(parser):
         metavar="COLUMNS",
         help="grid with one row per class (--labels picks them) and COLUMNS latents [8]",
     )
+
+
+def _network(model, truncation_psi):
+    """The network that draws: `None` (the generator, or its EMA copy), or a StyleGAN's
+    `sampler(truncation_psi=...)`."""
+    if truncation_psi is None:
+        return None
+    if not callable(getattr(model, "sampler", None)):
+        raise CommandError(
+            f"--truncation-psi needs a model with a w-space truncation trick (stylegan, "
+            f"stylegan2); this is a {type(model).__name__}. For a normal prior, --truncation "
+            f"truncates z instead. Received: --truncation-psi {truncation_psi}"
+        )
+    return model.sampler(truncation_psi=truncation_psi)
 
 
 def _seeds(text):
@@ -82,8 +104,9 @@ def run(args) -> int:
             "`keras-gans translate RUN --input DIR --out DIR` (CoGAN's pairs from latents: "
             "its `generate` in Python)."
         )
+    network = _network(model, args.truncation_psi)
     if args.class_sweep:
-        return _class_sweep(model, checkpoint, labels, args)
+        return _class_sweep(model, checkpoint, labels, args, network)
 
     import numpy as np
 
@@ -110,7 +133,7 @@ def run(args) -> int:
     elif labels is not None:
         raise CommandError("--labels was given but this model is unconditional.")
     try:
-        samples = generate_from_latents(model, latents, labels)
+        samples = generate_from_latents(model, latents, labels, network=network)
     except ValueError as error:
         raise CommandError(str(error)) from None
     rows = 1 if args.interpolate and out.suffix.lower() == ".png" else args.rows
@@ -121,7 +144,7 @@ def run(args) -> int:
     return 0
 
 
-def _class_sweep(model, checkpoint, labels, args):
+def _class_sweep(model, checkpoint, labels, args, network):
     from keras_gans import latents as priors
     from keras_gans.latents import InfoGANLatent, class_sweep, code_sweep
 
@@ -130,9 +153,9 @@ def _class_sweep(model, checkpoint, labels, args):
     prior = priors.resolve(model.latent_distribution)
     try:
         if model.conditional:
-            samples, rows = class_sweep(model, classes=labels, latents=z)
+            samples, rows = class_sweep(model, classes=labels, latents=z, network=network)
         elif isinstance(prior, InfoGANLatent) and prior.categorical_codes:
-            samples, rows = code_sweep(model, values=labels, latents=z)
+            samples, rows = code_sweep(model, values=labels, latents=z, network=network)
         else:
             raise CommandError(
                 "--class-sweep needs a label-conditioned model or an InfoGAN model with a "

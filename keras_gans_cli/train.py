@@ -19,6 +19,7 @@ from pathlib import Path
 from keras_gans_cli import translation
 from keras_gans_cli._common import CommandError, import_keras_gans
 from keras_gans_cli.train_flags import (  # noqa: F401 - HELP and add_arguments serve main()
+    ADAM_DEFAULTS,
     DEFAULTS,
     HELP,
     RESUMABLE,
@@ -171,6 +172,12 @@ def _build_model(keras_gans, config, source):
     except ValueError as error:
         raise CommandError(f"--arch: {error}") from None
     parameters = inspect.signature(arch_class.__init__).parameters
+    # Adam settings not given as flags: the architecture's paper settings (ProGAN, SAGAN's
+    # TTUR), else DCGAN's; the resolved values are written to config.json.
+    preferred = {**ADAM_DEFAULTS, **getattr(arch_class, "optimizer_defaults", {})}
+    for key, value in preferred.items():
+        if config.get(key) is None:
+            config[key] = value
     kwargs = dict(config["arch_args"])
     shape_key = "image_shape" if "image_shape" in parameters else "data_shape"
     kwargs.setdefault(shape_key, tuple(source.shape))

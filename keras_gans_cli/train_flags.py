@@ -28,10 +28,10 @@ DEFAULTS = {
     "latent_dim": 64,
     "d_steps": 1,
     "seed": 0,
-    "d_lr": 2e-4,
-    "g_lr": 2e-4,
-    "beta1": 0.5,
-    "beta2": 0.999,
+    "d_lr": None,  # None: the architecture's optimizer_defaults, else ADAM_DEFAULTS
+    "g_lr": None,
+    "beta1": None,
+    "beta2": None,
     "lr_decay_epochs": None,  # e.g. 100 of 200: CycleGAN's constant-then-linear schedule
     "monitor": "g_loss",
     "monitor_mode": "min",
@@ -44,6 +44,9 @@ DEFAULTS = {
     "eval_extractor": None,  # None: "digits" for 8x8x1 images, else "inception-v3"
     "ema_decay": None,
 }
+
+#: Adam's settings for an architecture without `optimizer_defaults` (Radford et al. 2016).
+ADAM_DEFAULTS = {"d_lr": 2e-4, "g_lr": 2e-4, "beta1": 0.5, "beta2": 0.999}
 
 #: Flags that may be given together with --resume (the rest come from the run's config).
 RESUMABLE = {"epochs", "debug", "verbose", "resume", "dry_run"}
@@ -103,7 +106,13 @@ def add_arguments(parser):
         default=None,
         help="translate --target/right halves into --data/left halves (facades: labels to photos)",
     )
-    data.add_argument("--image-size", type=positive_int, help="resize images to this side")
+    data.add_argument(
+        "--image-size",
+        "--resolution",
+        dest="image_size",
+        type=positive_int,
+        help="resize images to this side (progan grows from 4x4 to it) [the data's]",
+    )
     training = parser.add_argument_group("training")
     training.add_argument(
         "--batch-size",
@@ -118,8 +127,12 @@ def add_arguments(parser):
     training.add_argument(
         "--d-steps", type=positive_int, help="discriminator updates per generator update [1]"
     )
-    training.add_argument("--d-lr", type=positive_float, help="discriminator Adam rate [2e-4]")
-    training.add_argument("--g-lr", type=positive_float, help="generator Adam rate [2e-4]")
+    training.add_argument(
+        "--d-lr", type=positive_float, help="discriminator Adam rate [2e-4, or the arch's]"
+    )
+    training.add_argument(
+        "--g-lr", type=positive_float, help="generator Adam rate [2e-4, or the arch's]"
+    )
     training.add_argument(
         "--lr-decay-epochs",
         type=positive_int,
@@ -127,8 +140,8 @@ def add_arguments(parser):
         help="decay both learning rates linearly to zero over the last N epochs "
         "(CycleGAN: --epochs 200 --lr-decay-epochs 100) [constant]",
     )
-    training.add_argument("--beta1", type=float, help="Adam beta_1 of both optimizers [0.5]")
-    training.add_argument("--beta2", type=float, help="Adam beta_2 of both optimizers [0.999]")
+    training.add_argument("--beta1", type=float, help="Adam beta_1 of both [0.5, or the arch's]")
+    training.add_argument("--beta2", type=float, help="Adam beta_2 of both [0.999, or the arch's]")
     training.add_argument("--seed", type=int, help="seed of weights, latents and shuffling [0]")
     run = parser.add_argument_group("run directory")
     run.add_argument("--run-dir", help="where the run is written [runs/<arch>-<data>-<time>]")
@@ -210,6 +223,6 @@ def resolve_config(args):
     if config["ema_decay"] is not None and not 0 < config["ema_decay"] < 1:
         raise CommandError(f"--ema-decay must be in (0, 1). Received: {config['ema_decay']}")
     for beta in ("beta1", "beta2"):
-        if not 0 <= config[beta] < 1:
+        if config[beta] is not None and not 0 <= config[beta] < 1:
             raise CommandError(f"--{beta} must be in [0, 1). Received: {config[beta]}")
     return config

@@ -40,7 +40,7 @@ def test_import_and_listing_load_no_export_runtime_and_no_plugin_code():
 def _modules():
     # The core, the command, and the repository's other distributions when installed.
     packages = ("keras_gans", "keras_gans_cli", "keras_gans_export", "keras_gans_examples")
-    packages += ("keras_gans_representation", "keras_gans_image2image")
+    packages += ("keras_gans_representation", "keras_gans_image2image", "keras_gans_style")
     packages = [name for name in packages if importlib.util.find_spec(name) is not None]
     for package in map(importlib.import_module, packages):
         yield package.__name__

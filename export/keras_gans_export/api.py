@@ -132,6 +132,7 @@ def export(
     source=None,
     direction=None,
     dynamic_size=False,
+    truncation_psi=None,
     verification_inputs=None,
     **options,
 ):
@@ -170,6 +171,8 @@ def export(
             `"a2b"`). Its artifact takes images `x` and returns `images`.
         dynamic_size: For a translation model, an input of any height and width (default
             `False`: the training size). TFLite keeps a fixed size.
+        truncation_psi: For StyleGAN and StyleGAN2 (a `GANModel` with `sampler`), bake the
+            w-space truncation trick with this psi into the artifact (default `None`: none).
         verification_inputs: Real inputs to verify on (e.g. held-out images for a
             translator) instead of a drawn batch (default `None`).
         **options: The exporter's own options, e.g. `quantize="int8"` for TFLite,
@@ -201,6 +204,7 @@ def export(
         output_range=output_range,
         direction=direction,
         dynamic_size=dynamic_size,
+        truncation_psi=truncation_psi,
     )
     exporter.check(serving)
     with staging.staging_directory(target) as stage:

@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans_export import noise as noise_lib
+from keras_gans_export.networks import check_not_discriminator, resolve_generator
 from keras_gans_export.serving import (
     OUTPUTS,
     Serving,
@@ -52,67 +53,6 @@ def _model_outputs(model):
     except (AttributeError, ValueError):
         return None
     return list(outputs) if outputs else None
-
-
-def resolve_generator(model, use_ema=True, direction=None, dynamic_size=False):
-    """Picks the network to export.
-
-    Args:
-        model: A `keras_gans.GANModel` or a generator `keras.Model`.
-        use_ema: For a `GANModel`, export `model.ema_generator` when it exists and is not
-            `None` (default `True`).
-        direction: A translation model's direction (pix2pix, CycleGAN: a model with
-            `translator(direction)`; default `None`: `"a2b"`).
-        dynamic_size: A translation model's input takes any height and width (default `False`).
-
-    Returns:
-        `(generator, network, gan)`: the network, which one it is (`"ema_generator"`,
-        `"generator"`, `"translator_<direction>"` or `"model"`), and the `GANModel` (or
-        `None`).
-    """
-    import keras_gans
-
-    if isinstance(model, keras_gans.GANModel):
-        if callable(getattr(model, "translator", None)):
-            direction = direction or "a2b"
-            network = model.translator(direction, dynamic_size=dynamic_size)
-            return network, f"translator_{direction}", model
-        if direction is not None:
-            raise ValueError(
-                f"`direction` applies to translation models; {type(model).__name__} "
-                f"generates from latents. Received: direction={direction!r}"
-            )
-        ema = getattr(model, "ema_generator", None) if use_ema else None
-        if ema is not None:
-            return ema, "ema_generator", model
-        return model.generator, "generator", model
-    if not isinstance(model, keras.Model):
-        raise TypeError(
-            "`model` must be a keras_gans.GANModel or a generator keras.Model. "
-            f"Received: model={model!r} of type {type(model).__name__}"
-        )
-    return model, "model", None
-
-
-def _check_not_discriminator(model, inputs, outputs):
-    first = tuple(inputs[0].shape)
-    structure = getattr(model, "output", None)
-    if isinstance(structure, dict) and "score" in structure:
-        raise ValueError(
-            "`model` looks like a discriminator, not a generator: its outputs include "
-            f"'score' ({sorted(structure)}). Export the generator or the GANModel that "
-            f"holds it. Received: model={model.name!r}"
-        )
-    out = tuple(outputs[0].shape)
-    per_example = math.prod(d or 1 for d in out[1:])
-    named = any(word in model.name.lower() for word in ("discriminator", "critic"))
-    if per_example == 1 and (len(first) > 2 or named):
-        raise ValueError(
-            "`model` looks like a discriminator, not a generator: it maps inputs of shape "
-            f"{first} to one score per example {out}. Export the generator (a network "
-            "mapping latent vectors z of shape (batch, latent_dim) to samples) or the "
-            f"GANModel that holds it. Received: model={model.name!r}"
-        )
 
 
 def _activation_name(layer):
@@ -285,6 +225,7 @@ def build_serving(
     output_range=None,
     direction=None,
     dynamic_size=False,
+    truncation_psi=None,
 ):
     """Traces the network to export as one named serving function.
 
@@ -307,6 +248,7 @@ def build_serving(
         direction: A translation model's direction (default `None`: `"a2b"`).
         dynamic_size: A translation model's input takes any height and width (default
             `False`); verification batches keep the training size.
+        truncation_psi: Export a StyleGAN's `sampler(truncation_psi=...)` (default `None`).
 
     Returns:
         A `Serving`.
@@ -323,7 +265,9 @@ def build_serving(
     _check_choice(noise, _NOISE_MODES, "noise")
     batch_size = _check_batch_size(batch_size)
     output_range = _check_range(output_range)
-    generator, network, gan = resolve_generator(model, use_ema, direction, dynamic_size)
+    generator, network, gan = resolve_generator(
+        model, use_ema, direction, dynamic_size, truncation_psi
+    )
     if latent_distribution is None:
         latent_distribution = gan.latent_distribution if gan is not None else "normal"
     prior, latent_distribution = resolve_prior(latent_distribution)
@@ -331,7 +275,7 @@ def build_serving(
         latent_dim = gan.latent_dim
     inputs, outputs = _model_inputs(generator), _model_outputs(generator)
     if gan is None and inputs is not None and outputs is not None:
-        _check_not_discriminator(generator, inputs, outputs)
+        check_not_discriminator(generator, inputs, outputs)
     infos, label_type, num_classes = _input_infos(
         generator, gan, latent_dim, batch_size, prior, latent_distribution, num_classes
     )

@@ -33,12 +33,16 @@ class Architecture:
             `--data A --target B` with `keras_gans.datasets.load_pairs` (default `None`).
         default_batch_size: The CLI's batch size when `--batch-size` is not given (default
             64; translation papers use 1).
+        optimizer_defaults: The paper's Adam settings, any of `d_lr`, `g_lr`, `beta1`,
+            `beta2` (default empty: DCGAN's 2e-4, 2e-4, 0.5, 0.999); the CLI uses them for
+            the flags not given, and `default_optimizers()` builds them.
     """
 
     default_loss = "non-saturating"
     model_class = None
     pairing = None
     default_batch_size = 64
+    optimizer_defaults: dict = {}
     latent_dim: int
     num_classes: int | None = None
 
@@ -67,6 +71,23 @@ class Architecture:
         to its `tricks` unless one with the same name is given. Default: none.
         """
         return []
+
+    def default_optimizers(self):
+        """Returns `(d_optimizer, g_optimizer)`: Adam with the paper's `optimizer_defaults`.
+
+        Settings the architecture does not name are DCGAN's (learning rates 2e-4, beta_1
+        0.5, beta_2 0.999; Radford et al. 2016); SAGAN's TTUR and ProGAN's settings come
+        with their architectures: `gan.compile(*arch.default_optimizers(), loss=...)`.
+        """
+        import keras
+
+        settings = {"d_lr": 2e-4, "g_lr": 2e-4, "beta1": 0.5, "beta2": 0.999}
+        settings.update(self.optimizer_defaults)
+        betas = {"beta_1": settings["beta1"], "beta_2": settings["beta2"]}
+        return (
+            keras.optimizers.Adam(settings["d_lr"], **betas),
+            keras.optimizers.Adam(settings["g_lr"], **betas),
+        )
 
     def default_latent_distribution(self):
         """Returns the generator's latent prior: a name or a `LatentDistribution`.

@@ -126,7 +126,7 @@ def interpolate(latents, steps, method="slerp"):
     return np.concatenate([*path, latents[-1:]], axis=0)
 
 
-def generate_from_latents(model, latents, labels=None, batch_size=256):
+def generate_from_latents(model, latents, labels=None, batch_size=256, network=None):
     """Runs a `GANModel`'s generator (its EMA copy when it has one) on given latents.
 
     Args:
@@ -134,6 +134,8 @@ def generate_from_latents(model, latents, labels=None, batch_size=256):
         latents: Array of shape `(n, latent_dim)`.
         labels: For conditional models, one label per latent or a single one for all.
         batch_size: Latents per generator call (default 256).
+        network: The network to run, with the generator's inputs (default `None`: the EMA
+            generator, else the generator), e.g. a StyleGAN's `sampler(truncation_psi=0.7)`.
 
     Returns:
         A NumPy array of `n` samples in the generator's output range.
@@ -152,7 +154,7 @@ def generate_from_latents(model, latents, labels=None, batch_size=256):
             f"Received: shape {tuple(latents.shape)}"
         )
     condition = model._check_labels(labels, len(latents))
-    network = getattr(model, "ema_generator", None) or model.generator
+    network = network or getattr(model, "ema_generator", None) or model.generator
     outputs = []
     for start in range(0, len(latents), batch_size):
         z = ops.convert_to_tensor(latents[start : start + batch_size])
@@ -245,7 +247,7 @@ def _column_latents(model, columns, seed, latents):
     return np.asarray(model.sample_latent(columns, seed=seed), dtype="float32")
 
 
-def class_sweep(model, columns=8, seed=None, classes=None, latents=None):
+def class_sweep(model, columns=8, seed=None, classes=None, latents=None, network=None):
     """A class-sweep grid of a label-conditioned model: one row per class, one latent per column.
 
     Every row uses the same latents, so a column shows what the class changes while
@@ -257,6 +259,7 @@ def class_sweep(model, columns=8, seed=None, classes=None, latents=None):
         seed: Seed of the latents (default `None`).
         classes: The class ids of the rows (default `None`: `range(model.num_classes)`).
         latents: Explicit `(columns, latent_dim)` latents (default `None`: drawn).
+        network: The network to run (default `None`: see `generate_from_latents`).
 
     Returns:
         `(samples, classes)`: samples of shape `(rows * columns, ...)` in row-major order
@@ -288,11 +291,13 @@ def class_sweep(model, columns=8, seed=None, classes=None, latents=None):
         raise ValueError(f"`classes` must be a non-empty list of class ids. Received: {classes!r}")
     z = _column_latents(model, columns, seed, latents)
     labels = np.repeat(classes, len(z)).astype("int32")
-    samples = generate_from_latents(model, np.tile(z, (len(classes), 1)), labels)
+    samples = generate_from_latents(model, np.tile(z, (len(classes), 1)), labels, network=network)
     return samples, classes
 
 
-def code_sweep(model, code=0, values=None, columns=8, seed=None, continuous=False, latents=None):
+def code_sweep(
+    model, code=0, values=None, columns=8, seed=None, continuous=False, latents=None, network=None
+):
     """A sweep of one InfoGAN code: one row per code value, one latent per column.
 
     Each column keeps its noise and its other codes; only the swept code changes along
@@ -311,6 +316,7 @@ def code_sweep(model, code=0, values=None, columns=8, seed=None, continuous=Fals
         continuous: Sweep continuous code `code` instead of a categorical one (default
             `False`).
         latents: Explicit `(columns, latent_dim)` latents (default `None`: drawn).
+        network: The network to run (default `None`: see `generate_from_latents`).
 
     Returns:
         `(samples, values)`: samples of shape `(rows * columns, ...)` in row-major order,
@@ -351,5 +357,5 @@ def code_sweep(model, code=0, values=None, columns=8, seed=None, continuous=Fals
             rows.append(prior.set_codes(z, continuous=chosen))
         else:
             rows.append(prior.set_codes(z, categorical=chosen))
-    samples = generate_from_latents(model, np.concatenate(rows, axis=0))
+    samples = generate_from_latents(model, np.concatenate(rows, axis=0), network=network)
     return samples, values

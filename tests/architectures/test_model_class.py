@@ -98,3 +98,16 @@ def test_load_model_round_trips_a_gan(tmp_path):
     loaded = keras_gans.load_model(tmp_path / "gan.keras")
     np.testing.assert_array_equal(loaded.generate(5, seed=2), gan.generate(5, seed=2))
     assert loaded.adversarial_loss.get_config() == gan.adversarial_loss.get_config()
+
+
+def test_default_optimizers_take_the_papers_settings_and_fill_the_rest_from_dcgan():
+    class TTURMLP(MLP):
+        optimizer_defaults = {"d_lr": 4e-4, "g_lr": 1e-4, "beta1": 0.0}
+
+    d_opt, g_opt = TTURMLP(data_shape=(2,), latent_dim=4).default_optimizers()
+    assert float(d_opt.learning_rate) == pytest.approx(4e-4)
+    assert float(g_opt.learning_rate) == pytest.approx(1e-4)
+    assert (d_opt.beta_1, d_opt.beta_2, g_opt.beta_1) == (0.0, 0.999, 0.0)
+    plain_d, _ = MLP(data_shape=(2,), latent_dim=4).default_optimizers()
+    assert (float(plain_d.learning_rate), plain_d.beta_1) == (pytest.approx(2e-4), 0.5)
+    assert d_opt is not plain_d and MLP.optimizer_defaults == {}

@@ -70,6 +70,21 @@ def test_dry_run_prints_configuration_and_summaries_and_writes_nothing(tmp_path,
     assert not (tmp_path / "x").exists()
 
 
+def test_resolution_resizes_the_data_and_adam_settings_resolve_into_the_config(tmp_path, capsys):
+    argv = ["train", *TINY, "--dry-run", "--resolution", "16", "--g-lr", "1e-4"]
+    assert keras_gans_cli.main([*argv, "--run-dir", str(tmp_path / "x")]) == 0
+    out = capsys.readouterr().out
+    config = json.loads(out[: out.index("\n}\n") + 2])
+    assert config["image_size"] == 16 and config["resolved"]["data_shape"] == [16, 16, 1]
+    # Flags given win; the rest are DCGAN's (the dcgan architecture names no settings).
+    assert (config["d_lr"], config["g_lr"], config["beta1"], config["beta2"]) == (
+        2e-4,
+        1e-4,
+        0.5,
+        0.999,
+    )
+
+
 def test_resume_continues_epoch_optimizer_state_and_sample_latents(run_copy, capsys):
     latents = np.load(run_copy / "samples" / "latents.npy")
     before = keras.saving.load_model(run_copy / "checkpoints" / "latest.keras")

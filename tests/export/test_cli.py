@@ -94,6 +94,7 @@ def test_run_directory(tmp_path, capsys):
         (["--format", "onnx", "--quantize", "int8"], "--quantize applies to --format tflite"),
         (["--format", "onnx", "--out", "{tmp}/missing/g.onnx"], "/missing' does not exist"),
         (["--format", "onnx", "--out", "{tmp}/file/g.onnx"], "/file' is not a folder"),
+        (["--format", "onnx", "--truncation-psi", "0.5"], "needs a model with a w-space"),
     ],
 )
 def test_bad_flags(checkpoints, tmp_path, capsys, extra, message):

@@ -1,0 +1,117 @@
+"""Shared parts of the `benchmarks/style_*.py` scripts: data, the DCGAN baseline, scores.
+
+Every family of `keras-gans-style` is measured the same way, so their tables compare:
+
+- **data**: the 1,797 bundled scikit-learn digits (8x8), upscaled bilinearly (antialiased)
+  to the benchmark's side (16 or 32), in [-1, 1]: smooth strokes rather than the blocky
+  nearest-neighbour copies of `load_digits(image_size=...)`, so a multi-scale generator has
+  detail to draw at every scale;
+- **baseline**: the core `dcgan` architecture at the same image size, trained with the same
+  batch size and number of epochs (Adam 2e-4, beta_1 0.5, non-saturating loss, as in
+  Radford et al. 2016), timed the same way;
+- **scores**: FID and KID between 1,000 generated samples and the real digits, with the
+  bundled digits classifier's features (`extractor="digits"`; larger images are
+  area-resized to 8x8 first, the extractor's protocol), the extractor that suits this data:
+  Inception features of 8x8 strokes mean little, and need a download.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from machine import cpu_name, usable_cores, version
+
+
+def digits_at(size):
+    """The bundled digits at `size` x `size` (bilinear, antialiased), float32 in [-1, 1].
+
+    Returns:
+        `(x, y)`: images `(1797, size, size, 1)` and int32 labels `(1797,)`.
+    """
+    import tensorflow as tf
+
+    from keras_gans.datasets import load_digits
+
+    x, y = load_digits()
+    if size != x.shape[1]:
+        x = tf.image.resize(x, (size, size), method="bilinear", antialias=True).numpy()
+    return np.clip(x, -1.0, 1.0).astype("float32"), y.astype("int32")
+
+
+def train_dcgan_baseline(
+    x, y=None, *, epochs, seed, batch_size=64, base_filters=None, latent_dim=64, verbose=0
+):
+    """Trains the core `dcgan` on `x` (conditioned on `y` when given) for `epochs` epochs.
+
+    Returns:
+        `(model, seconds)`: the trained `GANModel` and the wall-clock time of `fit`.
+    """
+    import keras
+
+    import keras_gans
+
+    keras.utils.set_random_seed(seed)
+    keywords = {"image_shape": tuple(x.shape[1:]), "latent_dim": latent_dim}
+    if base_filters is not None:
+        keywords["base_filters"] = base_filters
+    if y is not None:
+        keywords["num_classes"] = int(np.max(y)) + 1
+    model = keras_gans.GANModel.from_architecture("dcgan", seed=seed, **keywords)
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        loss="non-saturating",
+    )
+    start = time.perf_counter()
+    if y is None:
+        model.fit(x, batch_size=batch_size, epochs=epochs, verbose=verbose, shuffle=True)
+    else:
+        model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose, shuffle=True)
+    return model, time.perf_counter() - start
+
+
+def scores(model_or_images, x_real, *, seed, n=1000, labels=None):
+    """FID and KID (digits features) of a model's samples, or of given images, against `x_real`.
+
+    Args:
+        model_or_images: A `GANModel` (its `generate(n, seed=seed, labels=labels)`) or an
+            array of images in [-1, 1].
+        x_real: The real images.
+        seed: Latent seed and KID subset seed.
+        n: Samples generated from a model (default 1000).
+        labels: For a label-conditional model, `n` labels (default `None`: for a
+            conditional model, the labels cycle through the classes 0..num_classes-1).
+
+    Returns:
+        `{"fid": float, "kid": float, "kid_std": float}`.
+    """
+    from keras_gans import metrics
+
+    fake = model_or_images
+    if not isinstance(fake, np.ndarray):
+        if labels is None and getattr(fake, "conditional", False):
+            labels = np.arange(n) % fake.num_classes
+        fake = fake.generate(n, seed=seed, labels=labels)
+    fid = metrics.fid(x_real, fake, extractor="digits", verbose=0).value
+    subset = min(1000, len(fake), len(x_real))
+    kid = metrics.kid(
+        x_real, fake, extractor="digits", subset_size=subset, seed=seed, verbose=0
+    )
+    return {"fid": float(fid), "kid": float(kid.value), "kid_std": float(kid.std)}
+
+
+def save_grid(images, path, rows=None, scale=2):
+    """Writes images in [-1, 1] as one PNG grid, enlarged `scale` times."""
+    from keras_gans.images import save_image_grid
+
+    return save_image_grid(images, path, rows=rows, scale=scale)
+
+
+def machine_line():
+    """One line naming the processor, the usable cores and the versions that matter."""
+    return (
+        f"{cpu_name()}, {usable_cores()} cores; tensorflow {version('tensorflow')}, "
+        f"keras {version('keras')}, keras-gans {version('keras-gans')}"
+    )

@@ -1,0 +1,105 @@
+"""Which network an export traces: the generator, its EMA copy, a translator or a sampler."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+
+__all__ = ["check_not_discriminator", "resolve_generator"]
+
+
+def resolve_generator(model, use_ema=True, direction=None, dynamic_size=False, truncation_psi=None):
+    """Picks the network to export.
+
+    Args:
+        model: A `keras_gans.GANModel` or a generator `keras.Model`.
+        use_ema: For a `GANModel`, export `model.ema_generator` when it exists and is not
+            `None` (default `True`).
+        direction: A translation model's direction (pix2pix, CycleGAN: a model with
+            `translator(direction)`; default `None`: `"a2b"`).
+        dynamic_size: A translation model's input takes any height and width (default `False`).
+        truncation_psi: For a model with a w-space truncation trick (StyleGAN: a `GANModel`
+            with `sampler(truncation_psi=, use_ema=)`), export `model.sampler(...)` with
+            this psi (default `None`: the plain generator, psi = 1).
+
+    Returns:
+        `(generator, network, gan)`: the network, which one it is (`"ema_generator"`,
+        `"generator"`, `"translator_<direction>"`, `"sampler_psi_<psi>"` or `"model"`), and
+        the `GANModel` (or `None`).
+    """
+    import keras_gans
+
+    if isinstance(model, keras_gans.GANModel):
+        if callable(getattr(model, "translator", None)):
+            direction = direction or "a2b"
+            network = model.translator(direction, dynamic_size=dynamic_size)
+            return network, f"translator_{direction}", model
+        if direction is not None:
+            raise ValueError(
+                f"`direction` applies to translation models; {type(model).__name__} "
+                f"generates from latents. Received: direction={direction!r}"
+            )
+        if truncation_psi is not None:
+            return (
+                truncated_sampler(model, truncation_psi, use_ema),
+                f"sampler_psi_{truncation_psi:g}",
+                model,
+            )
+        ema = getattr(model, "ema_generator", None) if use_ema else None
+        if ema is not None:
+            return ema, "ema_generator", model
+        return model.generator, "generator", model
+    if truncation_psi is not None:
+        raise ValueError(
+            "`truncation_psi` needs a GANModel with a truncation trick (StyleGAN, StyleGAN2); "
+            f"received a bare {type(model).__name__}. Received: truncation_psi={truncation_psi!r}"
+        )
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            "`model` must be a keras_gans.GANModel or a generator keras.Model. "
+            f"Received: model={model!r} of type {type(model).__name__}"
+        )
+    return model, "model", None
+
+
+def check_not_discriminator(model, inputs, outputs):
+    first = tuple(inputs[0].shape)
+    structure = getattr(model, "output", None)
+    if isinstance(structure, dict) and "score" in structure:
+        raise ValueError(
+            "`model` looks like a discriminator, not a generator: its outputs include "
+            f"'score' ({sorted(structure)}). Export the generator or the GANModel that "
+            f"holds it. Received: model={model.name!r}"
+        )
+    out = tuple(outputs[0].shape)
+    per_example = math.prod(d or 1 for d in out[1:])
+    named = any(word in model.name.lower() for word in ("discriminator", "critic"))
+    if per_example == 1 and (len(first) > 2 or named):
+        raise ValueError(
+            "`model` looks like a discriminator, not a generator: it maps inputs of shape "
+            f"{first} to one score per example {out}. Export the generator (a network "
+            "mapping latent vectors z of shape (batch, latent_dim) to samples) or the "
+            f"GANModel that holds it. Received: model={model.name!r}"
+        )
+
+
+def truncated_sampler(model, truncation_psi, use_ema=True):
+    """`model.sampler(truncation_psi=..., use_ema=...)`, with the argument checked first."""
+    if not callable(getattr(model, "sampler", None)):
+        raise ValueError(
+            f"`truncation_psi` needs a model with a w-space truncation trick (a `sampler` "
+            f"method: StyleGAN, StyleGAN2); {type(model).__name__} has none (BigGAN's "
+            f"truncation is on z: draw truncated latents instead). "
+            f"Received: truncation_psi={truncation_psi!r}"
+        )
+    if (
+        isinstance(truncation_psi, bool)
+        or not isinstance(truncation_psi, (int, float))
+        or not math.isfinite(truncation_psi)
+    ):
+        raise ValueError(
+            f"`truncation_psi` must be a finite number (1 keeps w, 0 gives the average w). "
+            f"Received: truncation_psi={truncation_psi!r}"
+        )
+    return model.sampler(truncation_psi=float(truncation_psi), use_ema=use_ema)

@@ -1,0 +1,149 @@
+"""SAGAN: residual networks with self-attention, spectral norm in both, hinge loss, TTUR."""
+
+from __future__ import annotations
+
+import keras
+
+from keras_gans.architectures import Architecture
+from keras_gans.checks import positive_int
+from keras_gans.layers import ConditionalBatchNormalization, ProjectionHead, label_input
+from keras_gans_style import _sagan_blocks as blocks
+
+__all__ = ["SAGAN"]
+
+#: The paper's optimizers: Adam(beta_1=0, beta_2=0.9), discriminator 4e-4, generator 1e-4.
+TTUR = {"d_learning_rate": 4e-4, "g_learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9}
+
+
+def optional_classes(num_classes):
+    """`None`, or `num_classes` if it is an integer >= 2."""
+    if num_classes is None:
+        return None
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+        raise ValueError(
+            "`num_classes` must be None (unconditional) or an integer >= 2. "
+            f"Received: num_classes={num_classes!r}"
+        )
+    return num_classes
+
+
+class SAGAN(Architecture):
+    """Self-attention GAN: residual generator and discriminator with a self-attention block.
+
+    Both networks are the ResNets of the projection-discriminator paper that SAGAN builds
+    on, every convolution and linear layer spectrally normalised (SAGAN's finding: spectral
+    norm helps the generator too). The generator maps `z` through a linear layer to a 4x4
+    map and residual up-blocks (batch norm, ReLU, upsampling, two 3x3 convolutions, a 1x1
+    shortcut) to the image side, then batch norm, ReLU, a 3x3 convolution and tanh. The
+    discriminator mirrors it with residual down-blocks (average pooling) to 4x4, one more
+    block, ReLU, global sum pooling and a linear score. Widths double towards 4x4:
+    `base_filters * min(2**k, 16)` channels `k` doublings away from the image side.
+
+    One `keras_gans_style.SelfAttention` block sits in each network at the feature maps
+    of side `attention_resolution`. The paper puts it at 32x32 for 128x128 images, a
+    quarter of the side; the default keeps that ratio, never below 4 (8x8 images: 4x4; 16:
+    4; 32: 8; 64: 16; 128: 32). With `num_classes` the model is class-conditional as in
+    the paper's ImageNet model: conditional batch norm in the generator (per-class gains
+    and biases, `keras_gans.layers.ConditionalBatchNormalization`) and a projection
+    discriminator (`keras_gans.layers.ProjectionHead`, spectrally normalised).
+
+    Trains with the hinge loss (`default_loss`) and the two time-scale update rule: use
+    `compile(*arch.default_optimizers(), loss="hinge")` (discriminator 4e-4, generator
+    1e-4, Adam with beta_1 = 0 and beta_2 = 0.9; from the command line:
+    `--d-lr 4e-4 --g-lr 1e-4 --beta1 0 --beta2 0.9`).
+
+    Args:
+        image_shape: `(side, side, channels)` with side `4 * 2**n >= 8` (default
+            `(32, 32, 3)`).
+        latent_dim: Size of `z` (default 128, the paper's).
+        num_classes: Class count of a class-conditional model (default `None`:
+            unconditional).
+        base_filters: Channels at the image side; the paper's channel unit is 64
+            (default 64; 8 or 16 make small, fast networks).
+        attention_resolution: Side of the feature maps with self-attention, a power of two
+            in `[4, side / 2]` (default `None`: a quarter of the image side, at least 4).
+
+    Example:
+    >>> arch = SAGAN(image_shape=(8, 8, 1), latent_dim=8, base_filters=4)
+    >>> arch.attention_resolution, arch.build_generator().output_shape
+    (4, (None, 8, 8, 1))
+    >>> arch.build_discriminator().output_shape
+    (None, 1)
+
+    Reference:
+        Zhang, Goodfellow, Metaxas & Odena, "Self-Attention Generative Adversarial
+        Networks", ICML 2019; Miyato et al., "Spectral Normalization for GANs", ICLR 2018;
+        Miyato & Koyama, "cGANs with Projection Discriminator", ICLR 2018.
+    """
+
+    default_loss = "hinge"
+
+    def __init__(
+        self,
+        image_shape=(32, 32, 3),
+        latent_dim=128,
+        num_classes=None,
+        base_filters=64,
+        attention_resolution=None,
+    ):
+        self.image_shape, self._doublings = blocks.check_image_shape(image_shape)
+        self.latent_dim = positive_int(latent_dim, "latent_dim")
+        self.num_classes = optional_classes(num_classes)
+        self.base_filters = positive_int(base_filters, "base_filters")
+        self.attention_resolution = blocks.check_attention_resolution(
+            attention_resolution, self.image_shape[0], self.image_shape[0] // 4
+        )
+
+    @staticmethod
+    def default_optimizers():
+        """Returns SAGAN's `(d_optimizer, g_optimizer)`: TTUR, 4e-4 and 1e-4, Adam(0, 0.9).
+
+        Example:
+        >>> d_optimizer, g_optimizer = SAGAN.default_optimizers()
+        >>> float(d_optimizer.learning_rate), float(g_optimizer.beta_1)
+        (0.0004, 0.0)
+        """
+        from keras_gans.tricks import ttur_optimizers
+
+        return ttur_optimizers(**TTUR)
+
+    def _widths(self):
+        return blocks.widths(self.base_filters, self._doublings)
+
+    def _normalizer(self, labels):
+        if labels is None:
+            return lambda h, name: keras.layers.BatchNormalization(name=name)(h)
+        return lambda h, name: ConditionalBatchNormalization(self.num_classes, name=name)(
+            [h, labels]
+        )
+
+    def build_generator(self):
+        z = keras.Input((self.latent_dim,), name="z")
+        labels = label_input() if self.num_classes else None
+        widths = self._widths()
+        h = blocks.sn(keras.layers.Dense(16 * widths[0]), "g_dense")(z)
+        h = keras.layers.Reshape((4, 4, widths[0]), name="g_reshape")(h)
+        side, normalize = 4, self._normalizer(labels)
+        if side == self.attention_resolution:
+            h = blocks.attention(h, "g_attention")
+        for i, filters in enumerate(widths[1:]):
+            h = blocks.up_block(h, filters, normalize, f"g_block{i}")
+            side *= 2
+            if side == self.attention_resolution:
+                h = blocks.attention(h, "g_attention")
+        images = blocks.generator_output(h, self.image_shape[-1])
+        inputs = z if labels is None else [z, labels]
+        return keras.Model(inputs, images, name="sagan_generator")
+
+    def build_discriminator(self):
+        x = keras.Input(self.image_shape, name="x")
+        features = blocks.discriminator_features(x, self._widths(), self.attention_resolution)
+        if not self.num_classes:
+            dense = keras.layers.Dense(1, dtype="float32")
+            score = keras.layers.SpectralNormalization(dense, dtype="float32", name="score")
+            return keras.Model(x, score(features), name="sagan_discriminator")
+        labels = label_input()
+        head = ProjectionHead(
+            self.num_classes, spectral_normalization=True, dtype="float32", name="score"
+        )
+        return keras.Model([x, labels], head([features, labels]), name="sagan_discriminator")
