@@ -20,7 +20,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-
 from machine import cpu_name, usable_cores, version
 
 

@@ -78,6 +78,7 @@ def test_inception_weights_lookup_order(tmp_path, monkeypatch):
         inception.find_weights()
 
 
+@pytest.mark.slow  # moved to the slow tier: the default suite stays under 15 min
 def test_inception_pipeline_shapes_and_weight_loading_with_random_weights(tmp_path):
     # Test-only hook: random weights (weights=None), never downloaded.
     network = inception._build(logits=False, weights_path=None, with_top=False)
@@ -167,6 +168,7 @@ def test_metrics_import_no_training_code_and_no_export_runtime():
     assert result.returncode == 0, result.stderr[-2000:]
 
 
+@pytest.mark.slow  # moved to the slow tier: the default suite stays under 15 min
 def test_digits_classifier_training_is_reproducible():
     model, accuracy = metrics.train_digits_classifier(epochs=40, seed=0)
     again, accuracy_again = metrics.train_digits_classifier(epochs=40, seed=0)

@@ -109,6 +109,7 @@ def test_callback_every_n_epochs_and_argument_checks():
         unlabelled.evaluate()
 
 
+@pytest.mark.slow  # moved to the slow tier: the default suite stays under 15 min
 def test_cli_evaluate_prints_a_table_and_writes_json(trained, tmp_path, capsys):
     _, after, path = trained
     out = tmp_path / "scores.json"

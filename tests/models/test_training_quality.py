@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import pytest
 from scipy import linalg
 
 import keras_gans
@@ -34,6 +35,7 @@ def test_dcgan_on_bundled_digits_moves_sample_statistics_towards_the_data():
     assert after < 0.4 * before, (before, after)
 
 
+@pytest.mark.slow  # moved to the slow tier: the default suite stays under 15 min
 def test_vanilla_gan_moves_samples_onto_a_2d_mixture():
     points, centres = ring_of_gaussians(2048, std=0.05, seed=0)
     keras.utils.set_random_seed(0)

@@ -17,6 +17,10 @@ def positive_int(value, argument):
     return value
 
 
+#: The gain of He's constant for (leaky) ReLU layers.
+SQRT2 = math.sqrt(2.0)
+
+
 def runtime_scale(fan_in, gain, lr_multiplier):
     """He's constant `gain / sqrt(fan_in)`, times the learning-rate multiplier."""
     return gain / math.sqrt(fan_in) * lr_multiplier

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
-from keras_gans_style._equalized import positive_int, positive_number, runtime_scale
+from keras_gans_style._equalized import SQRT2, positive_int, positive_number, runtime_scale
 
 
 @keras.saving.register_keras_serializable(package="keras_gans_style")
@@ -39,7 +37,7 @@ class EqualizedConv2D(keras.layers.Layer):
     """
 
     def __init__(
-        self, filters, kernel_size=3, gain=math.sqrt(2.0), use_bias=True, activation=None, **kwargs
+        self, filters, kernel_size=3, gain=SQRT2, use_bias=True, activation=None, **kwargs
     ):
         super().__init__(**kwargs)
         self.filters = positive_int(filters, "filters")

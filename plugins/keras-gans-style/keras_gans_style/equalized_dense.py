@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
-from keras_gans_style._equalized import positive_int, positive_number, runtime_scale
+from keras_gans_style._equalized import SQRT2, positive_int, positive_number, runtime_scale
 
 
 @keras.saving.register_keras_serializable(package="keras_gans_style")
@@ -45,7 +43,7 @@ class EqualizedDense(keras.layers.Layer):
     def __init__(
         self,
         units,
-        gain=math.sqrt(2.0),
+        gain=SQRT2,
         lr_multiplier=1.0,
         use_bias=True,
         bias_initializer=0.0,
@@ -73,9 +71,7 @@ class EqualizedDense(keras.layers.Layer):
             self.bias = self.add_weight(
                 name="bias",
                 shape=(self.units,),
-                initializer=keras.initializers.Constant(
-                    self.bias_initializer / self.lr_multiplier
-                ),
+                initializer=keras.initializers.Constant(self.bias_initializer / self.lr_multiplier),
             )
 
     def call(self, inputs):

@@ -5,7 +5,6 @@ import math
 import keras
 import numpy as np
 import pytest
-
 from keras_gans_style.equalized_conv2d import EqualizedConv2D
 from keras_gans_style.equalized_dense import EqualizedDense
 from keras_gans_style.pixel_normalization import PixelNormalization
