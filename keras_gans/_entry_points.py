@@ -24,6 +24,7 @@ __all__ = [
     "declared",
     "parse_toml",
     "plugin_groups",
+    "plugin_modules",
     "plugin_packages",
     "source_tree_project",
 ]
@@ -109,6 +110,23 @@ def plugin_packages(groups=None) -> set[str]:
         for entry in declared(group):
             packages.add(entry.entry_point.value.split(":")[0].strip().split(".")[0])
     return packages
+
+
+def plugin_modules(groups=None) -> dict[str, set[str]]:
+    """The modules that keras-gans entry points name, by top-level package (metadata only).
+
+    Args:
+        groups: The entry-point groups to read (default `None`: every `plugin_groups()`).
+
+    Returns:
+        `{package: {module, ...}}`, e.g. `{"keras_gans_style": {"keras_gans_style.progan"}}`.
+    """
+    modules = {}
+    for group in plugin_groups() if groups is None else groups:
+        for entry in declared(group):
+            module = entry.entry_point.value.split(":")[0].strip()
+            modules.setdefault(module.split(".")[0], set()).add(module)
+    return modules
 
 
 @functools.lru_cache(maxsize=1)

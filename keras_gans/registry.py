@@ -30,6 +30,7 @@ from keras_gans._entry_points import (
     REGISTRIES_GROUP,
     declared,
     plugin_groups,
+    plugin_modules,
     plugin_packages,
     source_tree_project,
 )
@@ -358,25 +359,25 @@ def registry_for(group: str) -> Registry:
 
 
 def import_plugins_named_in(config, groups=None) -> None:
-    """Imports the plugin modules that a Keras serialisation config refers to.
+    """Imports the plugin modules that a Keras serialisation config needs, and no other.
 
-    `keras.saving` finds a custom class only when its module was imported; a model saved
-    with a plugin's loss or layer would otherwise not load in a fresh process. Only modules
-    inside packages that declare keras-gans entry points are imported, never an arbitrary
-    module named by the file, so `safe_mode` keeps its meaning.
+    `keras.saving` finds a custom class only when its module was imported. A module the file
+    names is never imported as such: for a package the file names that declares keras-gans
+    entry points, the modules those entry points name are imported (the registered plugins,
+    which import the classes they save); any other module, even one inside that package, is
+    not, so a crafted file runs no code of its choosing and `safe_mode` keeps its meaning.
 
     Args:
         config: A (nested) dict or list as produced by `keras.saving.serialize_keras_object`.
-        groups: The entry-point groups whose packages may be imported (default `None`:
-            every `plugin_groups()`).
+        groups: Entry-point groups to consider (default `None`: every `plugin_groups()`).
     """
-    modules = set()
+    named = set()
 
     def walk(node):
         if isinstance(node, dict):
             module = node.get("module")
             if isinstance(module, str) and "registered_name" in node:
-                modules.add(module)
+                named.add(module.split(".")[0])
             for value in node.values():
                 walk(value)
         elif isinstance(node, (list, tuple)):
@@ -384,9 +385,9 @@ def import_plugins_named_in(config, groups=None) -> None:
                 walk(value)
 
     walk(config)
-    allowed = plugin_packages(groups) - {"keras", "keras_gans"}
-    for module in sorted(modules):
-        if module.split(".")[0] in allowed:
+    declared_modules = plugin_modules(groups)
+    for package in sorted(named - {"keras", "keras_gans"}):
+        for module in sorted(declared_modules.get(package, ())):
             try:
                 importlib.import_module(module)
             except Exception as error:  # noqa: BLE001 - the load itself will report it

@@ -292,3 +292,49 @@ def test_unknown_names_through_the_model_api():
     gan = kgt.tiny_gan()
     with pytest.raises(UnknownPluginError, match=r"hinge.*wgan-gp"):
         gan.compile(loss="no-such-loss")
+
+
+def test_a_crafted_file_naming_a_module_inside_a_plugin_package_runs_none_of_its_code(
+    make_distribution, tmp_path
+):
+    import json
+    import zipfile
+
+    import keras_gans
+    from keras_gans.registry import import_plugins_named_in
+
+    marker = tmp_path / "imported.txt"
+    root = make_distribution(
+        "kg-package-plugin", {"keras_gans.losses": {"pkg-hinge": "kgtest_pkg.plugin:Loss"}}
+    )
+    package = root / "kgtest_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "plugin.py").write_text("from keras_gans.losses import Hinge as Loss\n")
+    (package / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    # The legitimate path: a file naming the package imports the module its entry point names.
+    import_plugins_named_in({"module": "kgtest_pkg.plugin", "registered_name": "Loss"})
+    assert "kgtest_pkg.plugin" in sys.modules
+
+    gan = keras_gans.GANModel.from_architecture("mlp", data_shape=(2,), latent_dim=2)
+    gan.save(tmp_path / "gan.keras")
+    crafted = tmp_path / "crafted.keras"
+    with zipfile.ZipFile(tmp_path / "gan.keras") as source:
+        with zipfile.ZipFile(crafted, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "config.json":
+                    config = json.loads(data)
+                    config["config"]["payload"] = {
+                        "module": "kgtest_pkg.evil",
+                        "class_name": "Evil",
+                        "config": {},
+                        "registered_name": "Evil",
+                    }
+                    data = json.dumps(config).encode()
+                target.writestr(item, data)
+    try:
+        keras_gans.load_model(crafted)
+    except Exception:  # noqa: BLE001 - whether the rest loads is not the point
+        pass
+    assert not marker.exists() and "kgtest_pkg.evil" not in sys.modules
