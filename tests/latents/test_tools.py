@@ -53,3 +53,28 @@ def test_class_sweep_rows_are_classes_and_columns_share_a_latent():
         class_sweep(gan, latents=np.zeros((2, 5)))
     with pytest.raises(ValueError, match="label-conditioned"):
         class_sweep(kgt.tiny_gan())
+
+
+def test_truncated_normal_matches_the_closed_form_moments_and_tiny_thresholds_finish():
+    from scipy.special import ndtr
+
+    from keras_gans.latents import truncated_normal
+
+    t = 1.0
+    z = truncated_normal(20000, 10, threshold=t, seed=0).astype("float64")
+    assert np.abs(z).max() <= t
+    # Variance of N(0, 1) truncated to [-t, t]: 1 - 2 t phi(t) / (2 Phi(t) - 1).
+    phi = np.exp(-(t**2) / 2) / np.sqrt(2 * np.pi)
+    expected = 1 - 2 * t * phi / (2 * ndtr(t) - 1)
+    assert z.var() == pytest.approx(expected, rel=0.01)  # 200k draws: sd of the estimate ~0.3%
+    tiny = truncated_normal(4, 3, threshold=1e-6, seed=1)  # rejection sampling never ended here
+    assert np.abs(tiny).max() <= 1e-6 and np.unique(tiny).size == 12
+    np.testing.assert_array_equal(tiny, truncated_normal(4, 3, threshold=1e-6, seed=1))
+
+
+@pytest.mark.parametrize("threshold", [0, -1.0, float("nan"), float("inf"), True, "0.5"])
+def test_truncated_normal_rejects_thresholds_it_cannot_meet(threshold):
+    from keras_gans.latents import truncated_normal
+
+    with pytest.raises(ValueError, match=r"`threshold` must be a positive, finite number"):
+        truncated_normal(2, 2, threshold=threshold)
