@@ -208,8 +208,19 @@ def _is_vector_condition(condition_shape):
 
 
 def check_conditions(labels, num_classes, condition_shape, argument="labels"):
-    """Checks a batch of conditions: class ids in range, vectors of the input's width."""
+    """Checks a batch of conditions: finite numbers; class ids whole and in range, vectors
+    of the input's width."""
     labels = np.asarray(labels)
+    if not (np.issubdtype(labels.dtype, np.number) or labels.dtype == bool):
+        raise ValueError(
+            f"`{argument}` must be numbers (class ids or condition vectors). "
+            f"Received: values of dtype {labels.dtype}"
+        )
+    if np.issubdtype(labels.dtype, np.floating) and not np.isfinite(labels).all():
+        raise ValueError(
+            f"`{argument}` must be finite. Received: {int((~np.isfinite(labels)).sum())} "
+            f"non-finite values (nan or inf) among {labels.size}"
+        )
     if condition_shape is not None:
         trailing = tuple(labels.shape[1:])
         ids = not _is_vector_condition(condition_shape) and trailing in ((), (1,))
@@ -219,6 +230,14 @@ def check_conditions(labels, num_classes, condition_shape, argument="labels"):
                 f"sample (this model's condition input). Received: conditions of shape "
                 f"{trailing}."
             )
+    class_ids = condition_shape is None or not _is_vector_condition(condition_shape)
+    if num_classes is not None and class_ids and np.issubdtype(labels.dtype, np.floating):
+        if (labels != np.round(labels)).any():
+            raise ValueError(
+                f"`{argument}` must be whole class ids in [0, {num_classes}). Received: "
+                f"fractional values {sorted(set(labels[labels != np.round(labels)].tolist()))[:5]}"
+            )
+        labels = labels.astype("int64")
     if num_classes is not None and np.issubdtype(labels.dtype, np.integer):
         bad = labels[(labels < 0) | (labels >= num_classes)]
         if bad.size:

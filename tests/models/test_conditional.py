@@ -46,6 +46,15 @@ def test_label_errors(cgan):
         cgan.generate(2, labels=[1, 12])
     with pytest.raises(ValueError, match="one label per sample"):
         cgan.generate(3, labels=[1, 2])
+    with pytest.raises(ValueError, match=r"`labels` must be finite.*1 non-finite"):
+        cgan.generate(2, labels=[np.nan, 1])
+    with pytest.raises(ValueError, match=r"whole class ids in \[0, 10\).*0.5"):
+        cgan.generate(2, labels=[0.5, 1.0])
+    with pytest.raises(ValueError, match=r"must be numbers.*dtype <U1"):
+        cgan.generate(2, labels=["a", "b"])
+    np.testing.assert_array_equal(  # whole floats are class ids
+        cgan.generate(2, labels=[3.0, 7.0], seed=1), cgan.generate(2, labels=[3, 7], seed=1)
+    )
     x, _ = load_digits()
     with pytest.raises(ValueError, match="conditional"):
         cgan.fit(x[:64], batch_size=32, verbose=0)
