@@ -65,7 +65,8 @@ def run(args) -> int:
     extra = _eval_callbacks(config, source)  # resolves the extractor before writing anything
     run = RunDirectory.create(run_dir, config)
     print(f"run directory: {run.path}")
-    return _fit(model, source, config, run, extra, initial_epoch=0, args=args)
+    with _locked(run):
+        return _fit(model, source, config, run, extra, initial_epoch=0, args=args)
 
 
 def _resume(args):
@@ -87,7 +88,7 @@ def _resume(args):
         config = run.read_config()
         state = run.read_state()
         checkpoint = run.checkpoint("latest")
-    except FileNotFoundError as error:
+    except (FileNotFoundError, ValueError) as error:
         raise CommandError(str(error)) from None
     if state is None:
         raise CommandError(f"{str(run.state_path)!r} is missing: the run cannot be resumed.")
@@ -97,19 +98,38 @@ def _resume(args):
     if initial_epoch >= config["epochs"]:
         print(f"{run.path} already trained {initial_epoch} of {config['epochs']} epochs.")
         return 0
+    with _locked(run):
+        try:
+            model = keras_gans.load_model(checkpoint)
+        except Exception as error:
+            best = run.checkpoint_dir / "best.keras"
+            hint = (
+                f" {str(best)!r} is intact: `keras-gans sample {run.path} --checkpoint best` "
+                "uses it; to resume from it, copy it over latest.keras and set 'epoch' in "
+                "state.json to its epoch."
+                if best.exists()
+                else ""
+            )
+            raise CommandError(
+                f"Could not load {str(checkpoint)!r}: {type(error).__name__}: {error}.{hint}"
+            ) from error
+        _check_checkpoint_matches(keras_gans, model, config, checkpoint)
+        source = _load_data(keras_gans, config)
+        extra = _eval_callbacks(config, source)
+        run.trim_metrics(initial_epoch)
+        run.write_config(config)
+        print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}")
+        return _fit(model, source, config, run, extra, initial_epoch=initial_epoch, args=args)
+
+
+def _locked(run):
+    """The run's lock, or a one-line error naming the process that holds it."""
+    from keras_gans.callbacks import RunLockedError
+
     try:
-        model = keras_gans.load_model(checkpoint)
-    except Exception as error:
-        raise CommandError(
-            f"Could not load {str(checkpoint)!r}: {type(error).__name__}: {error}"
-        ) from error
-    _check_checkpoint_matches(keras_gans, model, config, checkpoint)
-    source = _load_data(keras_gans, config)
-    extra = _eval_callbacks(config, source)
-    run.trim_metrics(initial_epoch)
-    run.write_config(config)
-    print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}")
-    return _fit(model, source, config, run, extra, initial_epoch=initial_epoch, args=args)
+        return run.lock().acquire()
+    except RunLockedError as error:
+        raise CommandError(str(error)) from None
 
 
 def _check_checkpoint_matches(keras_gans, model, config, checkpoint):
@@ -333,7 +353,15 @@ def _fit(model, source, config, run, extra, initial_epoch, args):
     elapsed = time.perf_counter() - start
     guard = callbacks[0]
     if guard.triggered:
-        raise CommandError(f"{guard.message} ({run.checkpoint_dir})")
+        latest = run.checkpoint_dir / "latest.keras"
+        state = run.read_state() if run.state_path.exists() else None
+        kept = (
+            f"the last good checkpoint is kept: {latest} (epoch {state['epoch']})"
+            if latest.exists() and state
+            else "no epoch had finished, so there is no checkpoint to resume: start again "
+            "with lower learning rates (--d-lr, --g-lr) or another --loss"
+        )
+        raise CommandError(f"{guard.message}; {kept}")
     print(f"trained epochs {initial_epoch + 1}-{config['epochs']} in {elapsed:.1f} s")
     print(f"checkpoints: {run.checkpoint_dir}; samples: {run.samples_dir}")
     return 0

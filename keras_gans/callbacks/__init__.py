@@ -11,6 +11,7 @@ from keras_gans.callbacks.metrics import GANMetricsCallback
 from keras_gans.callbacks.nan_guard import NaNGuard
 from keras_gans.callbacks.progress import TimeRemaining
 from keras_gans.callbacks.run_directory import RunDirectory
+from keras_gans.callbacks.run_lock import RunLock, RunLockedError
 from keras_gans.callbacks.sample_grid import SampleGrid
 from keras_gans.callbacks.translation_grid import TranslationGrid
 
@@ -21,6 +22,8 @@ __all__ = [
     "LossPlot",
     "NaNGuard",
     "RunDirectory",
+    "RunLock",
+    "RunLockedError",
     "SampleGrid",
     "TimeRemaining",
     "TranslationGrid",

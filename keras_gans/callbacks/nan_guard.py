@@ -17,7 +17,8 @@ class NaNGuard(keras.callbacks.Callback):
     and penalties instead. `NaNGuard` checks every logged value after each batch, stops
     training, records a message naming the epoch, the step (generator update) and the
     offending values in `message`, and prints it. Pair it with `GANCheckpoint`, which never
-    saves an epoch with non-finite values, so the last good checkpoint survives.
+    saves an epoch with non-finite values, so the last good checkpoint (if an epoch finished
+    before) survives.
 
     Args:
         verbose: Print the message when triggered (default `True`).
@@ -61,7 +62,7 @@ class NaNGuard(keras.callbacks.Callback):
         values = ", ".join(f"{name}={value}" for name, value in sorted(bad.items()))
         self.message = (
             f"non-finite loss at epoch {self._epoch + 1}, step {step} (batch {batch + 1} of "
-            f"the epoch): {values}; training stopped, the last good checkpoint is kept"
+            f"the epoch): {values}; training stopped"
         )
         self.model.stop_training = True
         if self.verbose:

@@ -13,6 +13,7 @@ from keras_gans.callbacks.checkpoint import GANCheckpoint, atomic_write_text
 from keras_gans.callbacks.loss_plot import LossPlot
 from keras_gans.callbacks.nan_guard import NaNGuard
 from keras_gans.callbacks.progress import TimeRemaining
+from keras_gans.callbacks.run_lock import RunLock
 from keras_gans.callbacks.sample_grid import SampleGrid
 
 __all__ = ["RunDirectory"]
@@ -29,6 +30,7 @@ class RunDirectory:
       metrics.csv            every logged value per epoch
       losses.png             the loss curves, redrawn each epoch
       tensorboard/           scalars and sample grids for TensorBoard
+      .lock                  the PID of the process writing the run (`lock()`)
     ```
 
     Args:
@@ -103,19 +105,42 @@ class RunDirectory:
     def write_config(self, config):
         atomic_write_text(json.dumps(config, indent=2, sort_keys=True), self.config_path)
 
+    def lock(self):
+        """A `RunLock` on this folder: `with run.lock(): ...` while writing to it."""
+        return RunLock(self.path)
+
     def read_config(self):
-        """The run's `config.json` as a dict."""
+        """The run's `config.json` as a dict.
+
+        Raises:
+            FileNotFoundError: there is no config.json.
+            ValueError: it is not a JSON object (the message names the file).
+        """
         if not self.config_path.exists():
             raise FileNotFoundError(
                 f"{str(self.path)!r} is not a run directory: it has no config.json."
             )
-        return json.loads(self.config_path.read_text())
+        return _read_json_object(self.config_path, "the run's configuration")
 
     def read_state(self):
-        """The last checkpoint's state (`epoch`, `monitor`, `best`, `logs`), or `None`."""
+        """The last checkpoint's state (`epoch`, `monitor`, `best`, `logs`), or `None`.
+
+        Raises:
+            ValueError: state.json is not valid (not JSON, or an `epoch` that is not a
+                whole number >= 1): the message names the file and what to do.
+        """
         if not self.state_path.exists():
             return None
-        return json.loads(self.state_path.read_text())
+        state = _read_json_object(self.state_path, "the last checkpoint's epoch")
+        epoch = state.get("epoch")
+        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 1:
+            raise ValueError(
+                f"{str(self.state_path)!r} is invalid: its 'epoch' must be a whole number "
+                f">= 1 (the epochs in checkpoints/latest.keras), received {epoch!r}. Set it "
+                "to the epoch of latest.keras (the rows of metrics.csv up to it), or start "
+                "a new run."
+            )
+        return state
 
     def checkpoint(self, which="latest"):
         """The path of the `"latest"` or `"best"` checkpoint (which must exist)."""
@@ -200,3 +225,20 @@ class RunDirectory:
         if progress:
             callbacks.append(TimeRemaining())
         return callbacks
+
+
+def _read_json_object(path, holds):
+    """A JSON object read from `path`, or a `ValueError` naming the file and what it holds."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(
+            f"{str(path)!r} is corrupt ({type(error).__name__}: {error}); it holds "
+            f"{holds}. Restore it from a backup or start a new run."
+        ) from None
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"{str(path)!r} is corrupt: expected a JSON object ({holds}), received a "
+            f"{type(value).__name__}."
+        )
+    return value

@@ -1,0 +1,106 @@
+"""A run directory's reliability: one writer, validated state files, honest stop messages."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+import keras_gans_cli
+from keras_gans.callbacks import RunDirectory, RunLock, RunLockedError, run_lock
+from tests.cli.conftest import TINY
+
+
+def _error_line(capsys):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    return err[0]
+
+
+def test_a_second_writer_is_refused_naming_the_holder_and_a_dead_holder_blocks_nothing(
+    run_copy, capsys
+):
+    with RunLock(run_copy):
+        assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "3"]) == 1
+        line = _error_line(capsys)
+        assert f"in use by process {os.getpid()}" in line and ".lock" in line
+    rows = (run_copy / "metrics.csv").read_text().splitlines()
+    assert len(rows) == 3  # header + 2 epochs: the refused resume wrote nothing
+
+    # A holder killed with SIGKILL leaves .lock behind; the OS released the lock with it.
+    # The holder loads run_lock.py alone (it imports only os and pathlib): no TensorFlow.
+    code = (
+        "import importlib.util as u, sys, time; s = u.spec_from_file_location('l', sys.argv[2]); "
+        "m = u.module_from_spec(s); s.loader.exec_module(m); m.RunLock(sys.argv[1]).acquire(); "
+        "print('held', flush=True); time.sleep(60)"
+    )
+    module = run_lock.__file__
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(run_copy), module], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(RunLockedError, match=f"process {holder.pid}"):
+        RunLock(run_copy).acquire()
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=30)
+    assert (run_copy / ".lock").exists()
+    with RunLock(run_copy) as lock:
+        assert (run_copy / ".lock").read_text() == str(os.getpid()) and lock is not None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "state.json' is corrupt (JSONDecodeError"),
+        ("[1, 2]", "state.json' is corrupt: expected a JSON object"),
+        ('{"epoch": 0}', "'epoch' must be a whole number >= 1"),
+        ('{"epoch": "2"}', "'epoch' must be a whole number >= 1"),
+        ('{"monitor": "g_loss"}', "received None"),
+    ],
+)
+def test_a_bad_state_file_is_one_line_and_loses_nothing(run_copy, capsys, content, message):
+    (run_copy / "checkpoints" / "state.json").write_text(content)
+    metrics = (run_copy / "metrics.csv").read_text()
+    assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "3"]) == 1
+    assert message in _error_line(capsys)
+    assert (run_copy / "metrics.csv").read_text() == metrics
+
+
+def test_a_corrupt_config_and_a_corrupt_checkpoint_are_named_and_best_is_offered(
+    run_copy, capsys
+):
+    config = (run_copy / "config.json").read_text()
+    (run_copy / "config.json").write_text(config[:40])
+    assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "3"]) == 1
+    assert "config.json' is corrupt (JSONDecodeError" in _error_line(capsys)
+    (run_copy / "config.json").write_text(config)
+
+    latest = run_copy / "checkpoints" / "latest.keras"
+    latest.write_bytes(latest.read_bytes()[:1000])  # a truncated zip
+    assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "3"]) == 1
+    line = _error_line(capsys)
+    assert "latest.keras" in line and "best.keras' is intact" in line
+    assert "--checkpoint best" in line
+    assert json.loads((run_copy / "checkpoints" / "state.json").read_text())["epoch"] == 2
+
+
+def test_reading_state_validates_it_in_python_too(tmp_path):
+    run = RunDirectory.create(tmp_path / "run", {"epochs": 1})
+    assert run.read_state() is None
+    run.checkpoint_dir.mkdir()
+    run.state_path.write_text('{"epoch": true}')
+    with pytest.raises(ValueError, match=r"'epoch' must be a whole number >= 1.*True"):
+        run.read_state()
+
+
+def test_a_nan_at_the_first_step_says_there_is_no_checkpoint(tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    argv = ["train", *TINY, "--epochs", "2", "--d-lr", "1e38", "--g-lr", "1e38"]
+    assert keras_gans_cli.main([*argv, "--run-dir", str(run_dir), "--no-tensorboard"]) == 1
+    err = capsys.readouterr().err
+    assert "non-finite loss at epoch 1" in err
+    assert "no epoch had finished, so there is no checkpoint" in err
+    assert "last good checkpoint is kept" not in err
+    assert not (run_dir / "checkpoints" / "latest.keras").exists()
