@@ -102,14 +102,7 @@ def _resume(args):
         try:
             model = keras_gans.load_model(checkpoint)
         except Exception as error:
-            best = run.checkpoint_dir / "best.keras"
-            hint = (
-                f" {str(best)!r} is intact: `keras-gans sample {run.path} --checkpoint best` "
-                "uses it; to resume from it, copy it over latest.keras and set 'epoch' in "
-                "state.json to its epoch."
-                if best.exists()
-                else ""
-            )
+            hint = _best_hint(run, checkpoint)
             raise CommandError(
                 f"Could not load {str(checkpoint)!r}: {type(error).__name__}: {error}.{hint}"
             ) from error
@@ -120,6 +113,21 @@ def _resume(args):
         run.write_config(config)
         print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}")
         return _fit(model, source, config, run, extra, initial_epoch=initial_epoch, args=args)
+
+
+def _best_hint(run, unreadable):
+    """Where to turn when the latest checkpoint cannot be read: an intact best.keras."""
+    import os
+    import zipfile
+
+    best = run.checkpoint_dir / "best.keras"
+    if not best.is_file() or os.path.samefile(best, unreadable) or not zipfile.is_zipfile(best):
+        return ""
+    return (
+        f" {str(best)!r} is intact: `keras-gans sample {run.path} --checkpoint best` uses it; "
+        "to resume from it, copy it over latest.keras and set 'epoch' in state.json to its "
+        "epoch."
+    )
 
 
 def _locked(run):

@@ -1,4 +1,5 @@
-"""Atomic checkpoints: a crash mid-write never leaves a corrupt or half-written file."""
+"""Atomic checkpoints: a crash mid-write never leaves a corrupt or half-written file, and a
+checkpoint and the state that describes it are committed together."""
 
 from __future__ import annotations
 
@@ -28,11 +29,40 @@ def _replace_atomically(write, path):
         with open(tmp, "rb") as file:
             os.fsync(file.fileno())
         os.replace(tmp, path)
+        _fsync_directory(path.parent)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
     return path
+
+
+def _fsync_directory(folder):
+    """Makes a rename in `folder` durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _link_atomically(source, path):
+    """Points `path` at the file `source` (a hard link, else a copy), replacing it atomically."""
+    import shutil
+
+    def write(tmp):
+        os.remove(tmp)
+        try:
+            os.link(source, tmp)
+        except OSError:  # no hard links on this file system
+            shutil.copyfile(source, tmp)
+
+    return _replace_atomically(write, path)
 
 
 def atomic_save(model, path):
@@ -73,8 +103,14 @@ class GANCheckpoint(keras.callbacks.Callback):
     Unlike `keras.callbacks.ModelCheckpoint`, every file is written to a temporary name and
     renamed into place, so a crash or a kill during the write leaves the previous checkpoint
     intact. An epoch whose logged values are not finite (see `NaNGuard`) is never saved.
-    A small `state.json` records the last saved epoch and the best value so far, which is
-    what `keras-gans train --resume` reads.
+
+    A checkpoint is committed in one step: the model (weights, optimizer state, EMA) goes
+    to its own file `epoch-NNNN.keras`, then `state.json` (the epoch, the files of the
+    latest and the best checkpoint, the best value) is renamed into place: that rename is
+    the commit. A kill before it leaves the previous state naming the previous files, which
+    are deleted only after it; so the state never describes a model it does not name.
+    `latest.keras` and `best.keras` are then pointed at the committed files (hard links),
+    for people and tools; `checkpoint_path(directory)` reads the committed one.
 
     Args:
         directory: Folder receiving `latest.keras`, `best.keras` and `state.json`.
@@ -96,7 +132,7 @@ class GANCheckpoint(keras.callbacks.Callback):
     >>> _ = gan.fit(x, batch_size=32, epochs=2, verbose=0,
     ...             callbacks=[GANCheckpoint(folder, monitor="g_loss")])
     >>> sorted(os.listdir(folder))
-    ['best.keras', 'latest.keras', 'state.json']
+    ['best.keras', 'epoch-0002.keras', 'latest.keras', 'state.json']
     """
 
     def __init__(self, directory, monitor=None, mode="min", every_n_epochs=1):
@@ -128,15 +164,24 @@ class GANCheckpoint(keras.callbacks.Callback):
         return self.directory / "state.json"
 
     def on_train_begin(self, logs=None):
-        # A process killed mid-write leaves its temporary file (never the target): drop it.
-        for stale in self.directory.glob(".*.*"):
-            if stale.name.startswith((".latest.", ".best.", ".state.")):
-                stale.unlink(missing_ok=True)
+        self.best, self._files = None, {}
         if self.state_path.exists():  # resuming: keep the best value seen before
             state = json.loads(self.state_path.read_text())
             if state.get("monitor") == self.monitor:
                 self.best = state.get("best")
+            self._files = {k: state[k] for k in ("checkpoint", "best_checkpoint") if state.get(k)}
+        self._remove_uncommitted()
         self._epochs = self.params.get("epochs") if self.params else None
+
+    def _remove_uncommitted(self):
+        """Drops what a killed process left: temporary files and uncommitted epoch files."""
+        kept = set(self._files.values())
+        for stale in self.directory.glob(".*.*"):
+            if stale.name.startswith((".latest.", ".best.", ".state.", ".epoch-")):
+                stale.unlink(missing_ok=True)
+        for old in self.directory.glob("epoch-*.keras"):
+            if old.name not in kept:
+                old.unlink(missing_ok=True)
 
     def _improved(self, value):
         if self.best is None:
@@ -160,17 +205,22 @@ class GANCheckpoint(keras.callbacks.Callback):
                     f"`monitor` {self.monitor!r} is not among the logged values "
                     f"{sorted(logs)}. Received: monitor={self.monitor!r}"
                 )
-        atomic_save(self.model, self.latest_path)
-        if self.monitor in logs:
-            value = float(logs[self.monitor])
-            if self._improved(value):
-                self.best = value
-                atomic_save(self.model, self.best_path)
+        name = f"epoch-{epoch + 1:04d}.keras"
+        atomic_save(self.model, self.directory / name)
+        files, best = {**self._files, "checkpoint": name}, self.best
+        if self.monitor in logs and self._improved(float(logs[self.monitor])):
+            files["best_checkpoint"], best = name, float(logs[self.monitor])
         state = {
             "epoch": epoch + 1,
+            **files,
             "monitor": self.monitor,
             "mode": self.mode,
-            "best": self.best,
+            "best": best,
             "logs": {k: float(v) for k, v in logs.items() if isinstance(v, (int, float))},
         }
-        atomic_write_text(json.dumps(state, indent=2), self.state_path)
+        atomic_write_text(json.dumps(state, indent=2), self.state_path)  # the commit
+        self._files, self.best = files, best
+        _link_atomically(self.directory / name, self.latest_path)
+        if files.get("best_checkpoint") == name:
+            _link_atomically(self.directory / name, self.best_path)
+        self._remove_uncommitted()

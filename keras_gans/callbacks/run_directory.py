@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import keras
@@ -25,7 +26,8 @@ class RunDirectory:
     ```
     runs/NAME/
       config.json            the resolved configuration (what `keras-gans train` ran)
-      checkpoints/latest.keras, best.keras, state.json   atomic; state = last epoch, best value
+      checkpoints/state.json, epoch-NNNN.keras   committed together (GANCheckpoint)
+      checkpoints/latest.keras, best.keras       links to the committed files
       samples/epoch_0001.png ... and latents.npy   one grid per epoch from fixed latents
       metrics.csv            every logged value per epoch
       losses.png             the loss curves, redrawn each epoch
@@ -143,10 +145,21 @@ class RunDirectory:
         return state
 
     def checkpoint(self, which="latest"):
-        """The path of the `"latest"` or `"best"` checkpoint (which must exist)."""
+        """The path of the `"latest"` or `"best"` checkpoint (which must exist).
+
+        That is `checkpoints/<which>.keras` when it is the file `state.json` commits (a hard
+        link to it), else the committed `epoch-NNNN.keras` itself (a process killed between
+        the commit and the link leaves `latest.keras` one epoch behind the state).
+        """
         if which not in ("latest", "best"):
             raise ValueError(f"`which` must be 'latest' or 'best'. Received: which={which!r}")
         path = self.checkpoint_dir / f"{which}.keras"
+        state = self.read_state() if self.state_path.exists() else None
+        committed = (state or {}).get({"latest": "checkpoint", "best": "best_checkpoint"}[which])
+        if committed and (self.checkpoint_dir / committed).is_file():
+            committed = self.checkpoint_dir / committed
+            if not (path.is_file() and os.path.samefile(path, committed)):
+                return committed
         if not path.exists():
             what = "a run directory" if self.config_path.exists() else "not a run directory"
             raise FileNotFoundError(

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 
+import keras_gans
 from keras_gans.callbacks import (
     GANCheckpoint,
     LossPlot,
@@ -91,7 +92,71 @@ def test_checkpoint_names_a_missing_monitor(tmp_path):
         gan.fit(_points(), callbacks=[GANCheckpoint(tmp_path, monitor="g_los")], **fit)
     # A validation value may be missing on epochs that are not evaluated: only latest.
     gan.fit(_points(), callbacks=[GANCheckpoint(tmp_path, monitor="val_kid")], **fit)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest.keras", "state.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "epoch-0001.keras",
+        "latest.keras",
+        "state.json",
+    ]
+
+
+class _Killed(BaseException):
+    """Stands for a SIGKILL at one instant of a save."""
+
+
+def _kill_at(monkeypatch, name, after_calls=0):
+    from keras_gans.callbacks import checkpoint as module
+
+    real, calls = getattr(module, name), []
+
+    def dying(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > after_calls:
+            raise _Killed(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, dying)
+
+
+@pytest.mark.parametrize("instant", ["before the commit", "after the commit"])
+def test_a_kill_at_any_instant_of_a_save_leaves_a_state_naming_the_model_it_describes(
+    tmp_path, monkeypatch, instant
+):
+    from keras_gans.callbacks import RunDirectory
+
+    run = RunDirectory.create(tmp_path / "run", {"epochs": 3})
+    gan = _compiled_gan()
+    checkpoint = GANCheckpoint(run.checkpoint_dir, monitor="g_loss")
+    checkpoint.set_model(gan)
+    checkpoint.set_params({"epochs": 3})
+    checkpoint.on_train_begin()
+    checkpoint.on_epoch_end(0, {"g_loss": 1.0})
+    first = [keras.ops.convert_to_numpy(w) for w in gan.weights]
+    gan.fit(_points(), batch_size=32, epochs=1, verbose=0)  # epoch 2 changes the weights
+    if instant == "before the commit":  # the model file is written, state.json is not
+        _kill_at(monkeypatch, "atomic_write_text")
+    else:  # state.json is committed, latest.keras not yet pointed at the new file
+        _kill_at(monkeypatch, "_link_atomically")
+    with pytest.raises(_Killed):
+        checkpoint.on_epoch_end(1, {"g_loss": 0.5})
+    monkeypatch.undo()
+    state = run.read_state()
+    latest = keras_gans.load_model(run.checkpoint("latest"))
+    if instant == "before the commit":
+        assert state["epoch"] == 1 and run.checkpoint("latest").name == "latest.keras"
+        for saved, expected in zip(latest.weights, first, strict=True):
+            np.testing.assert_array_equal(keras.ops.convert_to_numpy(saved), expected)
+    else:
+        assert state["epoch"] == 2 and run.checkpoint("latest").name == "epoch-0002.keras"
+        for saved, expected in zip(latest.weights, gan.weights, strict=True):
+            np.testing.assert_array_equal(
+                keras.ops.convert_to_numpy(saved), keras.ops.convert_to_numpy(expected)
+            )
+    # The next run's checkpoint drops what the kill left uncommitted.
+    again = GANCheckpoint(run.checkpoint_dir, monitor="g_loss")
+    again.set_model(gan)
+    again.on_train_begin()
+    committed = {state["checkpoint"], state["best_checkpoint"]}
+    assert {p.name for p in run.checkpoint_dir.glob("epoch-*.keras")} == committed
 
 
 @pytest.mark.parametrize("bad", [{"mode": "up"}, {"every_n_epochs": 0}])

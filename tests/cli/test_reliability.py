@@ -68,20 +68,24 @@ def test_a_bad_state_file_is_one_line_and_loses_nothing(run_copy, capsys, conten
     assert (run_copy / "metrics.csv").read_text() == metrics
 
 
-def test_a_corrupt_config_and_a_corrupt_checkpoint_are_named_and_best_is_offered(
-    run_copy, capsys
-):
+def test_a_corrupt_config_and_a_corrupt_checkpoint_are_named_and_best_is_offered(run_copy, capsys):
     config = (run_copy / "config.json").read_text()
     (run_copy / "config.json").write_text(config[:40])
     assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "3"]) == 1
     assert "config.json' is corrupt (JSONDecodeError" in _error_line(capsys)
     (run_copy / "config.json").write_text(config)
 
-    latest = run_copy / "checkpoints" / "latest.keras"
-    latest.write_bytes(latest.read_bytes()[:1000])  # a truncated zip
+    folder = run_copy / "checkpoints"
+    state = json.loads((folder / "state.json").read_text())
+    committed, best = folder / state["checkpoint"], folder / "best.keras"
+    intact = committed.read_bytes()
+    best.unlink()  # best.keras its own intact file (here it may be the latest epoch's)
+    best.write_bytes(intact)
+    for path in (committed, folder / "latest.keras"):  # copytree made them two files
+        path.write_bytes(intact[:1000])  # truncated in place
     assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "3"]) == 1
     line = _error_line(capsys)
-    assert "latest.keras" in line and "best.keras' is intact" in line
+    assert f"Could not load {str(committed)!r}" in line and "best.keras' is intact" in line
     assert "--checkpoint best" in line
     assert json.loads((run_copy / "checkpoints" / "state.json").read_text())["epoch"] == 2
 
