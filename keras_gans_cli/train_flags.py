@@ -200,6 +200,13 @@ def _given(args):
 def resolve_config(args):
     """The run configuration: defaults, overridden by the flags given."""
     config = {**DEFAULTS, **_given(args)}
+    for key in ("data", "target", "arch", "loss"):
+        if isinstance(config[key], str) and not config[key].strip():
+            flag = "--" + key.replace("_", "-")
+            raise CommandError(
+                f"{flag} must not be empty (an empty path would read the current folder). "
+                f"Received: {flag} {config[key]!r}"
+            )
     if config["batch_size"] is not None and config["batch_size"] % config["d_steps"]:
         raise CommandError(
             f"--batch-size must be divisible by --d-steps (each discriminator update gets "

@@ -10,6 +10,7 @@ leaves whatever was at the target before untouched.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -68,6 +69,25 @@ def check_target(path, directory):
     return target
 
 
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # it exists (another user's), or we cannot tell: keep its folder
+    return True
+
+
+def _remove_abandoned_stages(target):
+    """Removes the staging folders of exports to `target` whose process is gone (killed)."""
+    prefix = f".{target.name}.partial-"
+    for folder in target.parent.glob(f"{glob.escape(prefix)}*"):
+        pid = folder.name[len(prefix) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def staging_directory(target):
     """Yields a fresh hidden directory beside `target`; removes it (and its contents) on exit.
@@ -78,7 +98,9 @@ def staging_directory(target):
     ...     stage.name.startswith(".g.onnx.partial-")
     True
     """
-    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    _remove_abandoned_stages(target)
+    prefix = f".{target.name}.partial-{os.getpid()}-"
+    stage = Path(tempfile.mkdtemp(prefix=prefix, dir=target.parent))
     try:
         yield stage
     finally:

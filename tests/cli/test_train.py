@@ -122,6 +122,8 @@ def test_resume_of_a_finished_run_is_a_no_op(run_copy, capsys):
         (["--batch-size", "30", "--d-steps", "4"], "--batch-size must be divisible by --d-steps"),
         (["--monitor", "val_kid"], "--monitor"),
         (["--conditional", "yes", "--data", "ring"], "needs labelled data"),
+        (["--data", ""], "--data must not be empty"),
+        (["--arch", " "], "--arch must not be empty"),
     ],
 )
 def test_bad_input_is_one_line_and_non_zero(tmp_path, capsys, argv, message):

@@ -224,3 +224,26 @@ def test_a_custom_prior_draws_the_verification_batch_and_has_no_seed_signature(t
         result = kx.to_saved_model(gan, tmp_path / "g")
     assert sorted(result.metadata["signatures"]) == ["serving_default"]
     assert result.metadata["latent_distribution"] == "ShiftedNormal(shift=3.0)"
+
+
+def test_a_killed_exports_staging_folder_is_removed_by_the_next_export(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from keras_gans_export.staging import staging_directory
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    abandoned = tmp_path / f".g.onnx.partial-{int(dead.stdout)}-abc"
+    live = tmp_path / f".g.onnx.partial-{os.getppid()}-def"  # another live process's export
+    other = tmp_path / f".h.onnx.partial-{int(dead.stdout)}-ghi"  # another target's
+    for folder in (abandoned, live, other):
+        (folder / "inner").mkdir(parents=True)
+    with staging_directory(tmp_path / "g.onnx") as stage:
+        assert stage.name.startswith(f".g.onnx.partial-{os.getpid()}-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])
