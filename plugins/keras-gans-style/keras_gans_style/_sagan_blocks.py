@@ -50,7 +50,9 @@ def check_attention_resolution(value, image_side, default):
 
 def widths(base_filters, doublings):
     """Channels of the feature maps of side `4 * 2**i`, `i = 0 .. doublings`."""
-    return [base_filters * min(2 ** (doublings - i), MAX_WIDTH_MULTIPLIER) for i in range(doublings + 1)]
+    return [
+        base_filters * min(2 ** (doublings - i), MAX_WIDTH_MULTIPLIER) for i in range(doublings + 1)
+    ]
 
 
 def sn(layer, name):

@@ -46,8 +46,10 @@ class BigGANBatchNormalization(keras.layers.Layer):
 
     def __init__(self, momentum=0.99, epsilon=1e-3, spectral_normalization=True, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not (
-            0.0 <= momentum < 1.0
+        if (
+            isinstance(momentum, bool)
+            or not isinstance(momentum, (int, float))
+            or not (0.0 <= momentum < 1.0)
         ):
             raise ValueError(f"`momentum` must be in [0, 1). Received: momentum={momentum!r}")
         if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon <= 0:

@@ -11,11 +11,8 @@ from keras_gans_style import _sagan_blocks as blocks
 
 __all__ = ["SAGAN"]
 
-#: The paper's optimizers: Adam(beta_1=0, beta_2=0.9), discriminator 4e-4, generator 1e-4.
-TTUR = {"d_learning_rate": 4e-4, "g_learning_rate": 1e-4, "beta_1": 0.0, "beta_2": 0.9}
 
-
-def optional_classes(num_classes):
+def _optional_classes(num_classes):
     """`None`, or `num_classes` if it is an integer >= 2."""
     if num_classes is None:
         return None
@@ -39,8 +36,8 @@ class SAGAN(Architecture):
     block, ReLU, global sum pooling and a linear score. Widths double towards 4x4:
     `base_filters * min(2**k, 16)` channels `k` doublings away from the image side.
 
-    One `keras_gans_style.SelfAttention` block sits in each network at the feature maps
-    of side `attention_resolution`. The paper puts it at 32x32 for 128x128 images, a
+    One `keras_gans_style.self_attention.SelfAttention` block sits in each network at the
+    feature maps of side `attention_resolution`. The paper puts it at 32x32 for 128x128 images, a
     quarter of the side; the default keeps that ratio, never below 4 (8x8 images: 4x4; 16:
     4; 32: 8; 64: 16; 128: 32). With `num_classes` the model is class-conditional as in
     the paper's ImageNet model: conditional batch norm in the generator (per-class gains
@@ -48,9 +45,9 @@ class SAGAN(Architecture):
     discriminator (`keras_gans.layers.ProjectionHead`, spectrally normalised).
 
     Trains with the hinge loss (`default_loss`) and the two time-scale update rule: use
-    `compile(*arch.default_optimizers(), loss="hinge")` (discriminator 4e-4, generator
-    1e-4, Adam with beta_1 = 0 and beta_2 = 0.9; from the command line:
-    `--d-lr 4e-4 --g-lr 1e-4 --beta1 0 --beta2 0.9`).
+    `compile(*arch.default_optimizers(), loss="hinge")` (`optimizer_defaults`:
+    discriminator 4e-4, generator 1e-4, Adam with beta_1 = 0 and beta_2 = 0.9, which
+    `keras-gans train --arch sagan` also uses unless flags say otherwise).
 
     Args:
         image_shape: `(side, side, channels)` with side `4 * 2**n >= 8` (default
@@ -69,6 +66,9 @@ class SAGAN(Architecture):
     (4, (None, 8, 8, 1))
     >>> arch.build_discriminator().output_shape
     (None, 1)
+    >>> d_optimizer, g_optimizer = arch.default_optimizers()
+    >>> round(float(d_optimizer.learning_rate), 6), float(g_optimizer.beta_1)
+    (0.0004, 0.0)
 
     Reference:
         Zhang, Goodfellow, Metaxas & Odena, "Self-Attention Generative Adversarial
@@ -77,6 +77,9 @@ class SAGAN(Architecture):
     """
 
     default_loss = "hinge"
+    #: The paper's TTUR: discriminator 4e-4, generator 1e-4, Adam(beta_1=0, beta_2=0.9);
+    #: `default_optimizers()` builds them and `keras-gans train` uses them.
+    optimizer_defaults = {"d_lr": 4e-4, "g_lr": 1e-4, "beta1": 0.0, "beta2": 0.9}
 
     def __init__(
         self,
@@ -88,24 +91,11 @@ class SAGAN(Architecture):
     ):
         self.image_shape, self._doublings = blocks.check_image_shape(image_shape)
         self.latent_dim = positive_int(latent_dim, "latent_dim")
-        self.num_classes = optional_classes(num_classes)
+        self.num_classes = _optional_classes(num_classes)
         self.base_filters = positive_int(base_filters, "base_filters")
         self.attention_resolution = blocks.check_attention_resolution(
             attention_resolution, self.image_shape[0], self.image_shape[0] // 4
         )
-
-    @staticmethod
-    def default_optimizers():
-        """Returns SAGAN's `(d_optimizer, g_optimizer)`: TTUR, 4e-4 and 1e-4, Adam(0, 0.9).
-
-        Example:
-        >>> d_optimizer, g_optimizer = SAGAN.default_optimizers()
-        >>> float(d_optimizer.learning_rate), float(g_optimizer.beta_1)
-        (0.0004, 0.0)
-        """
-        from keras_gans.tricks import ttur_optimizers
-
-        return ttur_optimizers(**TTUR)
 
     def _widths(self):
         return blocks.widths(self.base_filters, self._doublings)

@@ -1,0 +1,195 @@
+"""Does the twin classifier give ACGAN's classes their variety back? ACGAN vs TAC-GAN on digits.
+
+Run on demand (this is not a test)::
+
+    python benchmarks/style_tac_gan.py                               # both models, 3 seeds
+    python benchmarks/style_tac_gan.py --seeds 0 --epochs 20
+    python benchmarks/style_tac_gan.py --markdown table.md --pictures docs/style
+
+Both models train on the 1,797 bundled 8x8 digits (`keras_gans.datasets.load_digits()`, in
+[-1, 1]) with the settings of `benchmarks/conditional_digits.py`, so the `acgan` row
+repeats that benchmark's: `image_shape=(8, 8, 1)`, `latent_dim=32`, `base_filters=32`,
+`num_classes=10`, classifier weight 1, `--epochs` epochs of batch 64, Adam (2e-4,
+beta_1 0.5) for both players, non-saturating loss. The only difference between the rows
+is the architecture name: `acgan` (Odena et al. 2017) or `tac-gan` (Gong et al. 2019, the
+twin classifier; `keras_gans_style.tac_gan.TACGAN`).
+
+Then 100 samples per class are drawn (latent seed `seed + 1000`) and measured with the
+bundled digits classifier (`keras_gans.metrics.load_digits_classifier()`, 97.8% on held-out
+real digits):
+
+- **class accuracy**: the fraction classified as the class they were generated for;
+- **within-class spread**, fake / real: for each class, the mean distance between two
+  distinct samples of that class divided by the same for the real digits of the class,
+  averaged over the classes, both in the classifier's 64-d feature space (the `digits`
+  extractor) and in pixel space (as `benchmarks/conditional_digits.py`). A class collapsed
+  onto one image scores 0; real variety scores 1;
+- **FID / KID** of 1,000 samples (classes 0-9 in turn) against the real digits, with the
+  `digits` extractor (`benchmarks/style_common.scores`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+SHAPE = {"image_shape": (8, 8, 1), "latent_dim": 32, "base_filters": 32, "num_classes": 10}
+MODELS = {"acgan": "ACGAN (`acgan`)", "tac-gan": "TAC-GAN (`tac-gan`)"}
+PER_CLASS = 100
+
+
+def train(name, epochs, seed):
+    import keras
+
+    import keras_gans
+    from keras_gans.datasets import load_digits
+
+    x, y = load_digits()
+    keras.utils.set_random_seed(seed)
+    gan = keras_gans.GANModel.from_architecture(name, seed=seed, **SHAPE)
+    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
+    start = time.perf_counter()
+    gan.fit(x, y, batch_size=64, epochs=epochs, verbose=0, shuffle=True)
+    return gan, time.perf_counter() - start
+
+
+def mean_pairwise_distance(points):
+    """Mean Euclidean distance between the distinct pairs of rows of `points`."""
+    import numpy as np
+
+    flat = points.reshape(len(points), -1).astype("float64")
+    squared = (flat**2).sum(1)
+    distances = np.sqrt(np.maximum(squared[:, None] + squared[None] - 2 * flat @ flat.T, 0))
+    return distances.sum() / (len(flat) * (len(flat) - 1))
+
+
+def evaluate(gan, classifier, features, seed):
+    """Per-class accuracy and spread ratios (features, pixels), each of shape (10,)."""
+    import numpy as np
+
+    from keras_gans.datasets import load_digits
+
+    wanted = np.repeat(np.arange(10), PER_CLASS)
+    samples = np.asarray(gan.generate(len(wanted), labels=wanted, seed=seed + 1000))
+    predicted = classifier.predict(samples, verbose=0).argmax(1)
+    x, y = load_digits()
+    fake_features = features.extract(samples, verbose=0).values
+    real_features = features.extract(x, verbose=0).values
+    accuracy, spread, pixel_spread = np.zeros(10), np.zeros(10), np.zeros(10)
+    for digit in range(10):
+        rows, real = wanted == digit, y == digit
+        accuracy[digit] = (predicted[rows] == digit).mean()
+        spread[digit] = mean_pairwise_distance(fake_features[rows]) / mean_pairwise_distance(
+            real_features[real]
+        )
+        pixel_spread[digit] = mean_pairwise_distance(samples[rows]) / mean_pairwise_distance(
+            x[real]
+        )
+    return accuracy, spread, pixel_spread
+
+
+def markdown(results, epochs, seeds, machine):
+    def cell(values, percent=False):
+        mean = sum(values) / len(values)
+        low, high = min(values), max(values)
+        if percent:
+            return f"**{mean:.1%}** ({low:.1%}-{high:.1%})"
+        return f"**{mean:.2f}** ({low:.2f}-{high:.2f})"
+
+    lines = [
+        "| model | class accuracy | spread, digits features (real = 1) | spread, pixels "
+        "| FID | KID | train time per run |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, r in results.items():
+        lines.append(
+            f"| {MODELS[name]} | {cell(r['accuracy'], True)} | {cell(r['spread'])} "
+            f"| {cell(r['pixel_spread'])} | {cell(r['fid'])} | {cell(r['kid'])} "
+            f"| {sum(r['seconds']) / len(r['seconds']):.0f} s |"
+        )
+    lines += ["", "| spread (features) per class | " + " | ".join(map(str, range(10))) + " |"]
+    lines.append("| --- |" + " --- |" * 10)
+    for name, r in results.items():
+        lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in r["spread_per_class"]) + " |")
+    lines += [
+        "",
+        f"Mean (min-max) over seeds {', '.join(map(str, seeds))}; {epochs} epochs of batch 64 "
+        f"on the 1,797 digits; {PER_CLASS} samples per class; {machine}.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated names")
+    parser.add_argument("--epochs", type=int, default=80)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--markdown", help="write the tables to this file")
+    parser.add_argument("--json", help="write the raw results to this file")
+    parser.add_argument("--pictures", help="write a class sweep per model into this folder")
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.models.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(MODELS))
+    if unknown:
+        parser.error(f"--models: unknown {unknown}; choose from {sorted(MODELS)}")
+    seeds = [int(s) for s in args.seeds.split(",")]
+
+    import numpy as np
+    from style_common import machine_line, save_grid, scores
+
+    from keras_gans.datasets import load_digits
+    from keras_gans.metrics import load_digits_classifier
+    from keras_gans.metrics.digits_classifier import digits_features
+
+    classifier, features = load_digits_classifier(), digits_features()
+    x_real, _ = load_digits()
+    results = {}
+    for name in names:
+        r = {k: [] for k in ("accuracy", "spread", "pixel_spread", "fid", "kid", "seconds")}
+        per_class = []
+        for seed in seeds:
+            gan, seconds = train(name, args.epochs, seed)
+            accuracy, spread, pixel_spread = evaluate(gan, classifier, features, seed)
+            score = scores(gan, x_real, seed=seed)
+            for key, value in (
+                ("accuracy", accuracy.mean()),
+                ("spread", spread.mean()),
+                ("pixel_spread", pixel_spread.mean()),
+                ("fid", score["fid"]),
+                ("kid", score["kid"]),
+                ("seconds", seconds),
+            ):
+                r[key].append(float(value))
+            per_class.append(spread)
+            print(
+                f"{name} seed {seed}: accuracy {accuracy.mean():.3f}, spread features "
+                f"{spread.mean():.2f} pixels {pixel_spread.mean():.2f}, FID {score['fid']:.2f}, "
+                f"KID {score['kid']:.4f} ({seconds:.0f} s)",
+                flush=True,
+            )
+            if args.pictures and seed == seeds[0]:
+                from keras_gans.latents import class_sweep
+
+                samples, _ = class_sweep(gan, columns=10, seed=7)
+                path = Path(args.pictures) / f"tac_gan_sweep_{name.replace('-', '_')}.png"
+                save_grid(samples, path, rows=10, scale=4)
+                print(f"  wrote {path}", flush=True)
+        r["spread_per_class"] = np.mean(per_class, axis=0).tolist()
+        results[name] = r
+    table = markdown(results, args.epochs, seeds, machine_line())
+    print(table)
+    if args.markdown:
+        Path(args.markdown).write_text(table + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""TAC-GAN: ACGAN with a twin auxiliary classifier that removes its bias."""
+
+from __future__ import annotations
+
+import keras
+
+from keras_gans.architectures.acgan import ACGAN
+
+# Imported here, not lazily: `keras_gans.load_model` imports only the entry-point modules
+# (this one), and a saved model names the piece.
+from keras_gans_style.twin_auxiliary_classifier import TwinAuxiliaryClassifier
+
+__all__ = ["TACGAN"]
+
+
+class TACGAN(ACGAN):
+    """Twin auxiliary classifiers GAN: ACGAN plus a classifier of the generated samples.
+
+    An `acgan` subclass with the same keywords (so
+    `GANModel.from_architecture("tac-gan", ..., num_classes=...)` takes exactly what
+    `acgan` takes). The discriminator is ACGAN's, with a third linear head on the same
+    features: `"twin_class_logits"`, the twin classifier `C^mi`. `default_tricks()` brings
+    `keras_gans_style.twin_auxiliary_classifier.TwinAuxiliaryClassifier` (weight
+    `classifier_weight`) in place of ACGAN's `AuxiliaryClassifier`: the classifier `C`
+    learns the classes of real samples, the twin those of generated samples, and the
+    generator minimises `C`'s cross-entropy on its samples minus the twin's, which removes
+    ACGAN's pull towards easily classified samples (its within-class collapse).
+
+    Args:
+        image_shape: As for `acgan` (default `(28, 28, 1)`).
+        latent_dim: Size of `z` (default 100).
+        num_classes: The number of classes, an integer >= 2 (required).
+        base_filters: Filters of the highest-resolution layer (default 64).
+        embedding_dim: Size of the generator's label embedding (default 50).
+        discriminator_normalization: `"batch"` (default), `"layer"` or `"none"`.
+        spectral_normalization: Spectrally normalise the discriminator's convolutions
+            and heads (default `False`).
+        classifier_weight: The weight `lambda_c` of the classification terms (default 1.0,
+            the paper's).
+
+    Example:
+    >>> arch = TACGAN(image_shape=(8, 8, 1), latent_dim=8, num_classes=3, base_filters=4)
+    >>> sorted(arch.build_discriminator().output)
+    ['class_logits', 'score', 'twin_class_logits']
+    >>> arch.default_tricks()[0].name
+    'twin_classifier'
+
+    Reference:
+        Gong, Xu, Li, Zhang & Batmanghelich, "Twin Auxiliary Classifiers GAN", NeurIPS 2019;
+        Odena, Olah & Shlens, "Conditional Image Synthesis with Auxiliary Classifier GANs",
+        ICML 2017.
+    """
+
+    def default_tricks(self):
+        return [TwinAuxiliaryClassifier(weight=self.classifier_weight)]
+
+    def build_generator(self):
+        generator = super().build_generator()
+        generator.name = "tac_gan_generator"
+        return generator
+
+    def build_discriminator(self):
+        acgan = super().build_discriminator()
+        features = acgan.get_layer("class_logits").input
+        dense = keras.layers.Dense(self.num_classes, dtype="float32")
+        if self.spectral_normalization:
+            twin = keras.layers.SpectralNormalization(
+                dense, dtype="float32", name="twin_class_logits"
+            )
+        else:
+            twin = keras.layers.Dense(self.num_classes, dtype="float32", name="twin_class_logits")
+        outputs = {**acgan.output, "twin_class_logits": twin(features)}
+        return keras.Model(acgan.inputs, outputs, name="tac_gan_discriminator")
