@@ -21,6 +21,7 @@ RUNNABLE_SECTIONS = (
     "## Export: SavedModel, ONNX and TFLite",
     "## Representation learning and discrete outputs",
     "## Image-to-image translation",
+    "## Multi-scale and style-based generators",
 )
 
 
