@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_gans.architectures._checks import non_negative_number
 from keras_gans.architectures.acgan import ACGAN
 
 # Imported here, not lazily: `keras_gans.load_model` imports only the entry-point modules
@@ -16,8 +17,8 @@ __all__ = ["TACGAN"]
 class TACGAN(ACGAN):
     """Twin auxiliary classifiers GAN: ACGAN plus a classifier of the generated samples.
 
-    An `acgan` subclass with the same keywords (so
-    `GANModel.from_architecture("tac-gan", ..., num_classes=...)` takes exactly what
+    An `acgan` subclass with the same keywords plus `twin_weight` (so
+    `GANModel.from_architecture("tac-gan", ..., num_classes=...)` takes everything
     `acgan` takes). The discriminator is ACGAN's, with a third linear head on the same
     features: `"twin_class_logits"`, the twin classifier `C^mi`. `default_tricks()` brings
     `keras_gans_style.twin_auxiliary_classifier.TwinAuxiliaryClassifier` (weight
@@ -37,6 +38,10 @@ class TACGAN(ACGAN):
             and heads (default `False`).
         classifier_weight: The weight `lambda_c` of the classification terms (default 1.0,
             the paper's).
+        twin_weight: The factor of the twin's cross-entropy in the generator's objective
+            (default 1.0, the paper's; 0 gives ACGAN's generator term with `C` trained on
+            real data only). On small networks 0.8-0.9 keeps ACGAN's class accuracy with
+            most of TAC-GAN's diversity (`docs/style/tac_gan.md`).
 
     Example:
     >>> arch = TACGAN(image_shape=(8, 8, 1), latent_dim=8, num_classes=3, base_filters=4)
@@ -44,6 +49,8 @@ class TACGAN(ACGAN):
     ['class_logits', 'score', 'twin_class_logits']
     >>> arch.default_tricks()[0].name
     'twin_classifier'
+    >>> TACGAN(image_shape=(8, 8, 1), num_classes=3, twin_weight=0.9).twin_weight
+    0.9
 
     Reference:
         Gong, Xu, Li, Zhang & Batmanghelich, "Twin Auxiliary Classifiers GAN", NeurIPS 2019;
@@ -51,8 +58,34 @@ class TACGAN(ACGAN):
         ICML 2017.
     """
 
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        num_classes=None,
+        base_filters=64,
+        embedding_dim=50,
+        discriminator_normalization="batch",
+        spectral_normalization=False,
+        classifier_weight=1.0,
+        twin_weight=1.0,
+    ):
+        super().__init__(
+            image_shape=image_shape,
+            latent_dim=latent_dim,
+            num_classes=num_classes,
+            base_filters=base_filters,
+            embedding_dim=embedding_dim,
+            discriminator_normalization=discriminator_normalization,
+            spectral_normalization=spectral_normalization,
+            classifier_weight=classifier_weight,
+        )
+        self.twin_weight = non_negative_number(twin_weight, "twin_weight")
+
     def default_tricks(self):
-        return [TwinAuxiliaryClassifier(weight=self.classifier_weight)]
+        return [
+            TwinAuxiliaryClassifier(weight=self.classifier_weight, twin_weight=self.twin_weight)
+        ]
 
     def build_generator(self):
         generator = super().build_generator()

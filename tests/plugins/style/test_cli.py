@@ -66,8 +66,10 @@ def test_train_sample_and_export_from_the_command_line(name, tmp_path):
         feeds["labels"] = np.array([[1], [4], [7]], dtype="int32")
     names = [i.name for i in session.get_inputs()]
     for extra in set(names) - set(feeds):  # lifted noise inputs: fed zeros
-        shape = [3 if d is None or isinstance(d, str) else d for d in session.get_inputs()[
-            names.index(extra)].shape]
+        shape = [
+            3 if d is None or isinstance(d, str) else d
+            for d in session.get_inputs()[names.index(extra)].shape
+        ]
         feeds[extra] = np.zeros(shape, "float32")
     (images,) = session.run(None, {k: v for k, v in feeds.items() if k in names})
     assert images.shape == (3, 8, 8, 1) and np.isfinite(images).all()

@@ -52,14 +52,42 @@ def test_the_terms_by_hand():
     assert terms["generator"] == pytest.approx(0.5 * (c_fake - twin_fake), rel=1e-5)
 
 
+def test_twin_weight_scales_only_the_generators_twin_term_by_hand():
+    real = np.array([[1.0], [-2.0]], "float32")
+    fake = np.array([[0.5], [3.0]], "float32")
+    labels = np.array([[2], [0]])
+    # by hand: the twin's logits on the fakes are (2v, 0, v), C's are (v, -v, 0)
+    twin_fake = (math.log(math.exp(1.0) + 1 + math.exp(0.5)) - 0.5
+                 + math.log(math.exp(6.0) + 1 + math.exp(3.0)) - 6.0) / 2  # fmt: skip
+    c_fake = (math.log(math.exp(0.5) + math.exp(-0.5) + 1) - 0.0
+              + math.log(math.exp(3.0) + math.exp(-3.0) + 1) - 3.0) / 2  # fmt: skip
+    c_real = (math.log(math.exp(1.0) + math.exp(-1.0) + 1) - 0.0
+              + math.log(math.exp(-2.0) + math.exp(2.0) + 1) + 2.0) / 2  # fmt: skip
+    piece = TwinAuxiliaryClassifier(weight=2.0, twin_weight=0.25)
+    terms = {}
+    for role in ("discriminator", "generator"):
+        ctx = StepContext.of(real, fake, _heads_network, player=role, condition=labels)
+        terms[role] = float(piece.terms(ctx.player, ctx))
+    # the twin still learns at the full weight; G: lambda (CE(C) - twin_weight CE(C_mi))
+    assert terms["discriminator"] == pytest.approx(2.0 * (c_real + twin_fake), rel=1e-5)
+    assert terms["generator"] == pytest.approx(2.0 * (c_fake - 0.25 * twin_fake), rel=1e-5)
+    # twin_weight=0: the generator's term is ACGAN's, with C trained on real data only
+    ctx = StepContext.of(real, fake, _heads_network, player="generator", condition=labels)
+    acgan_like = TwinAuxiliaryClassifier(weight=2.0, twin_weight=0.0)
+    assert float(acgan_like.terms(ctx.player, ctx)) == pytest.approx(2.0 * c_fake, rel=1e-5)
+
+
 def test_piece_config_and_errors():
     piece = TwinAuxiliaryClassifier(weight=2.0, twin_head="twin")
     restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(piece))
     assert restored.get_config() == {
-        "name": "twin_classifier", "weight": 2.0, "head": "class_logits", "twin_head": "twin"
+        "name": "twin_classifier", "weight": 2.0, "head": "class_logits", "twin_head": "twin",
+        "twin_weight": 1.0,
     }  # fmt: skip
     with pytest.raises(ValueError, match="`weight` must be a non-negative number"):
         TwinAuxiliaryClassifier(weight=-1)
+    with pytest.raises(ValueError, match="`twin_weight` must be a non-negative number"):
+        TwinAuxiliaryClassifier(twin_weight=-0.5)
     with pytest.raises(ValueError, match="`twin_head` must be a non-empty string"):
         TwinAuxiliaryClassifier(twin_head="")
     ctx = StepContext.of(np.zeros((2, 1)), np.zeros((2, 1)), lambda x, training: x[0],
@@ -74,8 +102,12 @@ def test_piece_config_and_errors():
 
 
 def test_architecture_takes_acgans_keywords_and_adds_the_twin_head():
-    assert inspect.signature(TACGAN).parameters == inspect.signature(ACGAN).parameters
-    arch = TACGAN(**TINY, spectral_normalization=True, classifier_weight=0.5)
+    acgan = inspect.signature(ACGAN).parameters
+    tac = inspect.signature(TACGAN).parameters
+    assert list(tac) == [*acgan, "twin_weight"]
+    assert all(tac[name].default == acgan[name].default for name in acgan)
+    arch = TACGAN(**TINY, spectral_normalization=True, classifier_weight=0.5, twin_weight=0.3)
+    assert TACGAN.from_config(arch.get_config()).get_config() == arch.get_config()
     discriminator = arch.build_discriminator()
     assert sorted(discriminator.output) == ["class_logits", "score", "twin_class_logits"]
     assert discriminator.output["twin_class_logits"].shape == (None, 10)
@@ -85,9 +117,12 @@ def test_architecture_takes_acgans_keywords_and_adds_the_twin_head():
     assert twin.input is discriminator.get_layer("class_logits").input
     (trick,) = arch.default_tricks()  # in place of ACGAN's AuxiliaryClassifier
     assert isinstance(trick, TwinAuxiliaryClassifier) and trick.weight == 0.5
+    assert trick.twin_weight == 0.3
     assert arch.build_generator().name == "tac_gan_generator"
     with pytest.raises(ValueError, match="`num_classes` must be an integer >= 2.*None"):
         TACGAN(image_shape=(8, 8, 1))
+    with pytest.raises(ValueError, match="twin_weight"):
+        TACGAN(**TINY, twin_weight=-1)
 
 
 # ----------------------------------------------------------------------------- training

@@ -1,0 +1,133 @@
+"""The StyleGAN architecture (`stylegan`): mapping network, AdaIN synthesis, R1."""
+
+from __future__ import annotations
+
+from keras_gans.architectures import Architecture
+from keras_gans.checks import positive_int
+from keras_gans.penalties import R1Penalty
+from keras_gans.tricks import DiffAugment
+from keras_gans_style import _style_common as common
+from keras_gans_style.lazy_regularization import LazyRegularization
+from keras_gans_style.mapping_network import mapping_network
+from keras_gans_style.style_discriminators import style_discriminator
+from keras_gans_style.style_mixing import StyleMixing
+from keras_gans_style.stylegan_model import StyleGANModel, style_generator
+from keras_gans_style.stylegan_synthesis import StyleGANSynthesis
+from keras_gans_style.truncation import Truncation
+
+
+def default_r1_gamma(side):
+    """`10 (side / 1024)^2`: the paper's FFHQ gamma (10 at 1024x1024) scaled with the
+    pixel count, as StyleGAN2-ADA's heuristic scales it (32x32: 0.0098, ADA's CIFAR-10
+    value 0.01)."""
+    return 10.0 * (side / 1024.0) ** 2
+
+
+class StyleGAN(Architecture):
+    """StyleGAN (Karras et al. 2019): a mapping network, AdaIN synthesis and per-layer noise.
+
+    The generator is the composite `z -> mapping (pixel norm, `mapping_layers` equalised
+    dense layers with lr multiplier 0.01) -> w -> Truncation (w repeated per layer, w_avg
+    kept) -> StyleGANSynthesis -> image`, with const noise (deterministic `generate` and
+    export; training uses random noise through `StyleGANModel`). The discriminator is
+    ProGAN's (from-RGB, two 3x3 convs and a [1, 3, 3, 1] downsampling per resolution,
+    minibatch stddev at 4x4). No progressive growing: all resolutions train from the
+    start, as StyleGAN2 later does (at 8-32 pixels growing buys little). Trained with the
+    non-saturating logistic loss, R1 on reals (every update: `r1_interval=1`) and style
+    mixing (0.9); `augment` adds DiffAugment on both real and fake discriminator inputs.
+
+    Scaled to small images: `filters` replaces the paper's 512 (halved per doubling above
+    64x64), `w_dim` defaults to `latent_dim` (paper: both 512), `mapping_layers` to 4
+    (paper: 8), R1's gamma to `10 (side / 1024)^2`.
+
+    Args:
+        image_shape: `(side, side, channels)`, side a power of two >= 8 (default
+            `(32, 32, 1)`).
+        latent_dim: Size of `z` (default 64).
+        w_dim: Size of `w` (default `None`: `latent_dim`).
+        mapping_layers: Dense layers of the mapping network (default 4).
+        filters: Channels of both networks up to 64x64 (default 64).
+        style_mixing: Fraction of batches generated from two latents (default 0.9).
+        r1_gamma: R1 strength (default `None`: `default_r1_gamma(side)`).
+        r1_interval: Updates between R1 evaluations, the term multiplied by it (default 1;
+            StyleGAN2: 16).
+        w_avg_decay: Decay of the tracked `w_avg` (default 0.995).
+        augment: A DiffAugment policy (e.g. `"translation"` or `("color",
+            "translation")`) applied to every discriminator input, or `None` (default).
+
+    Example:
+    >>> arch = StyleGAN(image_shape=(8, 8, 1), latent_dim=8, filters=8, mapping_layers=2)
+    >>> networks = arch.build_networks()
+    >>> networks["generator"].output_shape, networks["discriminator"].output_shape
+    ((None, 8, 8, 1), (None, 1))
+    >>> [type(t).__name__ for t in arch.default_tricks()]
+    ['StyleMixing', 'R1Penalty']
+
+    Reference:
+        Karras, Laine & Aila, "A Style-Based Generator Architecture for Generative
+        Adversarial Networks", CVPR 2019.
+    """
+
+    default_loss = "non-saturating"
+    model_class = StyleGANModel
+    synthesis_class = StyleGANSynthesis
+    residual_discriminator = False
+    default_r1_interval = 1
+
+    def __init__(
+        self,
+        image_shape=(32, 32, 1),
+        latent_dim=64,
+        w_dim=None,
+        mapping_layers=4,
+        filters=64,
+        style_mixing=0.9,
+        r1_gamma=None,
+        r1_interval=None,
+        w_avg_decay=0.995,
+        augment=None,
+    ):
+        self.image_shape = common.check_image_shape(image_shape)
+        self.latent_dim = positive_int(latent_dim, "latent_dim")
+        self.w_dim = None if w_dim is None else positive_int(w_dim, "w_dim")
+        self.mapping_layers = positive_int(mapping_layers, "mapping_layers")
+        self.filters = common.check_filters(filters)
+        self.style_mixing = StyleMixing(style_mixing).probability
+        self.r1_gamma = r1_gamma
+        if r1_gamma is not None:
+            R1Penalty(r1_gamma)  # checks it
+        self.r1_interval = None if r1_interval is None else positive_int(r1_interval, "r1_interval")
+        Truncation(1, decay=w_avg_decay)  # checks it
+        self.w_avg_decay = w_avg_decay
+        self.augment = augment if augment is None or isinstance(augment, str) else list(augment)
+        if augment is not None:
+            DiffAugment(policy=augment)  # checks it
+        self.num_classes = None
+
+    def build_generator(self):
+        """A new composite generator `z -> image` (const noise, output in [-1, 1])."""
+        w_dim = self.w_dim or self.latent_dim
+        mapping = mapping_network(self.latent_dim, w_dim, self.mapping_layers)
+        synthesis = self.synthesis_class(self.image_shape, self.filters, name="synthesis")
+        truncation = Truncation(synthesis.num_ws, decay=self.w_avg_decay, name="truncation")
+        prefix = type(self).__name__.lower()
+        return style_generator(mapping, truncation, synthesis, name=f"{prefix}_generator")
+
+    def build_discriminator(self):
+        """A new discriminator: images to raw scores."""
+        return style_discriminator(
+            self.image_shape, self.filters, residual=self.residual_discriminator
+        )
+
+    def default_tricks(self):
+        """Style mixing, (lazy) R1 and, with `augment`, DiffAugment."""
+        gamma = default_r1_gamma(self.image_shape[0]) if self.r1_gamma is None else self.r1_gamma
+        interval = self.r1_interval or self.default_r1_interval
+        r1 = R1Penalty(gamma=gamma)
+        tricks = [
+            StyleMixing(self.style_mixing),
+            r1 if interval == 1 else LazyRegularization(r1, interval),
+        ]
+        if self.augment is not None:
+            tricks.append(DiffAugment(policy=self.augment))
+        return tricks
