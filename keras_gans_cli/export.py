@@ -50,6 +50,12 @@ def add_arguments(parser):
         help="stylegan, stylegan2: bake the w-space truncation trick into the artifact "
         "(1 keeps w, 0 gives the average w; 0.7 is common) [none]",
     )
+    parser.add_argument(
+        "--noise-inputs",
+        action="store_true",
+        help="stylegan, stylegan2: per-layer noise as noise_<layer> inputs instead of the "
+        "stored constant maps",
+    )
 
 
 def _normalize(name):
@@ -151,6 +157,8 @@ def run(args) -> int:
     options.update(_translation_options(model, args.source, args.direction, format_name))
     if args.truncation_psi is not None:
         options["truncation_psi"] = args.truncation_psi
+    if args.noise_inputs:
+        options["noise_inputs"] = True
     try:
         exporter_class = export_lib.registry.load(format_name)
         out = Path(args.out or _default_out(checkpoint, exporter_class, args.direction))

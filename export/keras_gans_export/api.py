@@ -133,6 +133,7 @@ def export(
     direction=None,
     dynamic_size=False,
     truncation_psi=None,
+    noise_inputs=False,
     verification_inputs=None,
     **options,
 ):
@@ -173,6 +174,8 @@ def export(
             `False`: the training size). TFLite keeps a fixed size.
         truncation_psi: For StyleGAN and StyleGAN2 (a `GANModel` with `sampler`), bake the
             w-space truncation trick with this psi into the artifact (default `None`: none).
+        noise_inputs: For those models, per-layer noise as `noise_<layer>` inputs instead of
+            the stored constant maps (default `False`).
         verification_inputs: Real inputs to verify on (e.g. held-out images for a
             translator) instead of a drawn batch (default `None`).
         **options: The exporter's own options, e.g. `quantize="int8"` for TFLite,
@@ -205,6 +208,7 @@ def export(
         direction=direction,
         dynamic_size=dynamic_size,
         truncation_psi=truncation_psi,
+        noise_inputs=noise_inputs,
     )
     exporter.check(serving)
     with staging.staging_directory(target) as stage:

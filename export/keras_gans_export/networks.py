@@ -9,7 +9,14 @@ import keras
 __all__ = ["check_not_discriminator", "resolve_generator"]
 
 
-def resolve_generator(model, use_ema=True, direction=None, dynamic_size=False, truncation_psi=None):
+def resolve_generator(
+    model,
+    use_ema=True,
+    direction=None,
+    dynamic_size=False,
+    truncation_psi=None,
+    noise_inputs=False,
+):
     """Picks the network to export.
 
     Args:
@@ -22,6 +29,9 @@ def resolve_generator(model, use_ema=True, direction=None, dynamic_size=False, t
         truncation_psi: For a model with a w-space truncation trick (StyleGAN: a `GANModel`
             with `sampler(truncation_psi=, use_ema=)`), export `model.sampler(...)` with
             this psi (default `None`: the plain generator, psi = 1).
+        noise_inputs: For such a model, export `model.sampler(noise="random")`, whose
+            per-layer noise draws the exporter lifts into `noise_<layer>` inputs (default
+            `False`: the stored constant noise maps, deterministic).
 
     Returns:
         `(generator, network, gan)`: the network, which one it is (`"ema_generator"`,
@@ -40,20 +50,19 @@ def resolve_generator(model, use_ema=True, direction=None, dynamic_size=False, t
                 f"`direction` applies to translation models; {type(model).__name__} "
                 f"generates from latents. Received: direction={direction!r}"
             )
-        if truncation_psi is not None:
-            return (
-                truncated_sampler(model, truncation_psi, use_ema),
-                f"sampler_psi_{truncation_psi:g}",
-                model,
-            )
+        if truncation_psi is not None or noise_inputs:
+            psi = 1.0 if truncation_psi is None else truncation_psi
+            network = truncated_sampler(model, psi, use_ema, noise_inputs)
+            return network, f"sampler_psi_{psi:g}", model
         ema = getattr(model, "ema_generator", None) if use_ema else None
         if ema is not None:
             return ema, "ema_generator", model
         return model.generator, "generator", model
-    if truncation_psi is not None:
+    if truncation_psi is not None or noise_inputs:
         raise ValueError(
-            "`truncation_psi` needs a GANModel with a truncation trick (StyleGAN, StyleGAN2); "
-            f"received a bare {type(model).__name__}. Received: truncation_psi={truncation_psi!r}"
+            "`truncation_psi` and `noise_inputs` need a GANModel with a truncation trick "
+            f"(StyleGAN, StyleGAN2); received a bare {type(model).__name__}. Received: "
+            f"truncation_psi={truncation_psi!r}, noise_inputs={noise_inputs!r}"
         )
     if not isinstance(model, keras.Model):
         raise TypeError(
@@ -84,8 +93,8 @@ def check_not_discriminator(model, inputs, outputs):
         )
 
 
-def truncated_sampler(model, truncation_psi, use_ema=True):
-    """`model.sampler(truncation_psi=..., use_ema=...)`, with the argument checked first."""
+def truncated_sampler(model, truncation_psi, use_ema=True, noise_inputs=False):
+    """`model.sampler(truncation_psi=..., use_ema=..., noise=...)`, arguments checked first."""
     if not callable(getattr(model, "sampler", None)):
         raise ValueError(
             f"`truncation_psi` needs a model with a w-space truncation trick (a `sampler` "
@@ -102,4 +111,5 @@ def truncated_sampler(model, truncation_psi, use_ema=True):
             f"`truncation_psi` must be a finite number (1 keeps w, 0 gives the average w). "
             f"Received: truncation_psi={truncation_psi!r}"
         )
-    return model.sampler(truncation_psi=float(truncation_psi), use_ema=use_ema)
+    noise = {"noise": "random"} if noise_inputs else {}
+    return model.sampler(truncation_psi=float(truncation_psi), use_ema=use_ema, **noise)

@@ -226,6 +226,7 @@ def build_serving(
     direction=None,
     dynamic_size=False,
     truncation_psi=None,
+    noise_inputs=False,
 ):
     """Traces the network to export as one named serving function.
 
@@ -249,6 +250,7 @@ def build_serving(
         dynamic_size: A translation model's input takes any height and width (default
             `False`); verification batches keep the training size.
         truncation_psi: Export a StyleGAN's `sampler(truncation_psi=...)` (default `None`).
+        noise_inputs: Its per-layer noise as `noise_<layer>` inputs (default `False`).
 
     Returns:
         A `Serving`.
@@ -266,7 +268,7 @@ def build_serving(
     batch_size = _check_batch_size(batch_size)
     output_range = _check_range(output_range)
     generator, network, gan = resolve_generator(
-        model, use_ema, direction, dynamic_size, truncation_psi
+        model, use_ema, direction, dynamic_size, truncation_psi, noise_inputs
     )
     if latent_distribution is None:
         latent_distribution = gan.latent_distribution if gan is not None else "normal"

@@ -73,3 +73,42 @@ def test_train_sample_and_export_from_the_command_line(name, tmp_path):
         feeds[extra] = np.zeros(shape, "float32")
     (images,) = session.run(None, {k: v for k, v in feeds.items() if k in names})
     assert images.shape == (3, 8, 8, 1) and np.isfinite(images).all()
+
+
+@pytest.mark.slow
+def test_truncation_psi_and_noise_inputs_in_sample_and_export(tmp_path, capsys):
+    run = tmp_path / "run"
+    argv = ["train", "--arch", "stylegan2", "--data", "digits", "--epochs", "1", *TINY]
+    for value in SMALL["stylegan2"]:
+        argv += ["--arch-arg", value]
+    assert keras_gans_cli.main([*argv, "--latent-dim", "8", "--run-dir", str(run)]) == 0
+    model = keras_gans.load_model(run / "checkpoints" / "latest.keras")
+    z = np.random.default_rng(1).normal(size=(4, 8)).astype("float32")
+    truncated = np.asarray(model.sampler(truncation_psi=0.5)(z))
+    assert not np.allclose(truncated, np.asarray(model.generator(z)))
+
+    grids = [tmp_path / f"{name}.png" for name in ("plain", "psi")]
+    assert keras_gans_cli.main(["sample", str(run), "--n", "4", "--out", str(grids[0])]) == 0
+    argv = ["sample", str(run), "--n", "4", "--out", str(grids[1]), "--truncation-psi", "0.5"]
+    assert keras_gans_cli.main(argv) == 0
+    assert not np.array_equal(np.asarray(Image.open(grids[0])), np.asarray(Image.open(grids[1])))
+
+    path = tmp_path / "psi.onnx"
+    argv = ["export", str(run), "--format", "onnx", "--out", str(path), "--truncation-psi", "0.5"]
+    assert keras_gans_cli.main(argv) == 0
+    (images,) = onnxruntime.InferenceSession(str(path)).run(None, {"z": z})
+    np.testing.assert_allclose(images, truncated, atol=1e-4)
+
+    path = tmp_path / "noise.onnx"
+    argv = ["export", str(run), "--format", "onnx", "--out", str(path), "--noise-inputs"]
+    assert keras_gans_cli.main(argv) == 0
+    session = onnxruntime.InferenceSession(str(path))
+    noise = [i for i in session.get_inputs() if i.name.startswith("noise_")]
+    assert noise  # one input per noise layer, fed by the client
+    feeds = {"z": z}
+    for item in noise:
+        feeds[item.name] = np.zeros([4, *item.shape[1:]], "float32")
+    (quiet,) = session.run(None, feeds)
+    feeds = {k: v + 1.0 if k.startswith("noise_") else v for k, v in feeds.items()}
+    (noisy,) = session.run(None, feeds)
+    assert quiet.shape == (4, 8, 8, 1) and not np.allclose(quiet, noisy)
