@@ -3,6 +3,7 @@
 Run on demand (this is not a test)::
 
     python benchmarks/style_biggan.py                                  # 16x16, 3 seeds
+    python benchmarks/style_biggan.py --seeds 0 --base-filters 32      # the docs' table
     python benchmarks/style_biggan.py --size 32 --seeds 0 --epochs 20
     python benchmarks/style_biggan.py --markdown table.md --pictures docs/style
 

@@ -3,6 +3,7 @@
 Run on demand (this is not a test)::
 
     python benchmarks/style_sagan.py                                   # 16x16, 3 seeds
+    python benchmarks/style_sagan.py --seeds 0 --base-filters 32       # the docs' table
     python benchmarks/style_sagan.py --size 32 --seeds 0 --epochs 40
     python benchmarks/style_sagan.py --markdown table.md --pictures docs/style
 
@@ -10,10 +11,11 @@ Each seed trains, on the 1,797 bundled digits upscaled to `--size` (bilinear, an
 in [-1, 1]; `benchmarks/style_common.digits_at`):
 
 - `sagan` (`keras_gans_style.sagan.SAGAN`: residual networks, spectral norm in both, one
-  self-attention block in each at a quarter of the side, hinge loss) with `latent_dim=64`
-  (the command line's default), `base_filters=--base-filters`, and the paper's optimizers
-  (`SAGAN(...).default_optimizers()`: TTUR, discriminator 4e-4, generator 1e-4, Adam beta_1 0,
-  beta_2 0.9) unless `--g-lr` / `--d-lr` say otherwise; unconditional (no labels);
+  self-attention block in each at a quarter of the side but at least 8x8, hinge loss) with
+  `latent_dim=64` (the command line's default), `base_filters=--base-filters`, and the
+  paper's optimizers (`SAGAN(...).default_optimizers()`: TTUR, discriminator 4e-4,
+  generator 1e-4, Adam beta_1 0, beta_2 0.9) unless `--g-lr` / `--d-lr` say otherwise;
+  unconditional (no labels);
 - the DCGAN baseline (`style_common.train_dcgan_baseline`: the core `dcgan` at the same
   size, its default widths, Adam 2e-4 / beta_1 0.5, non-saturating loss), unconditional;
 

@@ -14,6 +14,12 @@ from keras_gans_style.self_attention import SelfAttention
 #: `base_filters` (BigGAN's 128x128 widths are 16, 16, 8, 4, 2, 1 times its channel unit).
 MAX_WIDTH_MULTIPLIER = 16
 
+#: Momentum of the generators' batch-norm moving statistics: 0.9, the reference
+#: implementations' (Chainer's SN-GAN decay 0.9, PyTorch's BigGAN/SAGAN momentum 0.1), not
+#: Keras' 0.99, whose statistics lag a generator that Adam(beta_1=0) moves fast: samples
+#: (inference mode) are drawn with them.
+BN_MOMENTUM = 0.9
+
 
 def check_image_shape(image_shape):
     """`image_shape` as `(side, side, channels)` with `side = 4 * 2**n`, `n >= 1`; and `n`."""
@@ -106,7 +112,7 @@ def down_block(x, filters, name, *, downsample=True, first=False):
 
 def generator_output(h, channels):
     """Batch norm, ReLU, a 3x3 spectrally normalised conv to `channels`, tanh (float32)."""
-    h = keras.layers.BatchNormalization(name="output_norm")(h)
+    h = keras.layers.BatchNormalization(momentum=BN_MOMENTUM, name="output_norm")(h)
     h = keras.layers.ReLU(name="output_relu")(h)
     h = conv(channels, 3, "output_conv", dtype="float32")(h)
     return keras.layers.Activation("tanh", dtype="float32", name="images")(h)

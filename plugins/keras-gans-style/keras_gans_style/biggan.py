@@ -150,7 +150,9 @@ class BigGAN(Architecture):
             )
 
             def normalize(h, name, condition=condition):
-                return BigGANBatchNormalization(name=name)([h, condition])
+                return BigGANBatchNormalization(momentum=blocks.BN_MOMENTUM, name=name)(
+                    [h, condition]
+                )
 
             h = blocks.up_block(h, filters, normalize, f"g_block{i}")
             side *= 2

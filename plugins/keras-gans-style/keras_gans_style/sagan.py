@@ -38,8 +38,11 @@ class SAGAN(Architecture):
 
     One `keras_gans_style.self_attention.SelfAttention` block sits in each network at the
     feature maps of side `attention_resolution`. The paper puts it at 32x32 for 128x128 images, a
-    quarter of the side; the default keeps that ratio, never below 4 (8x8 images: 4x4; 16:
-    4; 32: 8; 64: 16; 128: 32). With `num_classes` the model is class-conditional as in
+    quarter of the side, and finds attention on the larger, middle-to-high-level maps better
+    than on the small early ones (its Table 1). The default keeps the quarter but never sits
+    on the 4x4 map that starts the generator, where 16 positions leave little to attend
+    over, unless the images are 8x8: at least 8 (8x8 images: 4x4; 16: 8; 32: 8; 64: 16;
+    128: 32). With `num_classes` the model is class-conditional as in
     the paper's ImageNet model: conditional batch norm in the generator (per-class gains
     and biases, `keras_gans.layers.ConditionalBatchNormalization`) and a projection
     discriminator (`keras_gans.layers.ProjectionHead`, spectrally normalised).
@@ -58,7 +61,8 @@ class SAGAN(Architecture):
         base_filters: Channels at the image side; the paper's channel unit is 64
             (default 64; 8 or 16 make small, fast networks).
         attention_resolution: Side of the feature maps with self-attention, a power of two
-            in `[4, side / 2]` (default `None`: a quarter of the image side, at least 4).
+            in `[4, side / 2]` (default `None`: a quarter of the image side, at least 8,
+            or 4 for 8x8 images).
 
     Example:
     >>> arch = SAGAN(image_shape=(8, 8, 1), latent_dim=8, base_filters=4)
@@ -94,7 +98,7 @@ class SAGAN(Architecture):
         self.num_classes = _optional_classes(num_classes)
         self.base_filters = positive_int(base_filters, "base_filters")
         self.attention_resolution = blocks.check_attention_resolution(
-            attention_resolution, self.image_shape[0], self.image_shape[0] // 4
+            attention_resolution, self.image_shape[0], max(self.image_shape[0] // 4, 8)
         )
 
     def _widths(self):
@@ -102,10 +106,12 @@ class SAGAN(Architecture):
 
     def _normalizer(self, labels):
         if labels is None:
-            return lambda h, name: keras.layers.BatchNormalization(name=name)(h)
-        return lambda h, name: ConditionalBatchNormalization(self.num_classes, name=name)(
-            [h, labels]
-        )
+            return lambda h, name: keras.layers.BatchNormalization(
+                momentum=blocks.BN_MOMENTUM, name=name
+            )(h)
+        return lambda h, name: ConditionalBatchNormalization(
+            self.num_classes, momentum=blocks.BN_MOMENTUM, name=name
+        )([h, labels])
 
     def build_generator(self):
         z = keras.Input((self.latent_dim,), name="z")
