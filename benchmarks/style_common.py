@@ -95,9 +95,7 @@ def scores(model_or_images, x_real, *, seed, n=1000, labels=None):
         fake = fake.generate(n, seed=seed, labels=labels)
     fid = metrics.fid(x_real, fake, extractor="digits", verbose=0).value
     subset = min(1000, len(fake), len(x_real))
-    kid = metrics.kid(
-        x_real, fake, extractor="digits", subset_size=subset, seed=seed, verbose=0
-    )
+    kid = metrics.kid(x_real, fake, extractor="digits", subset_size=subset, seed=seed, verbose=0)
     return {"fid": float(fid), "kid": float(kid.value), "kid_std": float(kid.std)}
 
 
