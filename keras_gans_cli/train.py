@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import sys
-import time
 from pathlib import Path
 
 from keras_gans_cli import translation
@@ -33,6 +31,13 @@ def run(args) -> int:
         return _resume(args)
     config = resolve_config(args)
     keras_gans = import_keras_gans(args.debug)
+    from keras_gans.callbacks import StopSignals
+
+    with StopSignals():
+        return _new_run(keras_gans, config, args)
+
+
+def _new_run(keras_gans, config, args):
     kind, batch_size = translation.pairing(keras_gans, config)
     translation.check_flags(config, kind)
     config["batch_size"] = config["batch_size"] or batch_size
@@ -66,7 +71,7 @@ def run(args) -> int:
     run = RunDirectory.create(run_dir, config)
     print(f"run directory: {run.path}")
     with _locked(run):
-        return _fit(model, source, config, run, extra, initial_epoch=0, args=args)
+        return _fit(keras_gans, model, config, run, extra, None, args)
 
 
 def _resume(args):
@@ -79,7 +84,7 @@ def _resume(args):
             f"(only --epochs may be raised). Received: --resume {args.resume}"
         )
     keras_gans = import_keras_gans(args.debug)
-    from keras_gans.callbacks import RunDirectory
+    from keras_gans.callbacks import RunDirectory, StopSignals
 
     run = RunDirectory(args.resume)
     if not run.path.is_dir():
@@ -87,32 +92,43 @@ def _resume(args):
     try:
         config = run.read_config()
         state = run.read_state()
-        checkpoint = run.checkpoint("latest")
+        checkpoint = None if state is None else run.checkpoint("latest")
     except (FileNotFoundError, ValueError) as error:
         raise CommandError(str(error)) from None
-    if state is None:
-        raise CommandError(f"{str(run.state_path)!r} is missing: the run cannot be resumed.")
     if args.epochs is not None:
         config["epochs"] = args.epochs
-    initial_epoch = int(state["epoch"])
+    initial_epoch = 0 if state is None else int(state["epoch"])
     if initial_epoch >= config["epochs"]:
-        print(f"{run.path} already trained {initial_epoch} of {config['epochs']} epochs.")
+        print(
+            f"{run.path} has finished: it trained {initial_epoch} epochs and --epochs is "
+            f"{config['epochs']} (raise --epochs to train on)."
+        )
         return 0
-    with _locked(run):
-        try:
-            model = keras_gans.load_model(checkpoint)
-        except Exception as error:
-            hint = _best_hint(run, checkpoint)
-            raise CommandError(
-                f"Could not load {str(checkpoint)!r}: {type(error).__name__}: {error}.{hint}"
-            ) from error
-        _check_checkpoint_matches(keras_gans, model, config, checkpoint)
-        source = _load_data(keras_gans, config)
+    with StopSignals(), _locked(run):
+        if state is None:  # killed before its first commit: train it from its first step
+            source = _load_data(keras_gans, config)
+            model, _ = _build_model(keras_gans, config, source)
+            print(f"{run.path} has no committed checkpoint: training it from its first step")
+        else:
+            model = _load_checkpoint(keras_gans, run, checkpoint)
+            _check_checkpoint_matches(keras_gans, model, config, checkpoint)
+            source = _load_data(keras_gans, config)
+            where = f" after its batch {state['batch']}" if state.get("batch") else ""
+            print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}{where}")
         extra = _eval_callbacks(config, source)
         run.trim_metrics(initial_epoch)
         run.write_config(config)
-        print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}")
-        return _fit(model, source, config, run, extra, initial_epoch=initial_epoch, args=args)
+        return _fit(keras_gans, model, config, run, extra, state, args)
+
+
+def _load_checkpoint(keras_gans, run, checkpoint):
+    try:
+        return keras_gans.load_model(checkpoint)
+    except Exception as error:
+        hint = _best_hint(run, checkpoint)
+        raise CommandError(
+            f"Could not load {str(checkpoint)!r}: {type(error).__name__}: {error}.{hint}"
+        ) from error
 
 
 def _best_hint(run, unreadable):
@@ -325,51 +341,21 @@ def _print_dry_run(config, model):
     return 0
 
 
-def _fit(model, source, config, run, extra, initial_epoch, args):
-    import keras
+def _fit(keras_gans, model, config, run, extra, state, args):
+    from keras_gans_cli.train_fit import fit_run
 
-    kind, _ = translation.pairing(import_keras_gans(), config)
+    kind, _ = translation.pairing(keras_gans, config)
     grid = None
     if kind is not None:
-        keras_gans = import_keras_gans()
         grid = translation.grid(keras_gans, config, kind, run.samples_dir, config["sample_every"])
-    callbacks = run.callbacks(
-        sample_callback=grid,
-        monitor=config["monitor"],
-        mode=config["monitor_mode"],
-        samples=config["samples"],
-        sample_seed=config["seed"],
-        sample_every=config["sample_every"],
-        tensorboard=config["tensorboard"],
-        extra=extra,
+    return fit_run(
+        keras_gans,
+        model,
+        config,
+        run,
+        extra,
+        state,
+        args,
+        load_data=lambda: _load_data(keras_gans, config),
+        grid=grid,
     )
-    verbose = args.verbose if args.verbose is not None else (1 if sys.stdout.isatty() else 2)
-    keras.utils.set_random_seed(config["seed"] + initial_epoch)
-    start = time.perf_counter()
-    try:
-        model.fit(
-            source.dataset,
-            epochs=config["epochs"],
-            initial_epoch=initial_epoch,
-            steps_per_epoch=config["steps_per_epoch"],
-            callbacks=callbacks,
-            verbose=verbose,
-            shuffle=False,  # the pipeline shuffles; Keras ignores (and warns about) the flag
-        )
-    except KeyError as error:  # GANCheckpoint's unknown monitor
-        raise CommandError(f"--monitor: {error.args[0]}") from None
-    elapsed = time.perf_counter() - start
-    guard = callbacks[0]
-    if guard.triggered:
-        latest = run.checkpoint_dir / "latest.keras"
-        state = run.read_state() if run.state_path.exists() else None
-        kept = (
-            f"the last good checkpoint is kept: {latest} (epoch {state['epoch']})"
-            if latest.exists() and state
-            else "no epoch had finished, so there is no checkpoint to resume: start again "
-            "with lower learning rates (--d-lr, --g-lr) or another --loss"
-        )
-        raise CommandError(f"{guard.message}; {kept}")
-    print(f"trained epochs {initial_epoch + 1}-{config['epochs']} in {elapsed:.1f} s")
-    print(f"checkpoints: {run.checkpoint_dir}; samples: {run.samples_dir}")
-    return 0

@@ -5,9 +5,18 @@ Parsed without importing TensorFlow, so a bad flag is reported at once.
 
 from __future__ import annotations
 
+import argparse
 import ast
+import os
+from pathlib import Path
 
-from keras_gans_cli._common import CommandError, positive_float, positive_int
+from keras_gans_cli._common import (
+    CommandError,
+    non_empty,
+    positive_float,
+    positive_int,
+    seed_int,
+)
 
 HELP = "train a GAN and write a run directory (default: DCGAN on the bundled digits)"
 
@@ -37,6 +46,7 @@ DEFAULTS = {
     "monitor_mode": "min",
     "samples": 100,
     "sample_every": 1,
+    "checkpoint_steps": None,  # None: commit a checkpoint at epoch ends (and on a signal) only
     "tensorboard": True,
     "eval": None,  # e.g. "kid" or "fid,kid": GANMetricsCallback values val_fid, val_kid
     "eval_every": 1,
@@ -51,13 +61,24 @@ ADAM_DEFAULTS = {"d_lr": 2e-4, "g_lr": 2e-4, "beta1": 0.5, "beta2": 0.999}
 #: Flags that may be given together with --resume (the rest come from the run's config).
 RESUMABLE = {"epochs", "debug", "verbose", "resume", "dry_run"}
 
+#: The largest `--image-size` (the largest any architecture here trains at is 1024).
+MAX_IMAGE_SIZE = 4096
+#: The most `--samples` in an epoch's grid (more would not be readable, only slow).
+MAX_GRID_SAMPLES = 10_000
+#: Flags naming a file or folder.
+PATHS = ("data", "target")
+#: Flags that only tune `--eval`.
+EVAL_OPTIONS = ("eval_every", "eval_samples", "eval_extractor")
+
 
 def _key_value(text):
     """`KEY=VALUE` with VALUE a Python literal (`3`, `0.5`, `(4, 4)`, `'layer'`) or a string."""
-    if "=" not in text:
-        raise ValueError(f"expected KEY=VALUE, received {text!r}")
-    key, value = text.split("=", 1)
+    key, equals, value = text.partition("=")
     key = key.strip().replace("-", "_")
+    if not equals or not key.isidentifier():
+        raise argparse.ArgumentTypeError(
+            f"expected KEY=VALUE with KEY a keyword name, received {text!r}"
+        )
     try:
         parsed = ast.literal_eval(value)
     except (ValueError, SyntaxError):
@@ -142,14 +163,25 @@ def add_arguments(parser):
     )
     training.add_argument("--beta1", type=float, help="Adam beta_1 of both [0.5, or the arch's]")
     training.add_argument("--beta2", type=float, help="Adam beta_2 of both [0.999, or the arch's]")
-    training.add_argument("--seed", type=int, help="seed of weights, latents and shuffling [0]")
+    training.add_argument(
+        "--seed", type=seed_int, help="seed of weights, latents and shuffling [0]"
+    )
     run = parser.add_argument_group("run directory")
     run.add_argument("--run-dir", help="where the run is written [runs/<arch>-<data>-<time>]")
-    run.add_argument("--resume", metavar="RUN", help="continue the run in this directory")
+    run.add_argument(
+        "--resume", type=non_empty, metavar="RUN", help="continue the run in this directory"
+    )
     run.add_argument("--monitor", help="logged value choosing checkpoints/best.keras [g_loss]")
     run.add_argument("--monitor-mode", choices=("min", "max"), help="[min]")
     run.add_argument("--samples", type=positive_int, help="samples per epoch grid [100]")
     run.add_argument("--sample-every", type=positive_int, help="epochs between grids [1]")
+    run.add_argument(
+        "--checkpoint-steps",
+        type=positive_int,
+        metavar="N",
+        help="also commit a checkpoint every N steps inside epochs, so a kill loses at most N "
+        "steps (Ctrl-C/SIGTERM always commit one before exiting) [epoch ends only]",
+    )
     run.add_argument(
         "--no-tensorboard",
         dest="tensorboard",
@@ -200,13 +232,11 @@ def _given(args):
 def resolve_config(args):
     """The run configuration: defaults, overridden by the flags given."""
     config = {**DEFAULTS, **_given(args)}
-    for key in ("data", "target", "arch", "loss"):
+    for key in ("data", "target", "arch", "loss", "monitor", "eval", "eval_extractor"):
         if isinstance(config[key], str) and not config[key].strip():
             flag = "--" + key.replace("_", "-")
-            raise CommandError(
-                f"{flag} must not be empty (an empty path would read the current folder). "
-                f"Received: {flag} {config[key]!r}"
-            )
+            why = " (an empty path would read the current folder)" if key in PATHS else ""
+            raise CommandError(f"{flag} must not be empty{why}. Received: {flag} {config[key]!r}")
     if config["batch_size"] is not None and config["batch_size"] % config["d_steps"]:
         raise CommandError(
             f"--batch-size must be divisible by --d-steps (each discriminator update gets "
@@ -218,9 +248,17 @@ def resolve_config(args):
         unknown = sorted(set(names) - {"fid", "kid", "precision_recall"})
         if unknown or not names:
             raise CommandError(
-                f"--eval takes fid, kid and precision_recall. Received: --eval {config['eval']}"
+                f"--eval takes fid, kid and precision_recall. Received: --eval {config['eval']!r}"
             )
         config["eval"] = ",".join(names)
+    else:
+        alone = [key for key in EVAL_OPTIONS if getattr(args, key, None) is not None]
+        if alone:
+            flags = ", ".join("--" + key.replace("_", "-") for key in alone)
+            raise CommandError(
+                f"{flags} tune{'s' if len(alone) == 1 else ''} the evaluation that --eval "
+                "turns on (e.g. --eval kid). Received: no --eval"
+            )
     decay = config["lr_decay_epochs"]
     if decay is not None and decay > config["epochs"]:
         raise CommandError(
@@ -232,4 +270,46 @@ def resolve_config(args):
     for beta in ("beta1", "beta2"):
         if config[beta] is not None and not 0 <= config[beta] < 1:
             raise CommandError(f"--{beta} must be in [0, 1). Received: {config[beta]}")
+    if config["image_size"] is not None and config["image_size"] > MAX_IMAGE_SIZE:
+        raise CommandError(
+            f"--image-size must be at most {MAX_IMAGE_SIZE}. Received: --image-size "
+            f"{config['image_size']}"
+        )
+    if config["samples"] > MAX_GRID_SAMPLES:
+        raise CommandError(
+            f"--samples must be at most {MAX_GRID_SAMPLES:,} (one grid per epoch). "
+            f"Received: --samples {config['samples']}"
+        )
+    check_run_dir(getattr(args, "run_dir", None))
     return config
+
+
+def check_run_dir(text):
+    """Refuses a `--run-dir` that cannot become a new run's folder, before anything is
+    written: empty, a file, a folder holding a run, under a file, or not writable."""
+    if text is None:
+        return
+    flag = f"--run-dir {text!r}"
+    if not text.strip():
+        raise CommandError(
+            f"--run-dir must not be empty (an empty path is the current folder). Received: {flag}"
+        )
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise CommandError(f"--run-dir must be a folder. Received: {flag} (a file)")
+    if (path / "config.json").exists() or (path / "checkpoints").exists():
+        raise CommandError(
+            f"--run-dir must be a new or empty folder; this one already holds a run. Resume it "
+            f"with --resume {text!r} or choose another. Received: {flag}"
+        )
+    existing = path.absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CommandError(
+            f"--run-dir cannot be created: {str(existing)!r} is a file. Received: {flag}"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CommandError(
+            f"--run-dir cannot be created: {str(existing)!r} is not writable. Received: {flag}"
+        )

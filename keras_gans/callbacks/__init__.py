@@ -10,9 +10,11 @@ from keras_gans.callbacks.loss_plot import LossPlot
 from keras_gans.callbacks.metrics import GANMetricsCallback
 from keras_gans.callbacks.nan_guard import NaNGuard
 from keras_gans.callbacks.progress import TimeRemaining
+from keras_gans.callbacks.resume import data_position, resumable_fit
 from keras_gans.callbacks.run_directory import RunDirectory
 from keras_gans.callbacks.run_lock import RunLock, RunLockedError
 from keras_gans.callbacks.sample_grid import SampleGrid
+from keras_gans.callbacks.signals import StopSignals
 from keras_gans.callbacks.translation_grid import TranslationGrid
 
 __all__ = [
@@ -25,8 +27,11 @@ __all__ = [
     "RunLock",
     "RunLockedError",
     "SampleGrid",
+    "StopSignals",
     "TimeRemaining",
     "TranslationGrid",
     "atomic_save",
     "atomic_write_text",
+    "data_position",
+    "resumable_fit",
 ]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import keras
 
+from keras_gans.callbacks.signals import StopSignals
+
 __all__ = ["GANCheckpoint", "atomic_save", "atomic_write_text"]
 
 
@@ -98,19 +100,23 @@ def atomic_write_text(text, path):
 
 
 class GANCheckpoint(keras.callbacks.Callback):
-    """Saves the latest and the best model after each epoch, atomically.
+    """Saves the latest and the best model after each epoch (and every N steps), atomically.
 
     Unlike `keras.callbacks.ModelCheckpoint`, every file is written to a temporary name and
     renamed into place, so a crash or a kill during the write leaves the previous checkpoint
     intact. An epoch whose logged values are not finite (see `NaNGuard`) is never saved.
 
-    A checkpoint is committed in one step: the model (weights, optimizer state, EMA) goes
-    to its own file `epoch-NNNN.keras`, then `state.json` (the epoch, the files of the
-    latest and the best checkpoint, the best value) is renamed into place: that rename is
-    the commit. A kill before it leaves the previous state naming the previous files, which
-    are deleted only after it; so the state never describes a model it does not name.
-    `latest.keras` and `best.keras` are then pointed at the committed files (hard links),
-    for people and tools; `checkpoint_path(directory)` reads the committed one.
+    A checkpoint is committed in one step: the model (weights, optimizer state, EMA, the
+    model's random-number state) goes to its own file (`epoch-NNNN.keras` at an epoch end,
+    `step-NNNN-BBBBBB.keras` after batch BBBBBB of epoch NNNN), then `state.json` (the epochs
+    completed, the batches done in the epoch under way, the files of the latest and the best
+    checkpoint, the best value, and, inside an epoch, the running means behind the epoch's
+    logged values) is renamed into place: that rename is the commit. A kill before it leaves
+    the previous state naming the previous files, which are deleted only after it; so the
+    state never describes a model it does not name. `latest.keras` and `best.keras` are then
+    pointed at the committed files (hard links), for people and tools;
+    `RunDirectory.checkpoint()` reads the committed one. `keras_gans.callbacks.resumable_fit`
+    resumes from it at the exact step.
 
     Args:
         directory: Folder receiving `latest.keras`, `best.keras` and `state.json`.
@@ -121,6 +127,13 @@ class GANCheckpoint(keras.callbacks.Callback):
         mode: `"min"` (default) or `"max"`: whether a lower or higher `monitor` is better.
         every_n_epochs: Save every this many epochs (default 1); the last epoch is always
             saved.
+        every_n_steps: Also commit a checkpoint every this many steps inside an epoch
+            (default `None`: at epoch ends only), so a kill loses at most that many steps;
+            Keras' `BackupAndRestore(save_freq=N)` is the convention followed.
+        stop_on_signal: Turn the first SIGINT (Ctrl-C) or SIGTERM during `fit` into a clean
+            stop: the step under way finishes, a checkpoint is committed, `fit` returns and
+            `stopped_by` names the signal (default `False`; see `StopSignals`). A second
+            signal stops at once.
 
     Example:
     >>> import keras_gans, tempfile, os
@@ -135,21 +148,39 @@ class GANCheckpoint(keras.callbacks.Callback):
     ['best.keras', 'epoch-0002.keras', 'latest.keras', 'state.json']
     """
 
-    def __init__(self, directory, monitor=None, mode="min", every_n_epochs=1):
+    def __init__(
+        self,
+        directory,
+        monitor=None,
+        mode="min",
+        every_n_epochs=1,
+        every_n_steps=None,
+        stop_on_signal=False,
+    ):
         super().__init__()
         if mode not in ("min", "max"):
             raise ValueError(f"`mode` must be 'min' or 'max'. Received: mode={mode!r}")
-        if not isinstance(every_n_epochs, int) or every_n_epochs < 1:
-            raise ValueError(
-                f"`every_n_epochs` must be a positive integer. Received: every_n_epochs="
-                f"{every_n_epochs!r}"
+        for name, value in (("every_n_epochs", every_n_epochs), ("every_n_steps", every_n_steps)):
+            if value is None and name == "every_n_steps":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        if not isinstance(stop_on_signal, bool):
+            raise TypeError(
+                f"`stop_on_signal` must be True or False. Received: stop_on_signal="
+                f"{stop_on_signal!r}"
             )
         self.directory = Path(directory)
         self.monitor = monitor
         self.mode = mode
         self.every_n_epochs = every_n_epochs
+        self.every_n_steps = every_n_steps
+        self.stop_on_signal = stop_on_signal
         self.best = None
         self.skipped_epochs = []
+        self.stopped_by = None
+        self.stopped_at = None
+        self._batch_offset, self._trackers_to_restore = 0, None
 
     @property
     def latest_path(self):
@@ -163,8 +194,20 @@ class GANCheckpoint(keras.callbacks.Callback):
     def state_path(self):
         return self.directory / "state.json"
 
+    def resume_inside_epoch(self, state):
+        """Continues the epoch that `state` (a mid-epoch commit) stopped in.
+
+        The next `fit` must start at epoch `state["epoch"]` and see only that epoch's
+        remaining batches; the batch numbers and the epoch's running means then carry on
+        from the commit. `resumable_fit` calls this.
+        """
+        self._batch_offset = int(state.get("batch", 0))
+        self._trackers_to_restore = state.get("trackers") if self._batch_offset else None
+
     def on_train_begin(self, logs=None):
         self.best, self._files = None, {}
+        self.stopped_by = self.stopped_at = None
+        self._stopped_inside = False
         if self.state_path.exists():  # resuming: keep the best value seen before
             state = json.loads(self.state_path.read_text())
             if state.get("monitor") == self.monitor:
@@ -172,29 +215,64 @@ class GANCheckpoint(keras.callbacks.Callback):
             self._files = {k: state[k] for k in ("checkpoint", "best_checkpoint") if state.get(k)}
         self._remove_uncommitted()
         self._epochs = self.params.get("epochs") if self.params else None
+        self._steps_since_commit = 0
+        self._signals = StopSignals() if self.stop_on_signal else None
+        self._active_signals = self._signals.__enter__() if self._signals else None
+
+    def on_train_end(self, logs=None):
+        if self._signals is not None:
+            self._signals.__exit__(None, None, None)
+            self._signals = self._active_signals = None
 
     def _remove_uncommitted(self):
-        """Drops what a killed process left: temporary files and uncommitted epoch files."""
+        """Drops what a killed process left: temporary files and uncommitted model files."""
         kept = set(self._files.values())
         for stale in self.directory.glob(".*.*"):
-            if stale.name.startswith((".latest.", ".best.", ".state.", ".epoch-")):
+            if stale.name.startswith((".latest.", ".best.", ".state.", ".epoch-", ".step-")):
                 stale.unlink(missing_ok=True)
-        for old in self.directory.glob("epoch-*.keras"):
-            if old.name not in kept:
-                old.unlink(missing_ok=True)
+        for pattern in ("epoch-*.keras", "step-*.keras"):
+            for old in self.directory.glob(pattern):
+                if old.name not in kept:
+                    old.unlink(missing_ok=True)
 
     def _improved(self, value):
         if self.best is None:
             return True
         return value < self.best if self.mode == "min" else value > self.best
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch, self._last_batch = epoch, -1
+        if self._trackers_to_restore:
+            _restore_trackers(self.model, self._trackers_to_restore)
+            self._trackers_to_restore = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        done = self._batch_offset + batch + 1  # batches of this epoch done, resumed ones too
+        self._steps_since_commit += batch - self._last_batch
+        self._last_batch = batch
+        signals = self._active_signals
+        stop = signals.received if signals is not None else None
+        steps = (self.params or {}).get("steps")
+        last = steps is not None and batch + 1 >= steps
+        if stop:
+            self.stopped_by, self.stopped_at = stop, (self._epoch, done)
+            self.model.stop_training = True
+            self._stopped_inside = not last
+        if last:
+            return  # the epoch end commits
+        due = self.every_n_steps is not None and self._steps_since_commit >= self.every_n_steps
+        if due or stop:
+            self._commit(self._epoch, done, logs or {})
+
     def on_epoch_end(self, epoch, logs=None):
+        if self.stopped_by is not None and self._stopped_inside:
+            return  # stopped inside the epoch: the step checkpoint holds it
+        self._batch_offset = 0
         logs = logs or {}
         last = self._epochs is not None and epoch + 1 >= self._epochs
         if (epoch + 1) % self.every_n_epochs and not last and not self.model.stop_training:
             return
-        values = [v for v in logs.values() if isinstance(v, (int, float))]
-        if not all(math.isfinite(v) for v in values):
+        if not _finite(logs):
             self.skipped_epochs.append(epoch + 1)
             return
         if self.monitor is not None and self.monitor not in logs:
@@ -205,22 +283,58 @@ class GANCheckpoint(keras.callbacks.Callback):
                     f"`monitor` {self.monitor!r} is not among the logged values "
                     f"{sorted(logs)}. Received: monitor={self.monitor!r}"
                 )
-        name = f"epoch-{epoch + 1:04d}.keras"
+        self._commit(epoch + 1, 0, logs)
+
+    def _commit(self, epochs_done, batch, logs):
+        """Writes the model file, then commits `state.json` naming it (see the class doc)."""
+        if batch and not _finite(logs):
+            return
+        name = (
+            f"step-{epochs_done + 1:04d}-{batch:06d}.keras"
+            if batch
+            else (f"epoch-{epochs_done:04d}.keras")
+        )
         atomic_save(self.model, self.directory / name)
         files, best = {**self._files, "checkpoint": name}, self.best
-        if self.monitor in logs and self._improved(float(logs[self.monitor])):
+        if not batch and self.monitor in logs and self._improved(float(logs[self.monitor])):
             files["best_checkpoint"], best = name, float(logs[self.monitor])
-        state = {
-            "epoch": epoch + 1,
-            **files,
-            "monitor": self.monitor,
-            "mode": self.mode,
-            "best": best,
-            "logs": {k: float(v) for k, v in logs.items() if isinstance(v, (int, float))},
-        }
+        state = {"epoch": epochs_done, **files, "monitor": self.monitor, "mode": self.mode}
+        state["best"] = best
+        if batch:
+            state["batch"] = batch
+            state["trackers"] = _tracker_states(self.model)
+        state["logs"] = {k: float(v) for k, v in logs.items() if _is_number(v)}
         atomic_write_text(json.dumps(state, indent=2), self.state_path)  # the commit
-        self._files, self.best = files, best
+        self._files, self.best, self._steps_since_commit = files, best, 0
         _link_atomically(self.directory / name, self.latest_path)
         if files.get("best_checkpoint") == name:
             _link_atomically(self.directory / name, self.best_path)
         self._remove_uncommitted()
+
+
+def _is_number(value):
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(value, (str, bytes))
+
+
+def _finite(logs):
+    return all(math.isfinite(float(v)) for v in logs.values() if _is_number(v))
+
+
+def _tracker_states(model):
+    """The variables of the model's metric trackers (running sums and counts), by name."""
+    return {
+        m.name: [keras.ops.convert_to_numpy(v).tolist() for v in m.variables] for m in model.metrics
+    }
+
+
+def _restore_trackers(model, states):
+    for metric in model.metrics:
+        values = states.get(metric.name)
+        if values is None or len(values) != len(metric.variables):
+            continue
+        for variable, value in zip(metric.variables, values, strict=True):
+            variable.assign(value)

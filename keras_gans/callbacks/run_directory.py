@@ -26,7 +26,8 @@ class RunDirectory:
     ```
     runs/NAME/
       config.json            the resolved configuration (what `keras-gans train` ran)
-      checkpoints/state.json, epoch-NNNN.keras   committed together (GANCheckpoint)
+      checkpoints/state.json, epoch-NNNN.keras   committed together (GANCheckpoint;
+                             step-NNNN-BBBBBB.keras for a commit inside an epoch)
       checkpoints/latest.keras, best.keras       links to the committed files
       samples/epoch_0001.png ... and latents.npy   one grid per epoch from fixed latents
       metrics.csv            every logged value per epoch
@@ -125,22 +126,31 @@ class RunDirectory:
         return _read_json_object(self.config_path, "the run's configuration")
 
     def read_state(self):
-        """The last checkpoint's state (`epoch`, `monitor`, `best`, `logs`), or `None`.
+        """The last checkpoint's state (`epoch`, `batch`, `monitor`, `best`, `logs`), or `None`.
+
+        `epoch` counts the epochs completed; `batch`, present after a mid-epoch commit, the
+        batches done in the next one.
 
         Raises:
-            ValueError: state.json is not valid (not JSON, or an `epoch` that is not a
-                whole number >= 1): the message names the file and what to do.
+            ValueError: state.json is not valid (not JSON, or an `epoch` or `batch` that is
+                not a whole number in range): the message names the file and what to do.
         """
         if not self.state_path.exists():
             return None
         state = _read_json_object(self.state_path, "the last checkpoint's epoch")
-        epoch = state.get("epoch")
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 1:
+        epoch, batch = state.get("epoch"), state.get("batch", 0)
+        if not _whole(batch, 0):
+            raise ValueError(
+                f"{str(self.state_path)!r} is invalid: its 'batch' must be a whole number "
+                f">= 0 (the batches done in the epoch under way), received {batch!r}. "
+                "Resume from best.keras or start a new run."
+            )
+        if not _whole(epoch, 0 if batch else 1):
             raise ValueError(
                 f"{str(self.state_path)!r} is invalid: its 'epoch' must be a whole number "
-                f">= 1 (the epochs in checkpoints/latest.keras), received {epoch!r}. Set it "
-                "to the epoch of latest.keras (the rows of metrics.csv up to it), or start "
-                "a new run."
+                f">= {0 if batch else 1} (the epochs in checkpoints/latest.keras), received "
+                f"{epoch!r}. Set it to the epoch of latest.keras (the rows of metrics.csv up "
+                "to it), or start a new run."
             )
         return state
 
@@ -196,6 +206,8 @@ class RunDirectory:
         tensorboard=True,
         progress=True,
         sample_callback=None,
+        every_n_steps=None,
+        stop_on_signal=False,
     ):
         """The callbacks that fill this folder, in a working order.
 
@@ -212,6 +224,10 @@ class RunDirectory:
             sample_callback: The callback writing pictures to `samples_dir` (default
                 `None`: a `SampleGrid` from a fixed latent batch; a translation model
                 passes a `TranslationGrid`).
+            every_n_steps: Also commit a checkpoint every this many steps (default `None`:
+                at epoch ends only); see `GANCheckpoint`.
+            stop_on_signal: Commit a checkpoint and stop cleanly on SIGINT/SIGTERM (default
+                `False`); see `GANCheckpoint`.
 
         Returns:
             A list: `NaNGuard`, `extra`..., `CSVLogger`, `LossPlot`, `SampleGrid`,
@@ -234,10 +250,22 @@ class RunDirectory:
         ]
         if tensorboard:
             callbacks.append(keras.callbacks.TensorBoard(str(tensorboard_dir), write_graph=False))
-        callbacks.append(GANCheckpoint(self.checkpoint_dir, monitor=monitor, mode=mode))
+        callbacks.append(
+            GANCheckpoint(
+                self.checkpoint_dir,
+                monitor=monitor,
+                mode=mode,
+                every_n_steps=every_n_steps,
+                stop_on_signal=stop_on_signal,
+            )
+        )
         if progress:
             callbacks.append(TimeRemaining())
         return callbacks
+
+
+def _whole(value, least):
+    return not isinstance(value, bool) and isinstance(value, int) and value >= least
 
 
 def _read_json_object(path, holds):

@@ -105,6 +105,6 @@ def test_a_nan_at_the_first_step_says_there_is_no_checkpoint(tmp_path, capsys):
     assert keras_gans_cli.main([*argv, "--run-dir", str(run_dir), "--no-tensorboard"]) == 1
     err = capsys.readouterr().err
     assert "non-finite loss at epoch 1" in err
-    assert "no epoch had finished, so there is no checkpoint" in err
+    assert "no checkpoint had been committed, so there is nothing to resume" in err
     assert "last good checkpoint is kept" not in err
     assert not (run_dir / "checkpoints" / "latest.keras").exists()

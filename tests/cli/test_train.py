@@ -108,7 +108,7 @@ def test_resume_continues_epoch_optimizer_state_and_sample_latents(run_copy, cap
 def test_resume_of_a_finished_run_is_a_no_op(run_copy, capsys):
     before = _tree(run_copy)
     assert keras_gans_cli.main(["train", "--resume", str(run_copy)]) == 0
-    assert "already trained 2 of 2 epochs" in capsys.readouterr().out
+    assert "has finished: it trained 2 epochs and --epochs is 2" in capsys.readouterr().out
     assert _tree(run_copy) == before
 
 
