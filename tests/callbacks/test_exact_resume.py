@@ -61,7 +61,9 @@ class _SignalAt(keras.callbacks.Callback):
 
 
 def _weights(model):
-    return [keras.ops.convert_to_numpy(v) for v in model.generator.weights + model.discriminator.weights]
+    return [
+        keras.ops.convert_to_numpy(v) for v in model.generator.weights + model.discriminator.weights
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,9 @@ def test_a_signal_at_any_step_commits_and_the_resume_matches_an_uninterrupted_ru
     resumed = keras_gans.load_model(tmp_path / state["checkpoint"])
     assert resumed.g_optimizer.iterations.numpy() == stop_after
     log2 = _Log()
-    resumable_fit(resumed, _make_dataset, EPOCHS, [log2, GANCheckpoint(tmp_path)], state=state, verbose=0)
+    resumable_fit(
+        resumed, _make_dataset, EPOCHS, [log2, GANCheckpoint(tmp_path)], state=state, verbose=0
+    )
     weights, epochs, iterations = uninterrupted
     assert resumed.g_optimizer.iterations.numpy() == iterations == EPOCHS * STEPS
     for got, want in zip(_weights(resumed), weights, strict=True):
