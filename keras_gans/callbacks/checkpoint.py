@@ -272,7 +272,7 @@ class GANCheckpoint(keras.callbacks.Callback):
         last = self._epochs is not None and epoch + 1 >= self._epochs
         if (epoch + 1) % self.every_n_epochs and not last and not self.model.stop_training:
             return
-        if not _finite(logs):
+        if not finite_logs(logs):
             self.skipped_epochs.append(epoch + 1)
             return
         if self.monitor is not None and self.monitor not in logs:
@@ -287,7 +287,7 @@ class GANCheckpoint(keras.callbacks.Callback):
 
     def _commit(self, epochs_done, batch, logs):
         """Writes the model file, then commits `state.json` naming it (see the class doc)."""
-        if batch and not _finite(logs):
+        if batch and not finite_logs(logs):
             return
         name = (
             f"step-{epochs_done + 1:04d}-{batch:06d}.keras"
@@ -320,7 +320,8 @@ def _is_number(value):
     return not isinstance(value, (str, bytes))
 
 
-def _finite(logs):
+def finite_logs(logs):
+    """Whether every numeric value in `logs` is finite."""
     return all(math.isfinite(float(v)) for v in logs.values() if _is_number(v))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_gans.callbacks.checkpoint import finite_logs
 from keras_gans.images import save_image_grid, scatter_plot
 from keras_gans.latents import generate_from_latents
 
@@ -104,6 +105,8 @@ class SampleGrid(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return
+        if not finite_logs(logs or {}):
+            return  # a diverged epoch (NaNGuard stops the run): no grid of NaN pixels
         self.last_path = self.write(self.directory / f"epoch_{epoch + 1:04d}.png", step=epoch + 1)
 
     def write(self, path, step=None):

@@ -108,3 +108,4 @@ def test_a_nan_at_the_first_step_says_there_is_no_checkpoint(tmp_path, capsys):
     assert "no checkpoint had been committed, so there is nothing to resume" in err
     assert "last good checkpoint is kept" not in err
     assert not (run_dir / "checkpoints" / "latest.keras").exists()
+    assert not list((run_dir / "samples").glob("epoch_*.png"))  # no grid of NaN pixels
