@@ -15,6 +15,7 @@ from keras import ops
 from keras_gans.losses import resolve
 from keras_gans.models import data, step
 from keras_gans.models import validation as check
+from keras_gans.models.distributed import replica_logs
 from keras_gans.models.ema import GeneratorEMA
 from keras_gans.models.generation import GenerationMixin, ReplicaSeedGenerator
 from keras_gans.models.serialization import SerializationMixin, prepare_optimizer
@@ -109,7 +110,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         self.num_classes = (
             None if num_classes is None else check.check_positive_int(num_classes, "num_classes")
         )
-        self.seed = seed
+        self.seed = check.check_seed(seed, allow_generator=False)
         self.conditional = self.check_networks(generator, discriminator)
         self.seed_generator = ReplicaSeedGenerator(seed)
         self._trackers = {}
@@ -124,7 +125,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         self.ema_decay = None
         self.ema_generator = None
         if ema_decay is not None:
-            self.enable_ema(ema_decay)
+            self.enable_ema(check.check_decay(ema_decay, "ema_decay"))
         self.built = True
 
     def check_networks(self, generator, discriminator):
@@ -388,10 +389,10 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
         for player, batch in self.schedule(x, y):
             earlier = finite if player.role == "generator" else None
             finite = tf.logical_and(finite, step.play(self, player, batch, earlier))
-        return {m.name: m.result() for m in self.metrics}
+        return replica_logs(self.metrics)
 
     def test_step(self, data_batch):
         x, y = self.unpack_batch(data_batch)
         for player, batch in self.schedule(x, y, training=False):
             step.evaluate(self, player, batch)
-        return {m.name: m.result() for m in self.metrics}
+        return replica_logs(self.metrics)

@@ -1,0 +1,77 @@
+"""MultiWorkerMirroredStrategy: two worker processes on localhost train exactly as one device.
+
+The workers run `multi_worker_task.py` with a `TF_CONFIG` naming both. As in
+test_distributed.py the generator ignores z, so both sides see identical fakes and the
+comparison is exact, while the discriminator's update depends on every real example of the
+global batch (a per-worker mean not divided by the worker count fails it).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import keras_gans
+from tests.models.test_distributed import build_pair
+
+DATA = np.random.default_rng(0).normal(size=(48, 2)).astype("float32")
+EPOCHS, GLOBAL_BATCH = 2, 16
+
+
+def train(strategy, data):
+    """Builds the pair under `strategy`, fits 2 epochs of 3 global batches; returns weights
+    and the history."""
+    with strategy.scope():
+        generator, discriminator = build_pair()
+        gan = keras_gans.GANModel(generator, discriminator, latent_dim=3, seed=0)
+        gan.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5), loss="non-saturating")
+    dataset = tf.data.Dataset.from_tensor_slices(data).batch(GLOBAL_BATCH)
+    history = gan.fit(dataset, epochs=EPOCHS, verbose=0, shuffle=False)
+    weights = gan.discriminator.get_weights() + gan.generator.get_weights()
+    return weights, history.history
+
+
+def _free_ports(n):
+    sockets = [socket.socket() for _ in range(n)]
+    for s in sockets:
+        s.bind(("localhost", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+@pytest.mark.slow
+def test_two_workers_on_localhost_match_one_device(tmp_path):
+    ports = ",".join(map(str, _free_ports(2)))
+    script = os.path.join(os.path.dirname(__file__), "multi_worker_task.py")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, script, str(i), ports, str(tmp_path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(2)
+    ]
+    for worker in workers:
+        _, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err[-3000:]
+    single_weights, single_history = train(tf.distribute.get_strategy(), DATA)
+    initial = build_pair()[1].get_weights()
+    assert max(np.abs(a - b).max() for a, b in zip(single_weights[:4], initial, strict=True)) > 0.05
+    for index in range(2):
+        result = np.load(tmp_path / f"worker{index}.npz")
+        assert int(result["replicas"]) == 2
+        for i, want in enumerate(single_weights):
+            np.testing.assert_allclose(result[f"w{i}"], want, rtol=1e-5, atol=1e-6)
+        # The logged values are the global batch's means, as on one device.
+        for key, values in single_history.items():
+            np.testing.assert_allclose(result[f"log_{key}"], values, rtol=1e-5, atol=1e-6)
