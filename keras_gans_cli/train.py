@@ -349,7 +349,6 @@ def _fit(keras_gans, model, config, run, extra, state, args):
     if kind is not None:
         grid = translation.grid(keras_gans, config, kind, run.samples_dir, config["sample_every"])
     return fit_run(
-        keras_gans,
         model,
         config,
         run,

@@ -7,7 +7,7 @@ import sys
 import time
 
 
-def fit_run(keras_gans, model, config, run, extra, state, args, load_data, grid=None):
+def fit_run(model, config, run, extra, state, args, load_data, grid=None):
     """Trains `model` into `run` from the commit `state` (or from step 0); returns the exit code.
 
     The data come from `load_data()` afresh for each `fit`, so that the batch order after a
