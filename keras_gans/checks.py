@@ -10,12 +10,14 @@ from __future__ import annotations
 import numbers
 
 __all__ = [
+    "known_keywords",
     "metric_name",
     "non_negative",
     "number_in",
     "positive_int",
     "positive_int_tuple",
     "positive_number",
+    "seed",
 ]
 
 
@@ -115,6 +117,52 @@ def number_in(value, argument, low, high, *, low_open=False, high_open=False):
             f"`{argument}` must be a number in {interval}. Received: {argument}={value!r}"
         )
     return float(value)
+
+
+def known_keywords(factory, kwargs, what):
+    """Returns `kwargs` if `factory` takes every keyword in it, else raises a `TypeError`
+    naming those it does not take and listing those it does (`**kwargs` accepts any).
+
+    Example:
+    >>> known_keywords(lambda units=1: None, {"units": 2}, "the layer")
+    {'units': 2}
+    """
+    import inspect
+
+    try:
+        parameters = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return kwargs
+    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return kwargs
+    takes = [
+        n for n, p in parameters.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    ]
+    unknown = [key for key in kwargs if key not in takes]
+    if unknown:
+        names = ", ".join(f"`{key}`" for key in unknown)
+        received = ", ".join(f"{key}={kwargs[key]!r}" for key in unknown)
+        raise TypeError(
+            f"{names} {'is not a keyword' if len(unknown) == 1 else 'are not keywords'} of "
+            f"{what}; it takes {', '.join(takes) or 'none'}. Received: {received}"
+        )
+    return kwargs
+
+
+def seed(value, argument="seed"):
+    """Returns `value` if it is `None` or an integer >= 0 (a NumPy seed), else raises.
+
+    Example:
+    >>> seed(3)
+    3
+    """
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0
+    ):
+        raise ValueError(
+            f"`{argument}` must be None or an integer >= 0. Received: {argument}={value!r}"
+        )
+    return value
 
 
 def metric_name(value, argument="name"):

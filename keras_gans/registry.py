@@ -34,6 +34,7 @@ from keras_gans._entry_points import (
     plugin_packages,
     source_tree_project,
 )
+from keras_gans.checks import known_keywords
 
 __all__ = [
     "PluginInfo",
@@ -248,7 +249,7 @@ class Registry:
             ImportError: the plugin's module failed to import.
         """
         factory = self.load(name)
-        instance = factory(**kwargs)
+        instance = factory(**known_keywords(factory, kwargs, f"the {self.kind} '{name}'"))
         if self.base_class is not None and not isinstance(instance, self.base_class):
             raise TypeError(
                 f"The {self.kind} plugin '{normalize_name(name)}' must produce a "
@@ -311,8 +312,7 @@ class Registry:
     def _lookup(self, name: str) -> str:
         if not isinstance(name, str):
             raise TypeError(
-                f"A {self.kind} name must be a string. Received: {name!r} "
-                f"of type {type(name).__name__}"
+                f"`name` must be a string naming a {self.kind}. Received: name={name!r}"
             )
         key = normalize_name(name)
         if key not in self._candidates():

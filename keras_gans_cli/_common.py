@@ -16,7 +16,13 @@ __all__ = [
     "parse_labels",
     "positive_float",
     "positive_int",
+    "seed_int",
 ]
+
+#: The largest seed NumPy and `keras.utils.set_random_seed` accept.
+MAX_SEED = 2**32 - 1
+#: The longest `--labels` range (no model has more classes; a longer one is a typo).
+MAX_LABELS = 1_000_000
 
 
 class CommandError(Exception):
@@ -52,6 +58,22 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+def seed_int(text: str) -> int:
+    """An `argparse` type: a seed, an integer in [0, 2**32 - 1]."""
+    value = non_negative_int(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected an integer in [0, 2**32 - 1], received {value}")
+    return value
+
+
+def non_empty(text: str) -> str:
+    """An `argparse` type: a name or path that is not empty (an empty path is the current
+    folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"expected a non-empty name or path, received {text!r}")
+    return text
+
+
 def positive_float(text: str) -> float:
     """An `argparse` type: a finite float > 0."""
     try:
@@ -84,7 +106,13 @@ def parse_labels(text: str | None) -> list[int] | None:
             part = part.strip()
             if "-" in part[1:]:
                 start, stop = part.split("-", 1)
-                labels.extend(range(int(start), int(stop) + 1))
+                ids = range(int(start), int(stop) + 1)
+                if len(ids) > MAX_LABELS:
+                    raise CommandError(
+                        f"--labels ranges may span at most {MAX_LABELS:,} class ids. "
+                        f"Received: {text!r}"
+                    )
+                labels.extend(ids)
             elif part:
                 labels.append(int(part))
     except ValueError:
@@ -93,7 +121,9 @@ def parse_labels(text: str | None) -> list[int] | None:
             f"Received: {text!r}"
         ) from None
     if not labels:
-        raise CommandError(f"--labels is empty. Received: {text!r}")
+        raise CommandError(f"--labels names no class id (a reversed range?). Received: {text!r}")
+    if min(labels) < 0:
+        raise CommandError(f"--labels must be class ids >= 0. Received: {text!r}")
     return labels
 
 
@@ -130,12 +160,18 @@ def import_keras_gans(debug: bool = False):
 def resolve_checkpoint(path: str | os.PathLike, checkpoint: str = "latest") -> Path:
     """The `.keras` file named by a run directory (its `latest` or `best` checkpoint) or a
     `.keras` path."""
+    if not str(path).strip():
+        raise CommandError(
+            f"RUN_OR_CHECKPOINT must be a run directory or a .keras file. Received: {str(path)!r}"
+        )
     path = Path(path)
     if path.is_dir():
         from keras_gans.callbacks.run_directory import RunDirectory
 
-        run = RunDirectory(path)
-        return run.checkpoint(checkpoint)
+        try:
+            return RunDirectory(path).checkpoint(checkpoint)
+        except (FileNotFoundError, ValueError) as error:
+            raise CommandError(f"RUN_OR_CHECKPOINT: {error}") from None
     if not path.exists():
         raise CommandError(
             f"RUN_OR_CHECKPOINT must be a run directory or a .keras file. Received: {str(path)!r} "

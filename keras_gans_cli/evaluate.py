@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from keras_gans_cli._common import CommandError, load_gan, non_negative_int, positive_int
+from keras_gans_cli._common import CommandError, load_gan, positive_int, seed_int
 
 HELP = "score a trained GAN against real data: fid, kid, is, swd, ms-ssim, pr, nn"
 
@@ -33,6 +33,9 @@ METRICS = {
 }
 _NEEDS_REAL = {"fid", "kid", "swd", "pr", "nn"}
 _NEEDS_FEATURES = {"fid", "kid", "pr"}
+#: The fewest samples (per set) a metric is defined on: FID's covariance and KID's unbiased
+#: MMD need 2, MS-SSIM a pair, precision/recall more than their k=3 and density_k=5.
+_MIN_SAMPLES = {"fid": 2, "kid": 2, "ms-ssim": 2, "pr": 6}
 
 
 def add_arguments(parser):
@@ -47,7 +50,7 @@ def add_arguments(parser):
     parser.add_argument(
         "--extractor", default="inception-v3", help="feature extractor name, or none"
     )
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="latent and subset seed")
+    parser.add_argument("--seed", type=seed_int, default=0, help="latent and subset seed")
     parser.add_argument("--batch-size", type=positive_int, default=256)
     parser.add_argument("--kid-subsets", type=positive_int, default=100)
     parser.add_argument("--kid-subset-size", type=positive_int, default=1000)
@@ -231,11 +234,34 @@ def _versions():
     }
 
 
+def _check_json(text):
+    """The `--json` path can be written (checked before any work)."""
+    if text is None:
+        return None
+    out = Path(text)
+    if not text.strip() or out.is_dir():
+        raise CommandError(f"--json must be a file path. Received: --json {text!r}")
+    if not out.parent.is_dir():
+        what = "is a file" if out.parent.exists() else "does not exist"
+        raise CommandError(f"--json: the folder {str(out.parent)!r} {what}. Received: {text!r}")
+    return out
+
+
 def run(args) -> int:
     chosen = parse_metrics(args.metrics)
-    out = Path(args.json) if args.json else None
-    if out is not None and not out.parent.exists():
-        raise CommandError(f"--json: the folder {str(out.parent)!r} does not exist.")
+    out = _check_json(args.json)
+    need = max((_MIN_SAMPLES.get(name, 1) for name in chosen), default=1)
+    for flag, value in (("--n", args.n), ("--n-real", args.n_real)):
+        if value is not None and value < need:
+            raise CommandError(
+                f"{flag} must be at least {need} for --metrics {','.join(chosen)}. "
+                f"Received: {flag} {value}"
+            )
+    if "is" in chosen and args.is_splits > args.n:
+        raise CommandError(
+            f"--is-splits must be at most --n ({args.n}): each split scores its own fakes. "
+            f"Received: --is-splits {args.is_splits}"
+        )
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
     results, description, extractor = compute(args, chosen, model)
     print(f"{checkpoint}: {args.n} generated vs {description or 'no real data'}")

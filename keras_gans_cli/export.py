@@ -69,7 +69,15 @@ def _installed_formats():
     return sorted({_normalize(e.name) for e in entry_points(group="keras_gans.exporters")})
 
 
-def _check_out(out):
+def _check_out(text):
+    if not text.strip():
+        raise CommandError(f"--out must not be empty. Received: --out {text!r}")
+    out = Path(text)
+    if out.is_file() and not out.with_name(out.name + ".json").is_file():
+        raise CommandError(
+            f"--out names an existing file that no export wrote (it has no {out.name}.json "
+            f"beside it); an export only replaces its own artifacts. Received: --out {text!r}"
+        )
     parent = out.parent
     if parent.exists() and not parent.is_dir():
         raise CommandError(f"--out: {str(parent)!r} is not a folder.")
@@ -95,6 +103,38 @@ def _load_model(source, checkpoint, debug):
     if not isinstance(model, keras.Model):
         raise CommandError(f"{str(file)!r} holds a {type(model).__name__}, not a keras.Model.")
     return model, file
+
+
+def _check_style_flags(model, args):
+    """`--truncation-psi` and `--noise-inputs` need a StyleGAN-style `sampler`."""
+    if callable(getattr(model, "sampler", None)):
+        return
+    for flag, given in (
+        ("--truncation-psi", args.truncation_psi),
+        ("--noise-inputs", args.noise_inputs or None),
+    ):
+        if given is not None:
+            raise CommandError(
+                f"{flag} needs a model with a w-space sampler (stylegan, stylegan2); this is "
+                f"a {type(model).__name__}. Received: {flag}"
+                + ("" if given is True else f" {given}")
+            )
+
+
+def _check_out_kind(out, exporter_class, format_name, given):
+    """A folder for a directory format (SavedModel), a file path for the others."""
+    if given is None:
+        return
+    if getattr(exporter_class, "directory", False) and out.is_file():
+        raise CommandError(
+            f"--out names a file, but --format {format_name} writes a folder. "
+            f"Received: --out {given!r}"
+        )
+    if not getattr(exporter_class, "directory", False) and out.is_dir():
+        raise CommandError(
+            f"--out names a folder, but --format {format_name} writes a file. "
+            f"Received: --out {given!r}"
+        )
 
 
 def _default_out(checkpoint, exporter_class, direction=None):
@@ -148,13 +188,14 @@ def run(args) -> int:
             f"Received: --quantize {args.quantize}"
         )
     if args.out is not None:
-        _check_out(Path(args.out))
+        _check_out(args.out)
     model, checkpoint = _load_model(args.source, args.checkpoint, args.debug)
 
     from keras_gans import export as export_lib
 
     options = {"quantize": args.quantize} if args.quantize else {}
     options.update(_translation_options(model, args.source, args.direction, format_name))
+    _check_style_flags(model, args)
     if args.truncation_psi is not None:
         options["truncation_psi"] = args.truncation_psi
     if args.noise_inputs:
@@ -162,6 +203,7 @@ def run(args) -> int:
     try:
         exporter_class = export_lib.registry.load(format_name)
         out = Path(args.out or _default_out(checkpoint, exporter_class, args.direction))
+        _check_out_kind(out, exporter_class, format_name, args.out)
         result = _quietly(
             args.debug,
             export_lib.export,

@@ -13,23 +13,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from keras_gans_cli._common import (
+    MAX_SEED,
     CommandError,
     finite_float,
     load_gan,
-    non_negative_int,
     parse_labels,
     positive_float,
     positive_int,
+    seed_int,
 )
 
 HELP = "write samples of a trained GAN: grid PNG, single PNGs, latent walks (PNG/GIF)"
+
+#: The most pixels a written picture may hold (Pillow's decompression-bomb limit).
+MAX_PIXELS = 89_478_485
 
 
 def add_arguments(parser):
     parser.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory or .keras")
     parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
     parser.add_argument("--n", type=positive_int, default=16, help="number of samples")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="latent seed")
+    parser.add_argument("--seed", type=seed_int, default=0, help="latent seed")
     parser.add_argument(
         "--truncation-psi",
         type=finite_float,
@@ -47,8 +51,8 @@ def add_arguments(parser):
     parser.add_argument("--scale", type=positive_int, default=4, help="pixel enlargement")
     walk = parser.add_argument_group("latent walks")
     walk.add_argument("--interpolate", choices=("linear", "slerp"), help="walk between --seeds")
-    walk.add_argument("--seeds", default="0,1", help="seeds of the walk's key latents")
-    walk.add_argument("--steps", type=positive_int, default=8, help="frames per segment")
+    walk.add_argument("--seeds", help="seeds of the walk's key latents [0,1]")
+    walk.add_argument("--steps", type=positive_int, help="frames per segment [8]")
     parser.add_argument(
         "--class-sweep",
         type=positive_int,
@@ -77,26 +81,97 @@ def _seeds(text):
     try:
         seeds = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
+        seeds = None
+    if seeds is None or not all(0 <= seed <= MAX_SEED for seed in seeds):
         raise CommandError(
-            f"--seeds must be comma-separated integers. Received: {text!r}"
-        ) from None
+            f"--seeds must be comma-separated integers in [0, 2**32 - 1]. Received: {text!r}"
+        )
     if len(seeds) < 2:
         raise CommandError(f"--seeds needs at least two seeds to walk between. Received: {text!r}")
     return seeds
 
 
-def run(args) -> int:
+def _check_paths(args):
+    """`--out` and `--individual` can be written, before anything is loaded."""
     out = Path(args.out)
     if out.suffix.lower() not in (".png", ".gif"):
         raise CommandError(f"--out must end in .png or .gif. Received: {args.out!r}")
     if out.suffix.lower() == ".gif" and args.interpolate is None:
         raise CommandError("--out .gif is for latent walks: add --interpolate linear|slerp.")
-    if not out.parent.exists():
-        raise CommandError(f"--out: the folder {str(out.parent)!r} does not exist.")
+    if out.is_dir():
+        raise CommandError(f"--out must be a file; {args.out!r} is a folder.")
+    if not out.parent.is_dir():
+        what = "is a file" if out.parent.exists() else "does not exist"
+        raise CommandError(f"--out: the folder {str(out.parent)!r} {what}. Received: {args.out!r}")
+    if args.individual is not None:
+        folder = Path(args.individual)
+        if not args.individual.strip() or (folder.exists() and not folder.is_dir()):
+            raise CommandError(
+                f"--individual must be a folder (made if missing). Received: {args.individual!r}"
+            )
+    return out
+
+
+def _check_combinations(args, out):
+    """Flags that only apply to a walk, or that a class sweep ignores."""
+    if args.interpolate is None:
+        for flag, value in (("--seeds", args.seeds), ("--steps", args.steps)):
+            if value is not None:
+                raise CommandError(
+                    f"{flag} applies to latent walks only: add --interpolate linear|slerp. "
+                    f"Received: {flag} {value}"
+                )
+    elif args.rows is not None:
+        raise CommandError(
+            f"--rows does not apply to --interpolate (a walk is one strip or an animation). "
+            f"Received: --rows {args.rows}"
+        )
+    if args.class_sweep:
+        if args.interpolate or out.suffix.lower() != ".png":
+            raise CommandError(
+                "--class-sweep writes a .png grid: drop --interpolate, use --out .png"
+            )
+        for flag, value in (("--individual", args.individual), ("--rows", args.rows)):
+            if value is not None:
+                raise CommandError(
+                    f"--class-sweep writes one grid with one row per class; {flag} does not "
+                    f"apply. Received: {flag} {value}"
+                )
+
+
+def _check_labels(model, labels):
+    """Class ids within the model's classes (a conditional model with known classes)."""
+    classes = getattr(model, "num_classes", None)
+    if labels and model.conditional and classes and max(labels) >= classes:
+        raise CommandError(
+            f"--labels must be class ids in [0, {classes}) for this model. Received: "
+            f"{', '.join(str(label) for label in labels if label >= classes)}"
+        )
+
+
+def _check_pixels(model, count, flags, args):
+    """The picture fits in `MAX_PIXELS` (checked before any latent is drawn); `flags` names
+    the flags that set `count`."""
+    shape = tuple(model.sample_shape)
+    if len(shape) != 3 or None in shape:
+        return
+    pixels = count * shape[0] * shape[1] * args.scale**2
+    if pixels > MAX_PIXELS:
+        raise CommandError(
+            f"{flags} and --scale ask for a {pixels:,}-pixel picture ({count:,} samples of "
+            f"{shape[0]}x{shape[1]} at --scale {args.scale}); at most {MAX_PIXELS:,} can be "
+            f"written. Received: {flags}, --scale {args.scale}"
+        )
+
+
+def run(args) -> int:
+    out = _check_paths(args)
     labels = parse_labels(args.labels)
-    seeds = _seeds(args.seeds) if args.interpolate else None
-    if args.class_sweep and (args.interpolate or out.suffix.lower() != ".png"):
-        raise CommandError("--class-sweep writes a .png grid: drop --interpolate, use --out .png")
+    _check_combinations(args, out)
+    seeds = _seeds(args.seeds or "0,1") if args.interpolate else None
+    steps = args.steps or 8
+    if args.rows is not None and args.rows > args.n:
+        raise CommandError(f"--rows must be at most --n ({args.n}). Received: --rows {args.rows}")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
     if getattr(model, "directions", None):
         raise CommandError(
@@ -105,6 +180,16 @@ def run(args) -> int:
             "its `generate` in Python)."
         )
     network = _network(model, args.truncation_psi)
+    _check_labels(model, labels)
+    if args.interpolate:
+        count = (len(seeds) - 1) * steps + 1
+        flags = f"--seeds {args.seeds or '0,1'} --steps {steps}"
+    elif args.class_sweep:
+        count = args.class_sweep * (len(labels) if labels else model.num_classes or 1)
+        flags = f"--class-sweep {args.class_sweep}"
+    else:
+        count, flags = args.n, f"--n {args.n}"
+    _check_pixels(model, count, flags, args)
     if args.class_sweep:
         return _class_sweep(model, checkpoint, labels, args, network)
 
@@ -114,7 +199,7 @@ def run(args) -> int:
 
     if args.interpolate:
         keys = np.concatenate([_latents(model, 1, seed, args.truncation) for seed in seeds])
-        latents = interpolate(keys, args.steps, method=args.interpolate)
+        latents = interpolate(keys, steps, method=args.interpolate)
     else:
         latents = _latents(model, args.n, args.seed, args.truncation)
     n = len(latents)

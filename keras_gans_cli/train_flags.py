@@ -65,6 +65,9 @@ RESUMABLE = {"epochs", "debug", "verbose", "resume", "dry_run"}
 MAX_IMAGE_SIZE = 4096
 #: The most `--samples` in an epoch's grid (more would not be readable, only slow).
 MAX_GRID_SAMPLES = 10_000
+#: The fewest fakes each `--eval` metric can be computed from (FID's covariance needs 2, KID's
+#: unbiased MMD 2; precision/recall need more than their k=3 and density_k=5 neighbours).
+MIN_EVAL_SAMPLES = {"fid": 2, "kid": 2, "precision_recall": 6}
 #: Flags naming a file or folder.
 PATHS = ("data", "target")
 #: Flags that only tune `--eval`.
@@ -251,6 +254,12 @@ def resolve_config(args):
                 f"--eval takes fid, kid and precision_recall. Received: --eval {config['eval']!r}"
             )
         config["eval"] = ",".join(names)
+        need = max(MIN_EVAL_SAMPLES[name] for name in names)
+        if config["eval_samples"] < need:
+            raise CommandError(
+                f"--eval-samples must be at least {need} for --eval {config['eval']}. "
+                f"Received: --eval-samples {config['eval_samples']}"
+            )
     else:
         alone = [key for key in EVAL_OPTIONS if getattr(args, key, None) is not None]
         if alone:

@@ -31,6 +31,12 @@ def add_arguments(parser):
 
 
 def _check_folders(args):
+    for flag, text in (("--input", args.input), ("--out", args.out)):
+        if not text.strip():
+            raise CommandError(
+                f"{flag} must not be empty (an empty path is the current folder). "
+                f"Received: {flag} {text!r}"
+            )
     source = Path(args.input)
     if not source.is_dir():
         raise CommandError(f"--input must be a folder of images. Received: {args.input!r}")

@@ -195,6 +195,12 @@ def export(
     exporter = make_exporter(format, options)
     format_name = _registry().describe(format).name
     target = staging.check_target(path, exporter.directory)
+    if target.is_file() and not exporter.metadata_path(target).is_file():
+        raise ValueError(
+            "`path` names an existing file that no export wrote (no metadata JSON "
+            f"{exporter.metadata_path(target).name!r} beside it); an export only replaces its "
+            f"own artifacts. Received: path={str(path)!r}"
+        )
     serving = build_serving(
         model,
         output=output,

@@ -56,6 +56,10 @@ class SampleGrid(keras.callbacks.Callback):
                 f"`every_n_epochs` must be a positive integer. Received: every_n_epochs="
                 f"{every_n_epochs!r}"
             )
+        if isinstance(scale, bool) or not isinstance(scale, int) or scale < 1:
+            raise ValueError(f"`scale` must be a positive integer. Received: scale={scale!r}")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise ValueError(f"`seed` must be None or an integer >= 0. Received: seed={seed!r}")
         self.directory = Path(directory)
         self.n = n
         self.seed = seed

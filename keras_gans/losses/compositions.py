@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_gans.checks import non_negative
 from keras_gans.losses.adversarial import NonSaturating, Wasserstein
 from keras_gans.penalties import DRAGANPenalty, GradientPenalty, WeightClipping
 
@@ -68,7 +69,7 @@ class WGANGP(Wasserstein):
     """
 
     def __init__(self, gp_weight=10.0, name="wgan_gp"):
-        self.gp_weight = gp_weight
+        self.gp_weight = non_negative(gp_weight, "gp_weight")
         super().__init__(penalties=[GradientPenalty(weight=gp_weight)], name=name)
 
     def get_config(self):
@@ -101,8 +102,8 @@ class DRAGAN(NonSaturating):
     """
 
     def __init__(self, penalty_weight=10.0, perturbation_scale=0.5, name="dragan"):
-        self.penalty_weight = penalty_weight
-        self.perturbation_scale = perturbation_scale
+        self.penalty_weight = non_negative(penalty_weight, "penalty_weight")
+        self.perturbation_scale = non_negative(perturbation_scale, "perturbation_scale")
         penalty = DRAGANPenalty(weight=penalty_weight, perturbation_scale=perturbation_scale)
         super().__init__(penalties=[penalty], name=name)
 

@@ -254,8 +254,16 @@ def extract_features(data, extractor, batch_size=256, verbose="auto", name="data
 
 def paired_features(real, fake, extractor, batch_size=256, verbose="auto"):
     """Features of `real` and `fake` from one extractor, checked to be comparable."""
+    batch_size = _check_batch_size(batch_size)
     real = extract_features(real, extractor, batch_size, verbose, name="real")
     fake = extract_features(fake, extractor, batch_size, verbose, name="fake")
+    for name, features in (("real", real), ("fake", fake)):
+        bad = int(np.count_nonzero(~np.isfinite(features.values).all(axis=-1)))
+        if bad:
+            raise ValueError(
+                f"`{name}` must hold finite values (its features too). Received: {bad} of "
+                f"{len(features)} {name} samples with NaN or inf"
+            )
     if real.extractor != fake.extractor or real.feature_dim != fake.feature_dim:
         raise ValueError(
             "`real` and `fake` must be features of one extractor and size. Received: "

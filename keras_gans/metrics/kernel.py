@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from keras_gans.checks import positive_int
+from keras_gans.checks import seed as check_seed
 from keras_gans.metrics.features import feature_protocol, paired_features
 from keras_gans.metrics.results import MetricResult
 
@@ -108,7 +109,7 @@ def kid(
             "`real` and `fake` must hold at least 2 samples each. "
             f"Received: {len(real)} real and {len(fake)} fake"
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     estimates = np.array(
         [
             polynomial_mmd2(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from keras_gans.checks import seed as check_seed
 from keras_gans.metrics.features import as_images
 from keras_gans.metrics.results import MetricResult
 
@@ -201,7 +202,7 @@ def ms_ssim_diversity(fake, pairs=1000, labels=None, seed=0, **settings):
     images = as_images(fake, "fake")
     if isinstance(pairs, bool) or not isinstance(pairs, (int, np.integer)) or pairs <= 0:
         raise ValueError(f"`pairs` must be a positive integer. Received: pairs={pairs!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     groups = {"all": np.arange(len(images))}
     if labels is not None:
         labels = np.asarray(labels).reshape(-1)

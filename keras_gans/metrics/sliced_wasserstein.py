@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from keras_gans.checks import positive_int
+from keras_gans.checks import seed as check_seed
 from keras_gans.metrics.features import as_images
 from keras_gans.metrics.results import MetricResult
 
@@ -101,6 +103,9 @@ def sliced_wasserstein_distance(a, b, directions=512, seed=0, chunk=128):
         Rabin et al., "Wasserstein Barycenter and its Application to Texture Mixing",
         SSVM 2011.
     """
+    for name, value in (("directions", directions), ("chunk", chunk)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
     a, b = np.asarray(a, dtype="float32"), np.asarray(b, dtype="float32")
     if a.ndim != 2 or a.shape != b.shape:
         raise ValueError(
@@ -187,13 +192,17 @@ def sliced_wasserstein(
         Karras et al., "Progressive Growing of GANs for Improved Quality, Stability, and
         Variation", ICLR 2018, section 5 and appendix D.
     """
+    positive_int(patch_size, "patch_size")
+    positive_int(patches_per_image, "patches_per_image")
+    positive_int(directions, "directions")
+    positive_int(min_resolution, "min_resolution")
     real, fake = as_images(real, "real"), as_images(fake, "fake")
     if real.shape[1:] != fake.shape[1:]:
         raise ValueError(
             f"`real` and `fake` must have one image shape. Received: {real.shape[1:]} and "
             f"{fake.shape[1:]}"
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     n = min(len(real), len(fake))
     sides = _levels(min(real.shape[1:3]), min_resolution)
     patch = min(patch_size, sides[-1])

@@ -33,6 +33,10 @@ class GenerationMixin:
 
     def sample_latent(self, n, seed=None):
         """Draws `n` latent vectors from the prior (`seed`: int, `SeedGenerator` or `None`)."""
+        if isinstance(n, (int, np.integer)):  # a symbolic batch size inside train_step
+            check.check_positive_int(n, "n")
+        if isinstance(seed, (int, np.integer)):
+            check.check_seed(seed)
         seed = self.seed_generator if seed is None else seed
         return self._prior.sample(n, self.latent_dim, seed=seed)
 
@@ -74,6 +78,7 @@ class GenerationMixin:
             A NumPy array of shape `(n, *sample_shape)`.
         """
         n = check.check_positive_int(n, "n")
+        batch_size = check.check_positive_int(batch_size, "batch_size")
         condition = self._check_labels(labels, n)
         z = (
             self.sample_latent(n, seed=seed)

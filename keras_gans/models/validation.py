@@ -36,8 +36,30 @@ def check_latent_distribution(value, latent_dim):
     return distribution
 
 
-def check_decay(value):
-    return number_in(value, "decay", 0.0, 1.0, low_open=True, high_open=True)
+def check_decay(value, argument="decay"):
+    return number_in(value, argument, 0, 1, low_open=True, high_open=True)
+
+
+#: The largest seed TensorFlow's stateless random ops take (an int64).
+MAX_SEED = 2**63 - 1
+
+
+def check_seed(seed, argument="seed", allow_generator=True):
+    """Returns `seed` if it is `None`, an integer in [0, 2**63 - 1] or (when
+    `allow_generator`) a `keras.random.SeedGenerator`."""
+    if seed is None or (allow_generator and isinstance(seed, keras.random.SeedGenerator)):
+        return seed
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        valid = False
+    else:
+        valid = 0 <= seed <= MAX_SEED
+    if not valid:
+        generator = ", a keras.random.SeedGenerator" if allow_generator else ""
+        raise ValueError(
+            f"`{argument}` must be None{generator} or an integer in [0, 2**63 - 1]. "
+            f"Received: {argument}={seed!r}"
+        )
+    return int(seed)
 
 
 def check_tricks(tricks):
