@@ -29,6 +29,7 @@ def fit_run(model, config, run, extra, state, args, load_data, grid=None):
         extra=extra,
         every_n_steps=config.get("checkpoint_steps"),
         stop_on_signal=True,
+        nan_message=False,  # reported below as the command's one error line
     )
     verbose = args.verbose if args.verbose is not None else (1 if sys.stdout.isatty() else 2)
     signals = StopSignals.current()

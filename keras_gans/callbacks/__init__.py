@@ -8,6 +8,7 @@ from keras_gans.callbacks.checkpoint import GANCheckpoint, atomic_save, atomic_w
 from keras_gans.callbacks.ema import EMAGenerator
 from keras_gans.callbacks.loss_plot import LossPlot
 from keras_gans.callbacks.metrics import GANMetricsCallback
+from keras_gans.callbacks.metrics_csv import MetricsCSV
 from keras_gans.callbacks.nan_guard import NaNGuard
 from keras_gans.callbacks.progress import TimeRemaining
 from keras_gans.callbacks.resume import data_position, resumable_fit
@@ -22,6 +23,7 @@ __all__ = [
     "GANCheckpoint",
     "GANMetricsCallback",
     "LossPlot",
+    "MetricsCSV",
     "NaNGuard",
     "RunDirectory",
     "RunLock",

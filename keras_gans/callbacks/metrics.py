@@ -64,7 +64,8 @@ class GANMetricsCallback(keras.callbacks.Callback):
         extractor: Feature extractor: a registered name (default `"inception-v3"`;
             `"digits"` for 8x8 digits), a `keras.Model`, a callable or a
             `FeatureExtractor`.
-        every_n_epochs: Evaluate after every this many epochs (default 1).
+        every_n_epochs: Evaluate after every this many epochs, and after the last one
+            (default 1).
         n_samples: Fakes generated per evaluation (default 1000).
         labels: Class ids of `real_data` for conditional models (default `None`).
         seed: Seed of the latents and of the fake labels (default 0).
@@ -199,7 +200,8 @@ class GANMetricsCallback(keras.callbacks.Callback):
         return results
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every_n_epochs:
+        last = epoch + 1 >= (self.params or {}).get("epochs", float("inf"))
+        if (epoch + 1) % self.every_n_epochs and not last:
             return
         values = {}
         for result in self.evaluate().values():

@@ -12,6 +12,7 @@ import keras
 
 from keras_gans.callbacks.checkpoint import GANCheckpoint, atomic_write_text
 from keras_gans.callbacks.loss_plot import LossPlot
+from keras_gans.callbacks.metrics_csv import MetricsCSV
 from keras_gans.callbacks.nan_guard import NaNGuard
 from keras_gans.callbacks.progress import TimeRemaining
 from keras_gans.callbacks.run_lock import RunLock
@@ -171,10 +172,20 @@ class RunDirectory:
             if not (path.is_file() and os.path.samefile(path, committed)):
                 return committed
         if not path.exists():
-            what = "a run directory" if self.config_path.exists() else "not a run directory"
+            if not self.config_path.exists():
+                raise FileNotFoundError(
+                    f"{str(self.path)!r} is not a run directory: it has no config.json, and "
+                    f"no checkpoint {str(path)!r}."
+                )
+            if which == "best":
+                raise FileNotFoundError(
+                    f"{str(self.path)!r} keeps no best.keras: a run keeps one only when it "
+                    "measures sample quality (--eval kid, or --monitor). Use --checkpoint "
+                    "latest."
+                )
             raise FileNotFoundError(
-                f"{str(self.path)!r} is {what} without a {which} checkpoint "
-                f"(expected {str(path)!r})."
+                f"{str(self.path)!r} has no committed checkpoint yet (expected "
+                f"{str(path)!r}); `keras-gans train --resume` trains it from its first step."
             )
         return path
 
@@ -208,6 +219,7 @@ class RunDirectory:
         sample_callback=None,
         every_n_steps=None,
         stop_on_signal=False,
+        nan_message=True,
     ):
         """The callbacks that fill this folder, in a working order.
 
@@ -228,16 +240,18 @@ class RunDirectory:
                 at epoch ends only); see `GANCheckpoint`.
             stop_on_signal: Commit a checkpoint and stop cleanly on SIGINT/SIGTERM (default
                 `False`); see `GANCheckpoint`.
+            nan_message: Whether `NaNGuard` prints its message (default `True`; the command
+                line reports it itself).
 
         Returns:
-            A list: `NaNGuard`, `extra`..., `CSVLogger`, `LossPlot`, `SampleGrid`,
+            A list: `NaNGuard`, `extra`..., `MetricsCSV`, `LossPlot`, `SampleGrid`,
             `TensorBoard`, `GANCheckpoint`, `TimeRemaining`.
         """
         tensorboard_dir = self.tensorboard_dir if tensorboard else None
         callbacks = [
-            NaNGuard(),
+            NaNGuard(verbose=nan_message),
             *extra,
-            keras.callbacks.CSVLogger(str(self.metrics_path), append=True),
+            MetricsCSV(self.metrics_path),
             LossPlot(self.plot_path, csv_path=self.metrics_path),
             sample_callback
             or SampleGrid(

@@ -54,6 +54,35 @@ def polynomial_mmd2(x, y):
     return float(term_xx + term_yy - 2.0 * k_xy.mean())
 
 
+#: Sets up to this size have their kernel matrices computed once and shared by all subsets.
+_SHARED_KERNELS_UP_TO = 4096
+
+
+def _kernel(a, b):
+    return (np.asarray(a, "float64") @ np.asarray(b, "float64").T / a.shape[1] + 1.0) ** 3
+
+
+def _subset_estimates(x, y, draws):
+    """`polynomial_mmd2(x[i], y[j])` for every draw `(i, j)` of equal sizes.
+
+    For sets of at most `_SHARED_KERNELS_UP_TO` samples the three kernel matrices are
+    computed once and each draw's sums are quadratic forms of its 0/1 indicator vectors
+    (a draw's sum over i != j is s.K.s minus s.diag(K)); larger sets are computed per draw.
+    """
+    if max(len(x), len(y)) > _SHARED_KERNELS_UP_TO:
+        return np.array([polynomial_mmd2(x[i], y[j]) for i, j in draws])
+    k_xx, k_yy, k_xy = _kernel(x, x), _kernel(y, y), _kernel(x, y)
+    estimates = []
+    for i, j in draws:
+        m = len(i)
+        a, b = np.zeros(len(x)), np.zeros(len(y))
+        a[i], b[j] = 1.0, 1.0
+        term_xx = (a @ k_xx @ a - a @ np.diag(k_xx)) / (m * (m - 1))
+        term_yy = (b @ k_yy @ b - b @ np.diag(k_yy)) / (m * (m - 1))
+        estimates.append(term_xx + term_yy - 2.0 * (a @ k_xy @ b) / (m * m))
+    return np.array(estimates, dtype="float64")
+
+
 def kid(
     real,
     fake,
@@ -110,15 +139,11 @@ def kid(
             f"Received: {len(real)} real and {len(fake)} fake"
         )
     rng = np.random.default_rng(check_seed(seed))
-    estimates = np.array(
-        [
-            polynomial_mmd2(
-                real.values[rng.choice(len(real), size, replace=False)],
-                fake.values[rng.choice(len(fake), size, replace=False)],
-            )
-            for _ in range(subsets)
-        ]
-    )
+    draws = [
+        (rng.choice(len(real), size, replace=False), rng.choice(len(fake), size, replace=False))
+        for _ in range(subsets)
+    ]
+    estimates = _subset_estimates(real.values, fake.values, draws)
     protocol = {
         "metric": "kid",
         **feature_protocol(real, fake),

@@ -268,8 +268,10 @@ def test_run_directory_refuses_to_overwrite_and_trims_rows_after_the_checkpoint(
     with pytest.raises(FileExistsError, match="already holds a run"):
         RunDirectory.create(tmp_path / "run", {"epochs": 9})
     assert run.read_config() == {"epochs": 3}
-    with pytest.raises(FileNotFoundError, match="without a latest checkpoint"):
+    with pytest.raises(FileNotFoundError, match="has no committed checkpoint yet"):
         run.checkpoint("latest")
+    with pytest.raises(FileNotFoundError, match="keeps no best.keras.*--checkpoint latest"):
+        run.checkpoint("best")
     run.metrics_path.write_text("epoch,d_loss\n0,1.0\n1,0.9\n2,0.8\n")
     run.trim_metrics(2)
     with open(run.metrics_path, newline="") as file:

@@ -105,6 +105,32 @@ def test_resume_continues_epoch_optimizer_state_and_sample_latents(run_copy, cap
     assert not np.allclose(before.generator.get_weights()[0], after.generator.get_weights()[0])
 
 
+def test_by_default_best_keras_follows_kid_on_digits(tmp_path, capsys):
+    argv = [a for a in TINY if a not in ("--monitor", "g_loss")]
+    run_dir = tmp_path / "run"
+    assert keras_gans_cli.main(["train", *argv, "--epochs", "2", "--run-dir", str(run_dir)]) == 0
+    assert "best.keras: the lowest val_kid" in capsys.readouterr().out
+    config = json.loads((run_dir / "config.json").read_text())
+    assert (config["monitor"], config["eval"], config["eval_every"]) == ("val_kid", "kid", 5)
+    with open(run_dir / "metrics.csv", newline="") as file:
+        kids = [row["val_kid"] for row in csv.DictReader(file)]
+    assert kids[0] == "" and float(kids[1]) > 0  # every 5 epochs, and after the last
+    state = json.loads((run_dir / "checkpoints" / "state.json").read_text())
+    assert state["monitor"] == "val_kid" and state["best"] == pytest.approx(float(kids[1]))
+    assert (run_dir / "checkpoints" / "best.keras").exists()
+
+
+def test_without_a_quality_metric_no_best_keras_is_kept(tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    argv = ["--data", "ring", "--arch", "mlp", "--steps-per-epoch", "3", "--samples", "10"]
+    argv += ["--verbose", "0", "--epochs", "1", "--run-dir", str(run_dir)]
+    assert keras_gans_cli.main(["train", *argv]) == 0
+    assert "best.keras: not kept" in capsys.readouterr().out
+    assert not (run_dir / "checkpoints" / "best.keras").exists()
+    assert keras_gans_cli.main(["sample", str(run_dir), "--checkpoint", "best"]) == 1
+    assert "keeps no best.keras" in capsys.readouterr().err
+
+
 def test_resume_of_a_finished_run_is_a_no_op(run_copy, capsys):
     before = _tree(run_copy)
     assert keras_gans_cli.main(["train", "--resume", str(run_copy)]) == 0

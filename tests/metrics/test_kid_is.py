@@ -87,3 +87,24 @@ def test_inception_score_with_the_digits_classifier_on_real_digits():
     assert metrics.inception_score(x, model, verbose=0).value == pytest.approx(result.value)
     noise = np.zeros((500, 8, 8, 1), "float32")  # one constant image: one prediction
     assert metrics.inception_score(noise, "digits-logits", verbose=0).value == pytest.approx(1.0)
+
+
+def test_kid_of_whole_sets_is_one_estimate_equal_to_every_reordered_draw():
+    rng = np.random.default_rng(3)
+    real, fake = rng.normal(size=(40, 5)), rng.normal(size=(40, 5)) + 0.3
+    result = metrics.kid(real, fake, extractor=None, subsets=7, subset_size=1000)
+    order = rng.permutation(40)
+    assert result.std == 0.0
+    assert result.value == pytest.approx(polynomial_mmd2(real[order], fake[order[::-1]]))
+
+
+def test_kid_from_shared_kernels_equals_the_per_subset_computation(monkeypatch):
+    from keras_gans.metrics import kernel
+
+    rng = np.random.default_rng(4)
+    real, fake = rng.normal(size=(60, 6)), rng.normal(size=(50, 6)) * 1.2
+    shared = metrics.kid(real, fake, extractor=None, subsets=9, subset_size=20, seed=2)
+    monkeypatch.setattr(kernel, "_SHARED_KERNELS_UP_TO", 10)
+    direct = metrics.kid(real, fake, extractor=None, subsets=9, subset_size=20, seed=2)
+    assert shared.value == pytest.approx(direct.value, rel=1e-10)
+    assert shared.std == pytest.approx(direct.std, rel=1e-8)
