@@ -26,6 +26,8 @@ __all__ = [
     "plugin_groups",
     "plugin_modules",
     "plugin_packages",
+    "preference",
+    "registry_key",
     "source_tree_project",
 ]
 
@@ -51,12 +53,45 @@ class Declared:
     version: str | None = None
 
 
-def _distribution_of(entry_point) -> tuple[str | None, str | None]:
+def _distribution_of(entry_point, seen=None) -> tuple[str | None, str | None]:
+    """`(name, version)` of the distribution declaring `entry_point`; `seen` memoises them by
+    the distribution's metadata folder (parsing METADATA is the slow part of discovery)."""
     dist = getattr(entry_point, "dist", None)
     if dist is None:
         return None, None
-    name = dist.metadata["Name"] if dist.metadata else None
-    return name, dist.version
+    key = str(getattr(dist, "_path", id(dist)))
+    if seen is not None and key in seen:
+        return seen[key]
+    metadata = dist.metadata
+    found = (metadata["Name"], metadata["Version"]) if metadata else (None, None)
+    if seen is not None:
+        seen[key] = found
+    return found
+
+
+def registry_key(name: str) -> str:
+    """The registry key of an entry-point name: stripped, lowercase, kebab-case.
+
+    The one normalisation rule, shared by `keras_gans.registry.normalize_name` (which also
+    checks its argument) and the command line's metadata-only name checks.
+
+    Example:
+    >>> registry_key(" WGAN_GP ")
+    'wgan-gp'
+    """
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def preference(distribution: str | None, value: str) -> tuple:
+    """Sort key among claims of one name: keras-gans's own entry first, then by distribution
+    name and object reference (deterministic whatever the installation order).
+
+    Example:
+    >>> sorted([("zoo", "z:A"), ("keras_gans", "k:B")], key=lambda c: preference(*c))[0]
+    ('keras_gans', 'k:B')
+    """
+    dist = (distribution or "").lower().replace("_", "-")
+    return (dist != CORE_DISTRIBUTION, dist, value)
 
 
 def declared(group: str) -> list[Declared]:
@@ -73,8 +108,9 @@ def declared(group: str) -> list[Declared]:
     >>> "hinge" in {d.entry_point.name for d in declared("keras_gans.losses")}
     True
     """
+    seen = {}
     found = [
-        Declared(entry_point, *_distribution_of(entry_point))
+        Declared(entry_point, *_distribution_of(entry_point, seen))
         for entry_point in importlib.metadata.entry_points(group=group)
     ]
     project = source_tree_project()

@@ -32,6 +32,8 @@ from keras_gans._entry_points import (
     plugin_groups,
     plugin_modules,
     plugin_packages,
+    preference,
+    registry_key,
     source_tree_project,
 )
 from keras_gans.checks import known_keywords
@@ -65,7 +67,7 @@ def normalize_name(name: str) -> str:
     """
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"A plugin name must be a non-empty string. Received: name={name!r}")
-    return name.strip().lower().replace("_", "-").replace(" ", "-")
+    return registry_key(name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,12 +105,6 @@ class PluginInfo:
 class _Candidate:
     info: PluginInfo
     load: Callable[[], Any]
-
-
-def _preference(candidate: _Candidate) -> tuple:
-    """Sort key: keras-gans's own entry first, then by distribution and object reference."""
-    dist = (candidate.info.distribution or "").lower().replace("_", "-")
-    return (dist != CORE_DISTRIBUTION, dist, candidate.info.value)
 
 
 class Registry:
@@ -163,7 +159,9 @@ class Registry:
                 )
             discovered = {}
             for key, by_origin in claims.items():
-                candidates = sorted(by_origin.values(), key=_preference)
+                candidates = sorted(  # keras-gans's own entry first (`preference`)
+                    by_origin.values(), key=lambda c: preference(c.info.distribution, c.info.value)
+                )
                 if len(candidates) > 1:
                     claimants = ", ".join(f"{c.info.value} ({c.info.origin})" for c in candidates)
                     warnings.warn(

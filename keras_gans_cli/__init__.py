@@ -6,7 +6,9 @@ print `--help` and reject bad flags without that ~4 s import and TensorFlow's st
 
 Every subcommand lives in its own module exposing `HELP`, `add_arguments(parser)` and
 `run(args) -> int`. Parsing imports no TensorFlow, so bad flags fail fast with one clean
-line; TensorFlow is imported (quietly, unless `--debug`) only once the arguments are valid.
+line; `list` and the checks of plugin names (`--arch`, `--loss`, `--eval-extractor`,
+`--extractor`, `--format`) read entry-point metadata only (`keras_gans_cli._plugins`);
+TensorFlow is imported (quietly, unless `--debug`) only once the arguments are valid.
 Errors from the library become one line on stderr and exit status 1; `--debug` shows the
 traceback instead.
 """
@@ -48,6 +50,25 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+class _DefaultsFormatter(argparse.HelpFormatter):
+    """Appends "(default: X)" to a flag's help only when there is a default to show: not for
+    `None` (the flag is optional, its help says what happens without it), not for on/off
+    switches, and not when the help already says it (`%(default)s` or a `[...]` note)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        if (
+            "%(default)" in text
+            or text.rstrip().endswith("]")
+            or default in (None, argparse.SUPPRESS)
+            or action.nargs == 0  # store_true, store_false, store_const, count
+            or not action.option_strings
+        ):
+            return text
+        return f"{text} (default: %(default)s)" if text else "(default: %(default)s)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every available subcommand (imports no TensorFlow)."""
     parser = _Parser(prog="keras-gans", description="Generative adversarial networks for Keras 3.")
@@ -62,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=module.HELP,
             description=module.__doc__.strip().splitlines()[0],
             parents=[common],
-            formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+            formatter_class=_DefaultsFormatter,
         )
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)

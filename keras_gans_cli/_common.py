@@ -10,12 +10,15 @@ from pathlib import Path
 
 __all__ = [
     "CommandError",
+    "default_extractor",
+    "extractor_unavailable",
     "import_keras_gans",
     "load_gan",
     "one_line",
     "parse_labels",
     "positive_float",
     "positive_int",
+    "progress_verbose",
     "seed_int",
 ]
 
@@ -25,6 +28,16 @@ MAX_SEED = 2**32 - 1
 MAX_LABELS = 1_000_000
 
 
+#: The shape of the bundled scikit-learn digits, which the bundled digits extractor reads.
+DIGITS_SHAPE = (8, 8, 1)
+#: Extractors whose weights are not shipped: the environment variable naming a local copy.
+EXTRACTOR_WEIGHTS_ENV = {
+    "inception-v3": "KERAS_GANS_INCEPTION_WEIGHTS",
+    "inception-v3-logits": "KERAS_GANS_INCEPTION_WEIGHTS",
+    "inception-v3-fid": "KERAS_GANS_FID_INCEPTION_WEIGHTS",
+}
+
+
 class CommandError(Exception):
     """A user error the command reports as one line (no traceback)."""
 
@@ -32,6 +45,38 @@ class CommandError(Exception):
 def one_line(text: str) -> str:
     """Collapses whitespace and newlines so an error prints as one line."""
     return " ".join(str(text).split())
+
+
+def default_extractor(shape) -> str:
+    """The feature extractor that suits images of `shape` (one rule for `train --eval` and
+    `evaluate`): the bundled digits classifier for 8x8x1 images, else InceptionV3.
+
+    Example:
+    >>> default_extractor((8, 8, 1)), default_extractor([28, 28, 1])
+    ('digits', 'inception-v3')
+    """
+    return "digits" if tuple(shape) == DIGITS_SHAPE else "inception-v3"
+
+
+def extractor_unavailable(flag: str, name: str, error: Exception) -> CommandError:
+    """One line for an extractor whose weights are missing (or could not be downloaded),
+    naming the weights' environment variable and the offline alternatives."""
+    env = EXTRACTOR_WEIGHTS_ENV.get(name)
+    where = f"set ${env}=PATH to a local copy, or " if env else ""
+    first = one_line(str(error)).split(". ")[0].rstrip(".")
+    return CommandError(
+        f"{flag} {name}: its weights are not on this machine ({first}). Offline: {where}use "
+        f"{flag} digits (bundled, for 8x8 digits) or {flag} none (raw pixels); --debug shows "
+        "where the weights were looked for."
+    )
+
+
+def progress_verbose(quiet: bool = False) -> int:
+    """Keras `verbose`: 0 when `quiet`, 1 (a progress bar) on a terminal, else 2 (one plain
+    line per pass, no bar redrawn into a log file)."""
+    if quiet:
+        return 0
+    return 1 if sys.stdout.isatty() else 2
 
 
 def positive_int(text: str) -> int:

@@ -4,9 +4,10 @@ RUN_OR_CHECKPOINT is a run directory (its latest checkpoint, or --checkpoint bes
 `.keras` file. --n fakes are generated (seed --seed; conditional models draw their labels
 from the real labels) and compared with --real (`digits`, a `.npz` file with an array `x`
 and optional labels `y`, or any name or path `keras-gans train --data` takes). Features come
-from --extractor (`inception-v3` needs local weights; `digits` ships with keras-gans;
-`none` compares raw values); the Inception Score uses its `-logits` counterpart. Prints a
-table; --json writes every value with the protocol behind it.
+from --extractor: `auto` (default) takes `digits` (ships with keras-gans) for 8x8x1 images,
+as `train --eval` does, else `inception-v3` (needs local weights); `none` compares raw
+values; the Inception Score uses the extractor's `-logits` counterpart. Prints a table and
+the extractor used; --json writes every value with the protocol behind it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from keras_gans_cli._common import CommandError, load_gan, positive_int, seed_int
+from keras_gans_cli._common import (
+    CommandError,
+    default_extractor,
+    extractor_unavailable,
+    load_gan,
+    positive_int,
+    progress_verbose,
+    seed_int,
+)
 
 HELP = "score a trained GAN against real data: fid, kid, is, swd, ms-ssim, pr, nn"
 
@@ -40,7 +49,12 @@ _MIN_SAMPLES = {"fid": 2, "kid": 2, "ms-ssim": 2, "pr": 6}
 
 def add_arguments(parser):
     parser.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory or .keras")
-    parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
+    parser.add_argument(
+        "--checkpoint",
+        choices=("latest", "best"),
+        default="latest",
+        help="which checkpoint of a run directory",
+    )
     parser.add_argument(
         "--metrics", default="fid,kid", help="comma-separated: fid,kid,is,swd,ms-ssim,pr,nn"
     )
@@ -48,15 +62,30 @@ def add_arguments(parser):
     parser.add_argument("--real", default="digits", help="digits | data.npz | a --data name/path")
     parser.add_argument("--n-real", type=positive_int, help="use at most this many real samples")
     parser.add_argument(
-        "--extractor", default="inception-v3", help="feature extractor name, or none"
+        "--extractor",
+        default="auto",
+        help="feature extractor (keras-gans list), none (raw values), or auto: digits for "
+        "8x8x1 images, else inception-v3",
     )
     parser.add_argument("--seed", type=seed_int, default=0, help="latent and subset seed")
-    parser.add_argument("--batch-size", type=positive_int, default=256)
-    parser.add_argument("--kid-subsets", type=positive_int, default=100)
-    parser.add_argument("--kid-subset-size", type=positive_int, default=1000)
-    parser.add_argument("--is-splits", type=positive_int, default=10)
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=256, help="images per generator/extractor pass"
+    )
+    parser.add_argument(
+        "--kid-subsets", type=positive_int, default=100, help="KID: random subsets averaged"
+    )
+    parser.add_argument(
+        "--kid-subset-size", type=positive_int, default=1000, help="KID: samples per subset"
+    )
+    parser.add_argument(
+        "--is-splits", type=positive_int, default=10, help="Inception Score: splits of the fakes"
+    )
     parser.add_argument("--json", metavar="PATH", help="write the results and protocol here")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress output (progress bars only on a terminal; plain lines otherwise)",
+    )
 
 
 def parse_metrics(text):
@@ -138,8 +167,18 @@ def _extractor_for_is(metrics, name):
 def _resolve(metrics, name):
     try:
         return None if name is None else metrics.resolve_extractor(name)
-    except (FileNotFoundError, ImportError, ValueError) as error:
+    except FileNotFoundError as error:
+        raise extractor_unavailable("--extractor", name, error) from error
+    except (ImportError, ValueError) as error:
         raise CommandError(f"--extractor {name!r}: {error}") from error
+
+
+def extractor_name(flag_value, shape):
+    """The extractor `--extractor` names for samples of `shape` (`None` for `none`)."""
+    name = flag_value.strip().lower()
+    if name == "none":
+        return None
+    return default_extractor(shape) if name == "auto" else flag_value
 
 
 def compute(args, chosen, model):
@@ -148,9 +187,11 @@ def compute(args, chosen, model):
 
     from keras_gans import metrics
 
-    verbose = 0 if args.quiet else 1
-    extractor_name = None if args.extractor.lower() == "none" else args.extractor
+    verbose = progress_verbose(args.quiet)
     fake_shape = tuple(model.generator.output_shape[1:])
+    used = extractor_name(args.extractor, fake_shape)
+    extractor = _resolve(metrics, used) if _NEEDS_FEATURES & set(chosen) else None
+    classifier = _resolve(metrics, _extractor_for_is(metrics, used)) if "is" in chosen else None
     real_x = real_y = None
     description = None
     if _NEEDS_REAL & set(chosen) or model.conditional:
@@ -169,12 +210,11 @@ def compute(args, chosen, model):
     fake = model.generate(args.n, seed=args.seed, labels=labels, batch_size=args.batch_size)
     real_f = fake_f = None
     if _NEEDS_FEATURES & set(chosen):
-        extractor = _resolve(metrics, extractor_name)
         try:
             real_f = metrics.extract_features(real_x, extractor, args.batch_size, verbose, "real")
             fake_f = metrics.extract_features(fake, extractor, args.batch_size, verbose, "fake")
         except ValueError as error:
-            raise CommandError(f"--extractor {args.extractor!r}: {error}") from error
+            raise CommandError(f"--extractor {used!r}: {error}") from error
     runners = {
         "fid": lambda: metrics.fid(real_f, fake_f, extractor=None),
         "kid": lambda: metrics.kid(
@@ -188,7 +228,7 @@ def compute(args, chosen, model):
         "pr": lambda: metrics.precision_recall(real_f, fake_f, extractor=None),
         "is": lambda: metrics.inception_score(
             fake,
-            _resolve(metrics, _extractor_for_is(metrics, extractor_name)),
+            classifier,
             splits=args.is_splits,
             batch_size=args.batch_size,
             verbose=verbose,
@@ -203,7 +243,7 @@ def compute(args, chosen, model):
             results[name] = runners[name]()
         except ValueError as error:
             raise CommandError(f"--metrics {name}: {error}") from error
-    return results, description, extractor_name
+    return results, description, used
 
 
 def _table(results):
@@ -262,9 +302,16 @@ def run(args) -> int:
             f"--is-splits must be at most --n ({args.n}): each split scores its own fakes. "
             f"Received: --is-splits {args.is_splits}"
         )
+    if args.extractor.strip().lower() not in ("auto", "none"):
+        from keras_gans_cli._plugins import check_name
+
+        check_name("--extractor", args.extractor, "keras_gans.feature_extractors")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
     results, description, extractor = compute(args, chosen, model)
     print(f"{checkpoint}: {args.n} generated vs {description or 'no real data'}")
+    if {"is", *_NEEDS_FEATURES} & set(chosen):
+        how = " (auto)" if args.extractor.strip().lower() == "auto" else ""
+        print(f"extractor: {extractor or 'none (raw values)'}{how}")
     print(_table(results))
     if out is not None:
         entries = {}

@@ -35,7 +35,12 @@ def add_arguments(parser):
     )
     parser.add_argument("--out", metavar="PATH", help="artifact path [beside the checkpoint]")
     parser.add_argument("--batch-size", type=positive_int, help="fix the batch size [dynamic]")
-    parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
+    parser.add_argument(
+        "--checkpoint",
+        choices=("latest", "best"),
+        default="latest",
+        help="which checkpoint of a run directory",
+    )
     parser.add_argument("--no-ema", action="store_true", help="export the raw generator")
     parser.add_argument("--no-verify", action="store_true", help="skip the parity check")
     parser.add_argument(
@@ -63,10 +68,10 @@ def _normalize(name):
 
 
 def _installed_formats():
-    """Exporter names from entry-point metadata (imports nothing)."""
-    from importlib.metadata import entry_points
+    """Exporter names from entry-point metadata (imports neither them nor TensorFlow)."""
+    from keras_gans_cli._plugins import installed
 
-    return sorted({_normalize(e.name) for e in entry_points(group="keras_gans.exporters")})
+    return [plugin.name for plugin in installed("keras_gans.exporters")]
 
 
 def _check_out(text):
@@ -178,9 +183,11 @@ def run(args) -> int:
             "pip install -e ./export)"
         )
     if format_name not in installed:
+        from keras_gans_cli._plugins import suggestion
+
         raise CommandError(
             f"--format must be one of the installed exporters: {', '.join(installed)}. "
-            f"Received: {args.format!r}"
+            f"Received: {args.format!r}.{suggestion(format_name, installed)}"
         )
     if args.quantize and format_name in _UNQUANTIZED:
         raise CommandError(

@@ -31,7 +31,12 @@ MAX_PIXELS = 89_478_485
 
 def add_arguments(parser):
     parser.add_argument("source", metavar="RUN_OR_CHECKPOINT", help="run directory or .keras")
-    parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
+    parser.add_argument(
+        "--checkpoint",
+        choices=("latest", "best"),
+        default="latest",
+        help="which checkpoint of a run directory",
+    )
     parser.add_argument("--n", type=positive_int, default=16, help="number of samples")
     parser.add_argument("--seed", type=seed_int, default=0, help="latent seed")
     parser.add_argument(

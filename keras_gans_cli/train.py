@@ -184,13 +184,15 @@ def _load_data(keras_gans, config):
     if kind is not None:
         return translation.load(keras_gans, config, kind)
     try:
+        options = {"download": True} if config.get("download") else {}
         source = datasets.load(
             config["data"],
             image_size=config["image_size"],
             batch_size=config["batch_size"],
             seed=config["seed"],
+            **options,
         )
-    except (FileNotFoundError, NotADirectoryError, ValueError) as error:
+    except (OSError, ValueError) as error:  # OSError: a failed --download
         raise CommandError(f"--data {config['data']}: {error}") from None
     if source.labelled and config["conditional"] == "no":
         source = datasets.DataSource(
@@ -331,13 +333,14 @@ def _eval_callbacks(config, source):
 
     from keras_gans import metrics
     from keras_gans.callbacks import GANMetricsCallback
+    from keras_gans_cli._common import default_extractor, extractor_unavailable
 
-    extractor = config["eval_extractor"]
-    if extractor is None:
-        extractor = "digits" if tuple(source.shape) == (8, 8, 1) else "inception-v3"
+    extractor = config["eval_extractor"] or default_extractor(source.shape)
     try:
         extractor = metrics.resolve_extractor(extractor)
-    except (FileNotFoundError, ValueError) as error:
+    except FileNotFoundError as error:
+        raise extractor_unavailable("--eval-extractor", extractor, error) from error
+    except ValueError as error:
         raise CommandError(f"--eval-extractor {extractor}: {error}") from None
     batches = math.ceil(config["eval_samples"] / config["batch_size"])
     return [

@@ -30,6 +30,7 @@ DEFAULTS = {
     "target": None,  # domain B of translation architectures (pix2pix, cyclegan, ...)
     "swap_domains": False,
     "image_size": None,
+    "download": False,  # mnist, fashion-mnist: download into the Keras cache when missing
     "conditional": "auto",
     "batch_size": None,  # None: the architecture's default_batch_size (64; 1 for translation)
     "epochs": 60,
@@ -70,6 +71,8 @@ MAX_GRID_SAMPLES = 10_000
 MIN_EVAL_SAMPLES = {"fid": 2, "kid": 2, "precision_recall": 6}
 #: Flags naming a file or folder.
 PATHS = ("data", "target")
+#: `--data` names that `--download` can fetch.
+DOWNLOADABLE = ("mnist", "fashion-mnist")
 #: Flags that only tune `--eval`.
 EVAL_OPTIONS = ("eval_every", "eval_samples", "eval_extractor")
 
@@ -136,6 +139,14 @@ def add_arguments(parser):
         dest="image_size",
         type=positive_int,
         help="resize images to this side (progan grows from 4x4 to it) [the data's]",
+    )
+    data.add_argument(
+        "--download",
+        action="store_true",
+        default=None,
+        help="mnist, fashion-mnist: download the data once into the Keras cache when it is "
+        "not there (mnist: SHA-256 verified, written atomically); without it nothing is "
+        "downloaded",
     )
     training = parser.add_argument_group("training")
     training.add_argument(
@@ -268,6 +279,13 @@ def resolve_config(args):
                 f"{flags} tune{'s' if len(alone) == 1 else ''} the evaluation that --eval "
                 "turns on (e.g. --eval kid). Received: no --eval"
             )
+    if config["download"] and str(config["data"]).strip().lower().replace("_", "-") not in (
+        DOWNLOADABLE
+    ):
+        raise CommandError(
+            f"--download applies to --data {' or '.join(DOWNLOADABLE)} (the other data are "
+            f"bundled or local). Received: --data {config['data']!r}"
+        )
     decay = config["lr_decay_epochs"]
     if decay is not None and decay > config["epochs"]:
         raise CommandError(
@@ -290,7 +308,20 @@ def resolve_config(args):
             f"Received: --samples {config['samples']}"
         )
     check_run_dir(getattr(args, "run_dir", None))
+    check_plugin_names(config)
     return config
+
+
+def check_plugin_names(config):
+    """Unknown `--arch`, `--loss` or `--eval-extractor` names, from entry-point metadata
+    (before TensorFlow is imported), with the installed names listed."""
+    from keras_gans_cli._plugins import check_name
+
+    check_name("--arch", config["arch"], "keras_gans.architectures")
+    if config["loss"] is not None:
+        check_name("--loss", config["loss"], "keras_gans.losses")
+    if config["eval_extractor"] is not None:
+        check_name("--eval-extractor", config["eval_extractor"], "keras_gans.feature_extractors")
 
 
 def check_run_dir(text):

@@ -26,7 +26,12 @@ def add_arguments(parser):
         default="a2b",
         help="a2b: --data to --target domain; b2a: back (CycleGAN)",
     )
-    parser.add_argument("--checkpoint", choices=("latest", "best"), default="latest")
+    parser.add_argument(
+        "--checkpoint",
+        choices=("latest", "best"),
+        default="latest",
+        help="which checkpoint of a run directory",
+    )
     parser.add_argument("--batch-size", type=positive_int, default=32, help="images per call")
 
 

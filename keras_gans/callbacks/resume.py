@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import keras
+
 __all__ = ["data_position", "resumable_fit"]
+
+
+class _RunLength(keras.callbacks.Callback):
+    """Gives every callback the run's real number of epochs during the `fit` that only
+    finishes the resumed epoch (`fit(epochs=e + 1)`), so that "the last epoch" stays the
+    run's last (callbacks share one `params` dict; this one runs first)."""
+
+    def __init__(self, epochs):
+        super().__init__()
+        self.epochs = epochs
+
+    def on_train_begin(self, logs=None):
+        self.params["epochs"] = self.epochs
 
 
 def _cardinality(dataset, name):
@@ -118,7 +133,7 @@ def resumable_fit(
             epochs=epoch + 1,
             initial_epoch=epoch,
             steps_per_epoch=steps - batch,
-            callbacks=callbacks,
+            callbacks=[_RunLength(epochs), *callbacks],
             **fit_kwargs,
         )
         if model.stop_training:

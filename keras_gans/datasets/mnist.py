@@ -23,6 +23,9 @@ from keras_gans.datasets.pipeline import resize_images, uint8_to_unit_range
 
 SPLITS = ("train", "test", "all")
 DOWNLOAD_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+#: SHA-256 of the files downloaded into the Keras cache by `download=True` (the same
+#: `mnist.npz` and checksum `keras.datasets.mnist.load_data` uses).
+SHA256 = {"mnist.npz": "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"}
 IDX_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
@@ -188,7 +191,8 @@ def _missing_message(spec, splits):
     return (
         f"{spec.title} is not on this machine: {expected}. {fetch}, or pass the location of "
         "a .npz file (x_train, y_train, x_test, y_test) or of a folder with the IDX files as "
-        "`path`, or pass download=True on a machine with network access."
+        "`path`, or pass download=True (keras-gans train: --download) on a machine with network "
+        "access."
     )
 
 
@@ -238,6 +242,8 @@ def read_npz(location):
 
 
 def _download(spec, splits):
+    if spec.cache_npz in SHA256:
+        return _download_npz(spec, splits)
     import keras
 
     loader = getattr(keras.datasets, spec.keras_module).load_data
@@ -250,6 +256,25 @@ def _download(spec, splits):
         ) from error
     arrays = {"train": train, "test": test}
     return [(np.asarray(arrays[s][0], dtype="uint8"), np.asarray(arrays[s][1])) for s in splits]
+
+
+def _download_npz(spec, splits):
+    """Downloads `spec.cache_npz` once into the Keras cache: streamed to a temporary file,
+    checked against `SHA256`, then moved into place (`keras_gans.metrics.download`)."""
+    import urllib.error
+
+    from keras_gans.metrics.download import describe_error, download
+
+    url = f"{DOWNLOAD_URL}{spec.cache_npz}"
+    target = keras_cache_dir() / spec.cache_npz
+    try:
+        download(url, target, SHA256[spec.cache_npz])
+    except (urllib.error.URLError, OSError) as error:
+        raise OSError(
+            f"Downloading {spec.title} from {url} failed ({describe_error(error)}). "
+            f"{_missing_message(spec, splits)}"
+        ) from error
+    return [_read_split(target, s) for s in splits]
 
 
 def check_resize(image_size, interpolation):

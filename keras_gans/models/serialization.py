@@ -93,7 +93,7 @@ class SerializationMixin:
     def save_own_variables(self, store):
         super().save_own_variables(store)
         for i, stream in enumerate(self._random_streams()):
-            store[f"{_STREAM}{i}"] = stream.state
+            store[f"{_STREAM}{i}"] = stream.state.numpy()
 
     def load_own_variables(self, store):
         keys = list(store.keys())

@@ -29,7 +29,9 @@ def shown(obj):
 
 
 def to_numpy(value):
-    """Converts a tensor (or anything array-like) to a NumPy array."""
+    """Converts a tensor or variable (or anything array-like) to a NumPy array."""
+    if isinstance(value, keras.Variable):  # np.array(variable) warns under NumPy 2
+        value = value.numpy()
     return np.asarray(ops.convert_to_numpy(value))
 
 

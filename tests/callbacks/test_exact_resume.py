@@ -186,3 +186,19 @@ def test_run_directory_validates_the_step_in_state(tmp_path, state, match):
         run.read_state()
     run.state_path.write_text(json.dumps({"epoch": 0, "batch": 4}))
     assert run.read_state()["batch"] == 4
+
+
+def test_the_fit_finishing_a_resumed_epoch_reports_the_runs_real_length(tmp_path):
+    gan = _fresh_gan()
+    checkpoint = GANCheckpoint(tmp_path, stop_on_signal=True)
+    resumable_fit(gan, _make_dataset, EPOCHS, [_SignalAt(2), checkpoint], verbose=0)
+    state = json.loads((tmp_path / "state.json").read_text())
+    seen = []
+
+    class Length(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append((epoch, self.params["epochs"]))
+
+    resumed = keras_gans.load_model(tmp_path / state["checkpoint"])
+    resumable_fit(resumed, _make_dataset, EPOCHS, [Length()], state=state, verbose=0)
+    assert seen == [(0, EPOCHS), (1, EPOCHS), (2, EPOCHS)]

@@ -458,3 +458,22 @@ def test_a_concurrent_resume_is_refused_naming_the_first_ones_pid(run_copy, tmp_
     assert [row["epoch"] for row in _metrics(run_copy)] == [str(e) for e in range(epochs)]
     assert _state(run_copy)["epoch"] == epochs and not _temporaries(run_copy)
     print(f"\n[fault] concurrent resumes: {time.monotonic() - started:.1f} s")
+
+
+@pytest.mark.parametrize("delay", [2.0, 4.0, 6.0, 8.0])
+def test_an_early_ctrl_c_is_an_interrupt_never_an_unrelated_error(tmp_path, delay):
+    # Spread over TensorFlow's import, the model's build and tracing, and the first steps:
+    # Ctrl-C used to surface as a TypeError from inside Keras' layer tracing.
+    run_dir = tmp_path / "run"
+    process = _train(run_dir, folder=tmp_path, name="early")
+    time.sleep(delay)
+    if process.alive():
+        code = process.kill(signal.SIGINT)
+        assert code == 130, process.err
+        line = _one_line(process)
+        assert "TypeError" not in line and ("interrupted" in line or "SIGINT" in line), line
+    else:
+        assert process.wait() == 0, process.err
+    if (run_dir / "config.json").exists():  # whatever was left resumes
+        resumed = _resume(run_dir, "--epochs", "1", folder=tmp_path, name="resume")
+        assert resumed.wait(timeout=300) == 0, resumed.err

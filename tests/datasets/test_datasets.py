@@ -14,7 +14,7 @@ def test_digits_are_scaled_to_the_tanh_range_and_upscale_exactly():
     big, _ = load_digits(image_size=16)
     np.testing.assert_array_equal(big[:, ::2, ::2], x)
     with pytest.raises(ValueError, match="image_size"):
-        load_digits(image_size=12)
+        load_digits(image_size=0)
 
 
 def test_ring_has_eight_distinct_modes_on_the_circle():

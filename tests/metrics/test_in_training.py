@@ -146,5 +146,6 @@ def test_cli_evaluate_reads_npz_and_rejects_bad_input(trained, tmp_path, capsys,
     metrics.features._BUILT.pop("inception-v3", None)
     assert cli.main(argv[:-3] + ["--extractor", "inception-v3", "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert "--extractor 'inception-v3'" in err and inception.NO_TOP_FILE in err
+    assert "--extractor inception-v3: its weights are not on this machine" in err
+    assert inception.ENV_VAR in err and "--extractor digits" in err
     assert len(err.strip().splitlines()) == 1
