@@ -16,6 +16,16 @@ from keras_gans.callbacks.signals import StopSignals
 __all__ = ["GANCheckpoint", "atomic_save", "atomic_write_text"]
 
 
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: The mode of files written here: what `open()` would give (0666 less the umask).
+_FILE_MODE = 0o666 & ~_umask()
+
+
 def _replace_atomically(write, path):
     """Calls `write(tmp_path)` on a temporary file beside `path`, then renames it over `path`.
 
@@ -28,6 +38,7 @@ def _replace_atomically(write, path):
     os.close(handle)
     try:
         write(tmp)
+        os.chmod(tmp, _FILE_MODE)  # mkstemp's 0600 would hide checkpoints from the group
         with open(tmp, "rb") as file:
             os.fsync(file.fileno())
         os.replace(tmp, path)

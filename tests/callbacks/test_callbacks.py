@@ -278,3 +278,14 @@ def test_run_directory_refuses_to_overwrite_and_trims_rows_after_the_checkpoint(
         assert list(csv.reader(file)) == [["epoch", "d_loss"], ["0", "1.0"], ["1", "0.9"]]
     with pytest.raises(FileNotFoundError, match="no config.json"):
         RunDirectory(tmp_path).read_config()
+
+
+def test_atomic_writes_get_the_mode_open_would_give(tmp_path):
+    mask = os.umask(0)
+    os.umask(mask)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    saved = atomic_save(model, tmp_path / "model.keras")
+    assert saved.stat().st_mode & 0o777 == 0o666 & ~mask
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    assert saved.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
