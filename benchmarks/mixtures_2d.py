@@ -86,7 +86,7 @@ def mode_statistics(samples, centres, std):
 
 # --------------------------------------------------------------------------- recipes
 # Each recipe returns the keywords of `GANModel.from_architecture("mlp", ...)`, of
-# `compile(...)` and the number of generator updates. Shown verbatim in the README table.
+# `compile(...)` and the number of generator updates. Shown verbatim in docs/guide/mode-collapse.md.
 def _adam(lr, beta_1=0.5, beta_2=0.999):
     import keras
 

@@ -239,7 +239,7 @@ class GANModel(GenerationMixin, SerializationMixin, keras.Model):
                 `keras.optimizers.LossScaleOptimizer` (default `True`).
             jit_compile: As in `keras.Model.compile` (default `"auto"`: Keras enables XLA
                 only where it expects a gain, i.e. not on CPU-only machines, where XLA was
-                measured slower for this train step; see the README's benchmark).
+                measured slower for this train step; see docs/guide/speed.md).
             steps_per_execution: As in `keras.Model.compile` (default 1).
             run_eagerly: As in `keras.Model.compile` (default `False`).
             tricks: A list of `keras_gans.tricks.Trick` objects hooked into the train step
