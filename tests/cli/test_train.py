@@ -219,6 +219,7 @@ def test_command_line_errors_print_exactly_one_line_without_tensorflow_noise(tmp
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.slow  # trains for 14-41 s: the slow tier keeps the default under 15 min
 def test_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     run_dir = tmp_path / "run"
     state = run_dir / "checkpoints" / "state.json"

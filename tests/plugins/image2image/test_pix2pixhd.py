@@ -153,6 +153,7 @@ def test_each_stage_trains_its_own_part(edges):
     assert int(model.g_optimizer.iterations) == 3
 
 
+@pytest.mark.slow  # trains for 14-41 s: the slow tier keeps the default under 15 min
 def test_coarse_to_fine_training_beats_the_identity_baseline(edges):
     a, b, test_a, test_b = edges
     model = tiny(learning_rate=2e-3, base_filters=4, discriminator_filters=4)
