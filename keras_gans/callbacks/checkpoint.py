@@ -11,6 +11,7 @@ from pathlib import Path
 
 import keras
 
+from keras_gans._files import fsync_folder
 from keras_gans.callbacks.signals import StopSignals
 
 __all__ = ["GANCheckpoint", "atomic_save", "atomic_write_text"]
@@ -42,26 +43,12 @@ def _replace_atomically(write, path):
         with open(tmp, "rb") as file:
             os.fsync(file.fileno())
         os.replace(tmp, path)
-        _fsync_directory(path.parent)
+        fsync_folder(path.parent)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
     return path
-
-
-def _fsync_directory(folder):
-    """Makes a rename in `folder` durable (POSIX); a no-op where folders cannot be opened."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _link_atomically(source, path):

@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from keras_gans._files import fsync_folder
+
 __all__ = ["check_sha256", "download", "sha256_of"]
 
 _CHUNK = 1 << 20
@@ -142,23 +144,10 @@ def download(url, destination, sha256, timeout=60.0, verbose=True):
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    _fsync_folder(destination.parent)
+    fsync_folder(destination.parent)
     if verbose:
         print(f"Saved {destination} (sha256 verified)", file=sys.stderr)
     return destination
-
-
-def _fsync_folder(folder):
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:  # e.g. folders cannot be opened on this platform
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def describe_error(error):
