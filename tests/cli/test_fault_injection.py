@@ -469,9 +469,14 @@ def test_an_early_ctrl_c_is_an_interrupt_never_an_unrelated_error(tmp_path, dela
     time.sleep(delay)
     if process.alive():
         code = process.kill(signal.SIGINT)
-        assert code == 130, process.err
-        line = _one_line(process)
-        assert "TypeError" not in line and ("interrupted" in line or "SIGINT" in line), line
+        if (_state(run_dir) or {}).get("epoch") == EPOCHS:
+            # The signal came after the last commit (a fast machine), while the process was
+            # exiting: nothing was left to stop; Python's shutdown may die of the signal.
+            assert code in (0, -signal.SIGINT), process.err
+        else:
+            assert code == 130, process.err
+            line = _one_line(process)
+            assert "TypeError" not in line and ("interrupted" in line or "SIGINT" in line), line
     else:
         assert process.wait() == 0, process.err
     if (run_dir / "config.json").exists():  # whatever was left resumes
