@@ -14,13 +14,15 @@ import datetime
 import json
 from pathlib import Path
 
-from keras_gans_cli import translation
+from keras_gans_cli import train_strategy, translation
 from keras_gans_cli._common import CommandError, import_keras_gans
+from keras_gans_cli.train_eval import default_quality, eval_callbacks, eval_logged
 from keras_gans_cli.train_flags import (  # noqa: F401 - HELP and add_arguments serve main()
     ADAM_DEFAULTS,
     DEFAULTS,
     HELP,
     RESUMABLE,
+    _given,
     add_arguments,
     resolve_config,
 )
@@ -28,21 +30,34 @@ from keras_gans_cli.train_flags import (  # noqa: F401 - HELP and add_arguments 
 
 def run(args) -> int:
     if args.resume is not None:
-        return _resume(args)
-    config = resolve_config(args)
+        _check_resume_flags(args)
+        train_strategy.check({"strategy": args.strategy or "none"}, args)
+    else:
+        config = resolve_config(args)
     keras_gans = import_keras_gans(args.debug)
     from keras_gans.callbacks import StopSignals
 
-    with StopSignals():
-        return _new_run(keras_gans, config, args)
+    # The strategy comes before any TensorFlow op (MultiWorkerMirroredStrategy needs that).
+    worker = train_strategy.Worker("none" if args.dry_run else args.strategy or "none")
+    try:
+        if args.resume is not None:
+            return _resume(keras_gans, args, worker)
+        if worker.name == "multi-worker" and Path(args.run_dir, "config.json").exists():
+            # The job started again after a failure: it continues the run (and its backup).
+            return _resume(keras_gans, args, worker, restart=True)
+        with StopSignals():
+            return _new_run(keras_gans, config, args, worker)
+    finally:
+        worker.close()
 
 
-def _new_run(keras_gans, config, args):
+def _new_run(keras_gans, config, args, worker):
     kind, batch_size = translation.pairing(keras_gans, config)
     translation.check_flags(config, kind)
     config["batch_size"] = config["batch_size"] or batch_size
     source = _load_data(keras_gans, config)
-    model, arch = _build_model(keras_gans, config, source)
+    with worker.scope():
+        model, arch = _build_model(keras_gans, config, source)
     config["resolved"] = {
         "keras_gans_version": keras_gans.__version__,
         "data_shape": list(source.shape),
@@ -53,12 +68,12 @@ def _new_run(keras_gans, config, args):
     }
     if kind is not None:
         config["resolved"]["target_shape"] = list(source.metadata["target_shape"])
-    quality = _default_quality(config, source, args) if args.monitor is None else None
+    quality = default_quality(config, source, args) if args.monitor is None else None
     if args.dry_run:
         return _print_dry_run(config, model)
     if quality:
         print(quality)
-    logged = [metric.name for metric in model.metrics] + _eval_logged(config)
+    logged = [metric.name for metric in model.metrics] + eval_logged(config)
     if config["monitor"] is not None and config["monitor"] not in logged:
         raise CommandError(
             f"--monitor must be one of the logged values {logged}. "
@@ -68,14 +83,14 @@ def _new_run(keras_gans, config, args):
     from keras_gans.callbacks import RunDirectory
 
     config["created"] = datetime.datetime.now().isoformat(timespec="seconds")
-    extra = _eval_callbacks(config, source)  # resolves the extractor before writing anything
-    run = RunDirectory.create(run_dir, config)
+    extra = eval_callbacks(config, source)  # resolves the extractor before writing anything
+    run = RunDirectory.create(run_dir, config) if worker.chief else RunDirectory(run_dir)
     print(f"run directory: {run.path}")
-    with _locked(run):
-        return _fit(keras_gans, model, config, run, extra, None, args)
+    with worker.locked(run, _locked):
+        return _fit(keras_gans, model, config, run, extra, None, args, worker)
 
 
-def _resume(args):
+def _check_resume_flags(args):
     given = {k for k, v in vars(args).items() if v not in (None, False) and k not in RESUMABLE}
     given -= {"command", "run"}
     if given:
@@ -84,10 +99,12 @@ def _resume(args):
             f"{flags} cannot be changed when resuming: the run's config.json fixes them "
             f"(only --epochs may be raised). Received: --resume {args.resume}"
         )
-    keras_gans = import_keras_gans(args.debug)
+
+
+def _resume(keras_gans, args, worker, restart=False):
     from keras_gans.callbacks import RunDirectory, StopSignals
 
-    run = RunDirectory(args.resume)
+    run = RunDirectory(args.run_dir if restart else args.resume)
     if not run.path.is_dir():
         raise CommandError(f"--resume must be a run directory. Received: {args.resume!r}")
     try:
@@ -96,6 +113,12 @@ def _resume(args):
         checkpoint = None if state is None else run.checkpoint("latest")
     except (FileNotFoundError, ValueError) as error:
         raise CommandError(str(error)) from None
+    if restart:
+        train_strategy.check_same_flags(_given(args), config, run.path)
+    config["strategy"] = worker.name
+    restored = train_strategy.backup_epoch(run.path) if worker.name == "multi-worker" else None
+    if restored is not None:  # every worker restores the chief's backup (WorkerBackupAndRestore)
+        state, checkpoint = {"epoch": restored}, None
     if args.epochs is not None:
         config["epochs"] = args.epochs
     initial_epoch = 0 if state is None else int(state["epoch"])
@@ -105,24 +128,37 @@ def _resume(args):
             f"{config['epochs']} (raise --epochs to train on)."
         )
         return 0
-    with StopSignals(), _locked(run):
-        if state is None:  # killed before its first commit: train it from its first step
+    with StopSignals(), worker.locked(run, _locked):
+        if checkpoint is None:  # nothing committed, or restored from the multi-worker backup
             source = _load_data(keras_gans, config)
-            model, _ = _build_model(keras_gans, config, source)
-            print(f"{run.path} has no committed checkpoint: training it from its first step")
+            with worker.scope():
+                model, _ = _build_model(keras_gans, config, source)
+            print(
+                f"{run.path} has no committed checkpoint: training it from its first step"
+                if restored is None
+                else f"restarting {run.path} from its backup at epoch {restored + 1}"
+            )
         else:
-            model = _load_checkpoint(keras_gans, run, checkpoint)
+            with worker.scope():
+                model = _load_checkpoint(keras_gans, run, checkpoint, config.get("precision"))
             _check_checkpoint_matches(keras_gans, model, config, checkpoint)
             source = _load_data(keras_gans, config)
             where = f" after its batch {state['batch']}" if state.get("batch") else ""
             print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}{where}")
-        extra = _eval_callbacks(config, source)
-        run.trim_metrics(initial_epoch)
-        run.write_config(config)
-        return _fit(keras_gans, model, config, run, extra, state, args)
+        extra = eval_callbacks(config, source)
+        if worker.chief:
+            run.trim_metrics(initial_epoch)
+            run.write_config(config)
+        return _fit(keras_gans, model, config, run, extra, state, args, worker)
 
 
-def _load_checkpoint(keras_gans, run, checkpoint):
+def _load_checkpoint(keras_gans, run, checkpoint, precision=None):
+    import keras
+
+    # Loaded under the run's --precision: under float32 a mixed_float16 model's optimizers
+    # come back without their LossScaleOptimizer and Adam's moments are dropped.
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision or "float32")
     try:
         return keras_gans.load_model(checkpoint)
     except Exception as error:
@@ -130,6 +166,8 @@ def _load_checkpoint(keras_gans, run, checkpoint):
         raise CommandError(
             f"Could not load {str(checkpoint)!r}: {type(error).__name__}: {error}.{hint}"
         ) from error
+    finally:
+        keras.config.set_dtype_policy(previous)
 
 
 def _best_hint(run, unreadable):
@@ -240,6 +278,10 @@ def _build_model(keras_gans, config, source):
             f"(it takes {', '.join(name for name in parameters if name != 'self')})."
         )
     keras.utils.set_random_seed(config["seed"])
+    # --precision: the networks take the dtype policy when built (runs from before the flag
+    # have no "precision": float32); feature extractors built later stay float32.
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(config.get("precision", "float32"))
     try:
         arch = keras_gans.architectures.get(config["arch"], **kwargs)
         keras.utils.set_random_seed(config["seed"])
@@ -250,6 +292,8 @@ def _build_model(keras_gans, config, source):
         )
     except (TypeError, ValueError) as error:
         raise CommandError(f"--arch {config['arch']}: {error}") from None
+    finally:
+        keras.config.set_dtype_policy(previous)
     loss = config["loss"] or arch.default_loss
     try:
         loss_object = keras_gans.losses.get(loss, **config["loss_args"])
@@ -296,65 +340,6 @@ def _jsonable(value):
     )
 
 
-def _default_quality(config, source, args):
-    """Without --monitor, `best.keras` follows a quality the run measures, or is not kept.
-
-    The lowest loss is no measure of sample quality (a 10-epoch run's lowest g_loss was
-    epoch 3's noise), so: KID on the digits extractor (every 5 epochs) for 8x8 grey data
-    such as the bundled digits, else the FID or KID that --eval asks for, else none (only
-    `latest.keras`). Returns the line saying which; the choice goes into config.json.
-    """
-    if config["eval"] is None and tuple(source.shape) == (8, 8, 1):
-        if "target_shape" not in source.metadata:
-            config["eval"], config["eval_every"] = "kid", args.eval_every or 5
-    names = (config["eval"] or "").split(",")
-    key = next((f"val_{name}" for name in ("kid", "fid") if name in names), None)
-    config["monitor"], config["monitor_mode"] = key, "min"
-    if key is None:
-        return (
-            "best.keras: not kept, as the run measures no sample quality (add --eval kid to "
-            "keep the lowest-KID epoch); sampling uses latest.keras"
-        )
-    every = config["eval_every"]
-    return f"best.keras: the lowest {key}, measured every {every} epochs and after the last"
-
-
-def _eval_logged(config):
-    names = [] if config["eval"] is None else config["eval"].split(",")
-    logged = {"fid": ["val_fid"], "kid": ["val_kid", "val_kid_std"]}
-    logged["precision_recall"] = ["val_precision", "val_recall", "val_density", "val_coverage"]
-    return [key for name in names for key in logged[name]]
-
-
-def _eval_callbacks(config, source):
-    if config["eval"] is None:
-        return []
-    import math
-
-    from keras_gans import metrics
-    from keras_gans.callbacks import GANMetricsCallback
-    from keras_gans_cli._common import default_extractor, extractor_unavailable
-
-    extractor = config["eval_extractor"] or default_extractor(source.shape)
-    try:
-        extractor = metrics.resolve_extractor(extractor)
-    except FileNotFoundError as error:
-        raise extractor_unavailable("--eval-extractor", extractor, error) from error
-    except ValueError as error:
-        raise CommandError(f"--eval-extractor {extractor}: {error}") from None
-    batches = math.ceil(config["eval_samples"] / config["batch_size"])
-    return [
-        GANMetricsCallback(
-            source.dataset.take(batches),
-            metrics=tuple(config["eval"].split(",")),
-            extractor=extractor,
-            every_n_epochs=config["eval_every"],
-            n_samples=config["eval_samples"],
-            seed=config["seed"],
-        )
-    ]
-
-
 def _default_run_dir(config):
     data = Path(str(config["data"])).stem or "data"
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -368,20 +353,27 @@ def _print_dry_run(config, model):
     return 0
 
 
-def _fit(keras_gans, model, config, run, extra, state, args):
+def _fit(keras_gans, model, config, run, extra, state, args, worker):
     from keras_gans_cli.train_fit import fit_run
 
+    written = worker.run_directory(run, config)  # the chief's run, or a scratch folder
+    model = worker.prepare(model)
+    if worker.describe():
+        print(worker.describe())
     kind, _ = translation.pairing(keras_gans, config)
     grid = None
     if kind is not None:
-        grid = translation.grid(keras_gans, config, kind, run.samples_dir, config["sample_every"])
-    return fit_run(
+        folder = written.samples_dir
+        grid = translation.grid(keras_gans, config, kind, folder, config["sample_every"])
+    code = fit_run(
         model,
         config,
-        run,
+        written,
         extra,
         state,
         args,
         load_data=lambda: _load_data(keras_gans, config),
         grid=grid,
+        backup=worker.backup(run.path, written.path),
     )
+    return worker.finish(run.path, code)

@@ -7,12 +7,14 @@ import sys
 import time
 
 
-def fit_run(model, config, run, extra, state, args, load_data, grid=None):
+def fit_run(model, config, run, extra, state, args, load_data, grid=None, backup=()):
     """Trains `model` into `run` from the commit `state` (or from step 0); returns the exit code.
 
     The data come from `load_data()` afresh for each `fit`, so that the batch order after a
     resume is the one an uninterrupted run would have seen (`resumable_fit`). SIGINT and
-    SIGTERM commit a checkpoint after the step under way and exit with 130/143.
+    SIGTERM commit a checkpoint after the step under way and exit with 130/143. `backup`:
+    callbacks run last (the multi-worker backup, which then holds only what the run's own
+    files already hold).
     """
     import keras
 
@@ -30,7 +32,7 @@ def fit_run(model, config, run, extra, state, args, load_data, grid=None):
         every_n_steps=config.get("checkpoint_steps"),
         stop_on_signal=True,
         nan_message=False,  # reported below as the command's one error line
-    )
+    ) + list(backup)
     verbose = args.verbose if args.verbose is not None else (1 if sys.stdout.isatty() else 2)
     signals = StopSignals.current()
     if signals is not None and signals.received:
@@ -59,6 +61,17 @@ def fit_run(model, config, run, extra, state, args, load_data, grid=None):
             f"could not write to the run directory ({type(error).__name__}: {error}). "
             f"{committed(run)} Free space or fix permissions, then resume with: "
             f"{resume_command(run)}"
+        ) from None
+    except Exception as error:
+        if type(error).__name__ != "UnavailableError" or config.get("strategy") != "multi-worker":
+            raise
+        from keras_gans_cli._common import CommandError
+
+        reason = str(error).strip().splitlines()[0][:300]
+        raise CommandError(
+            f"another worker of the job failed ({type(error).__name__}: {reason}). Start "
+            "every worker again with the same command: the job continues from the chief's "
+            "last backup (the run's backup/ folder, written at each epoch end)."
         ) from None
     elapsed = time.perf_counter() - start
     guard = callbacks[0]

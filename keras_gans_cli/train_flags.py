@@ -54,13 +54,15 @@ DEFAULTS = {
     "eval_samples": 1000,
     "eval_extractor": None,  # None: "digits" for 8x8x1 images, else "inception-v3"
     "ema_decay": None,
+    "strategy": "none",  # none, mirrored, multi-worker (keras_gans_cli.train_strategy)
+    "precision": "float32",  # the Keras dtype policy the networks are built under
 }
 
 #: Adam's settings for an architecture without `optimizer_defaults` (Radford et al. 2016).
 ADAM_DEFAULTS = {"d_lr": 2e-4, "g_lr": 2e-4, "beta1": 0.5, "beta2": 0.999}
 
 #: Flags that may be given together with --resume (the rest come from the run's config).
-RESUMABLE = {"epochs", "debug", "verbose", "resume", "dry_run"}
+RESUMABLE = {"epochs", "debug", "verbose", "resume", "dry_run", "strategy"}
 
 #: The largest `--image-size` (the largest any architecture here trains at is 1024).
 MAX_IMAGE_SIZE = 4096
@@ -152,7 +154,8 @@ def add_arguments(parser):
     training.add_argument(
         "--batch-size",
         type=positive_int,
-        help="examples per train step, split over the --d-steps updates "
+        help="examples per train step (the GLOBAL batch: --strategy splits it over the "
+        "replicas), split over the --d-steps updates "
         "[64; 1 for translation architectures, as in their papers]",
     )
     training.add_argument("--epochs", type=positive_int, help="epochs to train in total [60]")
@@ -178,7 +181,23 @@ def add_arguments(parser):
     training.add_argument("--beta1", type=float, help="Adam beta_1 of both [0.5, or the arch's]")
     training.add_argument("--beta2", type=float, help="Adam beta_2 of both [0.999, or the arch's]")
     training.add_argument(
+        "--strategy",
+        choices=("none", "mirrored", "multi-worker"),
+        help="tf.distribute strategy: none = the default device; mirrored = every local GPU "
+        "(else every logical CPU device); multi-worker = MultiWorkerMirroredStrategy over the "
+        "cluster in the TF_CONFIG environment variable (run the same command on every worker "
+        "with the same --run-dir; only the chief writes it; a restarted job continues from "
+        "its backup) [none]",
+    )
+    training.add_argument(
         "--seed", type=seed_int, help="seed of weights, latents and shuffling [0]"
+    )
+    training.add_argument(
+        "--precision",
+        choices=("float32", "mixed_float16", "mixed_bfloat16"),
+        help="dtype policy of both networks: mixed_float16 for GPUs with float16 tensor cores "
+        "(both optimizers loss-scaled), mixed_bfloat16 for TPUs, recent GPUs and bf16 CPUs; "
+        "variables stay float32 [float32]",
     )
     run = parser.add_argument_group("run directory")
     run.add_argument("--run-dir", help="where the run is written [runs/<arch>-<data>-<time>]")
@@ -307,7 +326,11 @@ def resolve_config(args):
             f"--samples must be at most {MAX_GRID_SAMPLES:,} (one grid per epoch). "
             f"Received: --samples {config['samples']}"
         )
-    check_run_dir(getattr(args, "run_dir", None))
+    from keras_gans_cli import train_strategy
+
+    train_strategy.check(config, args)
+    # Under multi-worker, a --run-dir holding the run is the job started again after a failure.
+    check_run_dir(getattr(args, "run_dir", None), config["strategy"] == "multi-worker")
     check_plugin_names(config)
     return config
 
@@ -324,9 +347,10 @@ def check_plugin_names(config):
         check_name("--eval-extractor", config["eval_extractor"], "keras_gans.feature_extractors")
 
 
-def check_run_dir(text):
+def check_run_dir(text, restart=False):
     """Refuses a `--run-dir` that cannot become a new run's folder, before anything is
-    written: empty, a file, a folder holding a run, under a file, or not writable."""
+    written: empty, a file, a folder holding a run (unless `restart`), under a file, or not
+    writable."""
     if text is None:
         return
     flag = f"--run-dir {text!r}"
@@ -337,7 +361,7 @@ def check_run_dir(text):
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
         raise CommandError(f"--run-dir must be a folder. Received: {flag} (a file)")
-    if (path / "config.json").exists() or (path / "checkpoints").exists():
+    if not restart and ((path / "config.json").exists() or (path / "checkpoints").exists()):
         raise CommandError(
             f"--run-dir must be a new or empty folder; this one already holds a run. Resume it "
             f"with --resume {text!r} or choose another. Received: {flag}"

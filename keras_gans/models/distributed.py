@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import types
+
 import tensorflow as tf
 
-__all__ = ["is_multi_worker", "replica_logs"]
+__all__ = ["build_from_local_batch", "is_multi_worker", "replica_logs"]
 
 
 def is_multi_worker(strategy):
@@ -34,3 +36,43 @@ def replica_logs(metrics):
     ):
         return logs
     return {name: tf.reshape(value, [1]) for name, value in logs.items()}
+
+
+def _local_part(strategy, value):
+    if isinstance(value, tf.distribute.DistributedValues):
+        return strategy.experimental_local_results(value)[0]
+    return value
+
+
+def _symbolic_build(model, iterator=None, data_batch=None):
+    if model._distribute_strategy is None:  # Keras builds when it traces the step
+        return
+    strategy = model.distribute_strategy
+    if iterator is not None:
+        for _, _, it in iterator:
+            batch = next(it)
+            data_batch = tf.nest.map_structure(lambda v: _local_part(strategy, v), batch)
+            break
+    with strategy.scope():
+        model._symbolic_build(data_batch=data_batch)
+
+
+def build_from_local_batch(model):
+    """Makes `model.fit` build the model from one replica's part of the first batch.
+
+    Keras 3 (3.15) builds a model created under a strategy from the first batch, reduced
+    across the replicas with `strategy.reduce("MEAN", batch, axis=None)`; that call takes
+    one tensor, so a batch of several (images and labels of a conditional GAN) fails under
+    `MultiWorkerMirroredStrategy` with "Attempt to convert a value (PerReplica...) to a
+    Tensor". Only the shapes matter for the build, so the first local replica's part of
+    each tensor is used instead (no collective, nothing reduced). Returns `model`.
+
+    Example:
+    >>> import keras
+    >>> from keras_gans.testing import tiny_gan
+    >>> gan = build_from_local_batch(tiny_gan()); gan.compile("adam", "adam")
+    >>> gan.fit(keras.random.normal((64, 2)), batch_size=32, verbose=0).epoch
+    [0]
+    """
+    model._maybe_symbolic_build = types.MethodType(_symbolic_build, model)
+    return model

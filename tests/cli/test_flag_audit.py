@@ -23,6 +23,8 @@ EVALUATE = "evaluate {run} --n 16 --extractor digits --quiet "
 
 TRAIN_CASES = [
     ("latent-dim-zero", TRAIN + "--latent-dim 0", 2, "--latent-dim", "expected", "0"),
+    ("strategy-unknown", TRAIN + "--strategy ring", 2, "--strategy", "'ring'", "multi-worker"),
+    ("strategy-empty", TRAIN + "--strategy ''", 2, "--strategy", "''"),
     ("latent-dim-text", TRAIN + "--latent-dim abc", 2, "--latent-dim", "'abc'"),
     ("latent-dim-float", TRAIN + "--latent-dim 1.5", 2, "--latent-dim", "'1.5'"),
     ("batch-size-negative", TRAIN + "--batch-size -1", 2, "--batch-size", "-1"),
