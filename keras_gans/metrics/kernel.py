@@ -36,6 +36,10 @@ def polynomial_mmd2(x, y):
     >>> polynomial_mmd2(x, x)  # 0 + 0 - 2 * mean([[8, 0], [0, 8]]): i == j is left out
     -8.0
 
+    The kernel sums are taken over row blocks of at most `_BLOCK_ENTRIES` kernel entries,
+    so memory stays bounded for any m and n (a single block, the same arithmetic, when the
+    whole matrix fits in one).
+
     Reference:
         Gretton et al., "A Kernel Two-Sample Test", JMLR 2012.
     """
@@ -46,20 +50,37 @@ def polynomial_mmd2(x, y):
             "`x` and `y` must have shapes (m, d) and (n, d) with m, n >= 2. "
             f"Received: {x.shape} and {y.shape}"
         )
-    k_xx = (x @ x.T / d + 1.0) ** 3
-    k_yy = (y @ y.T / d + 1.0) ** 3
-    k_xy = (x @ y.T / d + 1.0) ** 3
-    term_xx = (k_xx.sum() - np.trace(k_xx)) / (m * (m - 1))
-    term_yy = (k_yy.sum() - np.trace(k_yy)) / (n * (n - 1))
-    return float(term_xx + term_yy - 2.0 * k_xy.mean())
+    term_xx = _kernel_sum(x, x, off_diagonal=True) / (m * (m - 1))
+    term_yy = _kernel_sum(y, y, off_diagonal=True) / (n * (n - 1))
+    return float(term_xx + term_yy - 2.0 * (_kernel_sum(x, y) / (m * n)))
 
 
-#: Sets up to this size have their kernel matrices computed once and shared by all subsets.
+#: Sets up to this size have their kernel matrices computed once and shared by all subsets
+#: (three 4096 x 4096 float64 matrices: 400 MB at most).
 _SHARED_KERNELS_UP_TO = 4096
+#: The most kernel entries held at once by `_kernel_sum` (2^22 float64 entries: 32 MiB).
+_BLOCK_ENTRIES = 1 << 22
 
 
 def _kernel(a, b):
     return (np.asarray(a, "float64") @ np.asarray(b, "float64").T / a.shape[1] + 1.0) ** 3
+
+
+def _kernel_sum(a, b, off_diagonal=False):
+    """The sum of k(a_i, b_j) over all i, j (over i != j with `off_diagonal`, for b = a).
+
+    Rows of `a` are taken in blocks of at most `_BLOCK_ENTRIES // len(b)`, so no
+    `len(a) x len(b)` matrix is built when it would not fit in one block: memory is
+    O(_BLOCK_ENTRIES) whatever the sizes (n = 50,000 would otherwise need 20 GB).
+    """
+    rows = max(1, _BLOCK_ENTRIES // len(b))
+    total = 0.0
+    for start in range(0, len(a), rows):
+        block = _kernel(a[start : start + rows], b)
+        total += block.sum()
+        if off_diagonal:  # the entries (i, i) of this block are block[r, start + r]
+            total -= np.trace(block, offset=start)
+    return total
 
 
 def _subset_estimates(x, y, draws):
