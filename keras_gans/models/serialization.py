@@ -55,13 +55,23 @@ def prepare_optimizer(identifier, argument, auto_scale_loss, networks):
         ) from error
     if optimizer is None:
         raise ValueError(f"`{argument}` must be given. Received: {argument}=None")
-    mixed = (
-        any(network.dtype_policy.name == "mixed_float16" for network in networks)
-        or keras.config.dtype_policy().name == "mixed_float16"
+    mixed = keras.config.dtype_policy().name == "mixed_float16" or any(
+        _runs_in_float16(network) for network in networks
     )
     if auto_scale_loss and mixed and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         optimizer = keras.optimizers.LossScaleOptimizer(optimizer, name=f"{argument}_scaled")
     return optimizer
+
+
+def _runs_in_float16(layer):
+    """Whether `layer` or any layer inside it computes under `mixed_float16`.
+
+    The layers are looked at, not only the outer network: a model loaded in a float32
+    process takes that process's policy itself while its stored layers keep theirs.
+    """
+    if layer.dtype_policy.name == "mixed_float16":
+        return True
+    return any(_runs_in_float16(inner) for inner in getattr(layer, "layers", ()))
 
 
 #: Prefix of the stored seed-generator states among the model's own variables.

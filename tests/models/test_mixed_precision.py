@@ -77,3 +77,21 @@ def test_mixed_precision_model_round_trips_with_its_loss_scale(mixed_policy, tmp
     assert float(loaded.d_optimizer.dynamic_scale) == float(gan.d_optimizer.dynamic_scale)
     np.testing.assert_array_equal(loaded.generate(4, seed=2), gan.generate(4, seed=2))
     loaded.fit(x, batch_size=32, epochs=1, verbose=0)
+
+
+def test_mixed_float16_file_loaded_in_a_float32_process_keeps_its_optimizer_state(tmp_path):
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        gan = make_gan()
+        x = np.random.default_rng(0).normal(size=(64, 2)).astype("float32")
+        gan.fit(x, batch_size=32, epochs=1, verbose=0)
+        gan.save(tmp_path / "mixed.keras")
+    finally:
+        keras.config.set_dtype_policy(previous)
+    loaded = keras_gans.load_model(tmp_path / "mixed.keras")  # under float32 now
+    assert isinstance(loaded.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert isinstance(loaded.g_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert int(loaded.d_optimizer.iterations) == int(gan.d_optimizer.iterations) > 0
+    for ours, theirs in zip(loaded.d_optimizer.variables, gan.d_optimizer.variables, strict=True):
+        np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs))
