@@ -2,13 +2,15 @@
 
 Run on demand (this is not a test)::
 
-    python benchmarks/export_latency.py                  # 64x64x3 DCGAN, batches 1 and 64
-    python benchmarks/export_latency.py --rounds 40 --batch-sizes 1 16 64
+    python benchmarks/export_latency.py                  # 64x64x3 DCGAN, batches 1, 8, 64
+    python benchmarks/export_latency.py --rounds 40 --batch-sizes 1 16 64 --peak-gflops 218
     python benchmarks/export_latency.py --arch pix2pix --image-side 256 --batch-sizes 1 8
 
 The generator is the `dcgan` architecture's for 64x64x3 images (latent 100, base filters
 64: 12.7 M parameters), exported with `keras_gans.export` to SavedModel, ONNX and TFLite
-(float32, float16, dynamic-range and int8), each verified against Keras on export. With
+(float32, float16, dynamic-range and int8, with transposed convolutions in the exporters'
+default sub-pixel form, plus float32 with LiteRT's native `TRANSPOSE_CONV` for comparison),
+each verified against Keras on export. With
 `--arch pix2pix` or `--arch cyclegan` it is the translator instead (A to B, an image input
 `x` of the given side, verified on random images; the paper's pix2pix U-Net at 256x256
 has 54.4 M parameters). Then, for each batch size, every runtime runs the same inputs:
@@ -17,9 +19,10 @@ has 54.4 M parameters). Then, for each batch size, every runtime runs the same i
 * compiled `tf.function`: the generator called in a traced function (graph mode, no XLA),
   and the same with XLA (`jit_compile=True`);
 * SavedModel: the `serving_default` signature of `tf.saved_model.load`;
-* ONNX Runtime: an `InferenceSession` (CPU provider; CUDA when a GPU is present);
-* TFLite: the LiteRT `Interpreter` with `num_threads` = the usable cores, the input
-  resized to the batch.
+* ONNX Runtime: `keras_gans_export.runtime_settings.onnx_session` (intra-op threads = the
+  usable cores, sequential, all graph optimisations; CUDA first when a GPU is present);
+* TFLite: `runtime_settings.tflite_interpreter` (the LiteRT `Interpreter` with the default
+  XNNPACK delegate, `num_threads` = the usable cores), the input resized to the batch.
 
 Timings interleave the runtimes (one call each per round, the order rotating), so a slow
 spell of a shared machine hits them all; each runtime first makes one warm-up call. A
@@ -39,6 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 from machine import cpu_name, usable_cores, version  # benchmarks/machine.py
 from runtimes import tflite_runner  # benchmarks/runtimes.py
 
@@ -51,7 +55,15 @@ def parse_args(argv=None):
     parser.add_argument(
         "--arch", choices=("dcgan", "pix2pix", "cyclegan"), default="dcgan", help="default: dcgan"
     )
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1, 64], help="default: 1 64")
+    parser.add_argument(
+        "--batch-sizes", type=int, nargs="+", default=[1, 8, 64], help="default: 1 8 64"
+    )
+    parser.add_argument(
+        "--peak-gflops",
+        type=float,
+        default=218.0,
+        help="the machine's float32 peak the fractions are taken of (default 218)",
+    )
     parser.add_argument("--image-side", type=int, default=64, help="default: 64")
     parser.add_argument("--latent-dim", type=int, default=100, help="default: 100")
     parser.add_argument("--seed", type=int, default=0, help="default: 0")
@@ -62,7 +74,22 @@ def parse_args(argv=None):
         help="seconds of calls per runtime and batch size; slower runtimes get fewer "
         "rounds, at least 3 (default 30)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads of every runtime (default: the usable cores); the peak scales with them",
+    )
+    parser.add_argument(
+        "--clock",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="wall: elapsed time (default); cpu: the process's CPU time, which another "
+        "job's load does not inflate (use it with --threads 1 on a shared machine)",
+    )
     args = parser.parse_args(argv)
+    if args.threads is not None and args.threads < 1:
+        parser.error("--threads must be positive")
     if args.rounds < 1 or min(args.batch_sizes) < 1:
         parser.error("--rounds and --batch-sizes must be positive")
     return args
@@ -76,6 +103,11 @@ def export_all(gan, folder):
         "SavedModel": ("saved_model", "generator_saved_model", {}),
         "ONNX Runtime": ("onnx", "generator.onnx", {}),
         "TFLite float32": ("tflite", "generator.tflite", {}),
+        "TFLite float32, native `TRANSPOSE_CONV`": (
+            "tflite",
+            "generator_native.tflite",
+            {"conv_transpose": "native"},
+        ),
         "TFLite float16": ("tflite", "generator_fp16.tflite", {"quantize": "float16"}),
         "TFLite dynamic": ("tflite", "generator_dynamic.tflite", {"quantize": "dynamic"}),
         "TFLite int8": ("tflite", "generator_int8.tflite", {"quantize": "int8"}),
@@ -91,10 +123,12 @@ def export_all(gan, folder):
     return results
 
 
-def build_runners(generator, results, gpu, input_name="z"):
+def build_runners(generator, results, gpu, threads, input_name="z"):
     """`{name: (prepare(batch) -> call)}`: each prepares a zero-argument call on a batch."""
     import onnxruntime
     import tensorflow as tf
+
+    from keras_gans_export.runtime_settings import onnx_session
 
     def keras_predict(z):
         return lambda: generator.predict(z, batch_size=len(z), verbose=0)
@@ -118,13 +152,13 @@ def build_runners(generator, results, gpu, input_name="z"):
     providers = ["CPUExecutionProvider"]
     if gpu and "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         providers.insert(0, "CUDAExecutionProvider")
-    session = onnxruntime.InferenceSession(str(results["ONNX Runtime"].path), providers=providers)
+    session = onnx_session(results["ONNX Runtime"].path, threads, providers=providers)
 
     def onnx_runtime(z):
         return lambda: session.run(["images"], {input_name: z})[0]
 
     def tflite(name):
-        return tflite_runner(results[name].path)
+        return tflite_runner(results[name].path, threads)
 
     runners = {
         "Keras `predict`": keras_predict,
@@ -133,12 +167,13 @@ def build_runners(generator, results, gpu, input_name="z"):
         "SavedModel": saved_model,
         "ONNX Runtime": onnx_runtime,
     }
-    for name in ("TFLite float32", "TFLite float16", "TFLite dynamic", "TFLite int8"):
-        runners[name] = tflite(name)
+    for name in results:
+        if name.startswith("TFLite"):
+            runners[name] = tflite(name)
     return runners
 
 
-def measure(runners, z, rounds, budget):
+def measure(runners, z, rounds, budget, clock=time.perf_counter):
     """Median seconds per call of each runner, interleaved, after one warm-up call each.
 
     A runner whose warm-up call took longer than `budget / rounds` seconds gets fewer
@@ -148,9 +183,9 @@ def measure(runners, z, rounds, budget):
     calls, quota = {}, {}
     for name in names:  # prepare and warm up each runtime at this batch size
         calls[name] = runners[name](z)
-        start = time.perf_counter()
+        start = clock()
         calls[name]()
-        warm_up = time.perf_counter() - start
+        warm_up = clock() - start
         quota[name] = max(3, min(rounds, int(budget / max(warm_up, 1e-9))))
         print(f"  {name}: warm-up {warm_up * 1e3:.1f} ms, {quota[name]} rounds", file=sys.stderr)
     times = {name: [] for name in names}
@@ -159,10 +194,36 @@ def measure(runners, z, rounds, budget):
         for name in names[shift:] + names[:shift]:
             if len(times[name]) >= quota[name]:
                 continue
-            start = time.perf_counter()
+            start = clock()
             calls[name]()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(clock() - start)
     return {name: (statistics.median(v), len(v)) for name, v in times.items()}
+
+
+def flops_per_sample(network):
+    """2 x the multiply-adds of `network`'s dense and convolution layers for one sample.
+
+    A convolution costs `2 * kh * kw * in_channels * filters` per output position, a
+    transposed convolution the same per input position, a dense layer `2 * inputs * units`;
+    elementwise layers (normalisation, activations) are left out. `None` when a layer's
+    shapes cannot be read (a subclassed network).
+    """
+    import keras
+
+    total = 0
+    try:
+        for layer in network._flatten_layers(include_self=False):
+            if isinstance(layer, keras.layers.Dense):
+                total += 2 * layer.kernel.shape[0] * layer.units
+            elif isinstance(layer, keras.layers.Conv2DTranspose):
+                positions = layer.input.shape[1] * layer.input.shape[2]
+                total += 2 * positions * int(np.prod(layer.kernel.shape))
+            elif isinstance(layer, keras.layers.Conv2D):
+                positions = layer.output.shape[1] * layer.output.shape[2]
+                total += 2 * positions * int(np.prod(layer.kernel.shape))
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return total
 
 
 def human_size(size):
@@ -172,12 +233,15 @@ def human_size(size):
 def main(argv=None):
     args = parse_args(argv)
     import keras
-    import numpy as np
     import tensorflow as tf
 
     import keras_gans
 
     load_start = os.getloadavg()[0]
+    threads = args.threads or usable_cores()
+    tf.config.threading.set_intra_op_parallelism_threads(threads)
+    tf.config.threading.set_inter_op_parallelism_threads(threads)
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     gpus = tf.config.list_physical_devices("GPU")
     keras.utils.set_random_seed(args.seed)
     side = args.image_side
@@ -188,13 +252,15 @@ def main(argv=None):
     generator = gan.translator() if translator else gan.generator
     with tempfile.TemporaryDirectory() as folder:
         results = export_all(gan, Path(folder))
-        runners = build_runners(generator, results, bool(gpus), "x" if translator else "z")
+        runners = build_runners(generator, results, bool(gpus), threads, "x" if translator else "z")
         medians = {}
         for batch in args.batch_sizes:
             rng = np.random.default_rng(args.seed)
             shape = (batch, side, side, 3) if translator else (batch, args.latent_dim)
             inputs = rng.uniform(-1, 1, shape) if translator else rng.standard_normal(shape)
-            medians[batch] = measure(runners, inputs.astype("float32"), args.rounds, args.budget)
+            medians[batch] = measure(
+                runners, inputs.astype("float32"), args.rounds, args.budget, clock
+            )
             print(f"measured batch {batch}", file=sys.stderr)
 
     parameters = generator.count_params()
@@ -211,6 +277,18 @@ def main(argv=None):
         "a slow runtime got fewer). Load average (all processes) during the run: "
         f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"
     )
+    flops = flops_per_sample(generator)
+    peak = args.peak_gflops * 1e9 * threads / usable_cores()
+    if flops:
+        print(
+            f"Work: {flops / 1e9:.3f} GFLOP per sample (2 x the multiply-adds of the dense and "
+            f"convolution layers). Peak assumed: {args.peak_gflops:.0f} GFLOP/s float32 on "
+            f"{usable_cores()} cores (--peak-gflops), {peak / 1e9:.0f} GFLOP/s on the "
+            f"{threads} thread(s) used, so the floor at batch 1 is {flops / peak * 1e3:.1f} "
+            f"ms. Times: {'process CPU time' if args.clock == 'cpu' else 'wall clock'}, "
+            f"{threads} thread(s) per runtime. In brackets: the fraction of that peak each "
+            "call reaches.\n"
+        )
     header = "| runtime | " + " | ".join(f"batch {b} (ms)" for b in args.batch_sizes)
     largest = max(args.batch_sizes)
     print(header + f" | images/s at batch {largest} | artifact size | max diff vs Keras |")
@@ -219,12 +297,25 @@ def main(argv=None):
         cells = []
         for b in args.batch_sizes:
             median, count = medians[b][name]
-            cells.append(f"{median * 1e3:.1f}" + (f" [{count}]" if count < args.rounds else ""))
+            cell = f"{median * 1e3:.1f}" + (f" [{count} rounds]" if count < args.rounds else "")
+            if flops:
+                cell += f" ({b * flops / median / peak:.0%})"
+            cells.append(cell)
         throughput = largest / medians[largest][name][0]
         result = results.get(name)
         size = human_size(result.size_bytes) if result else f"{human_size(keras_size)} (weights)"
         diff = f"{result.verification.max_abs_diff:.1g}" if result else "-"
         print(f"| {name} | {' | '.join(cells)} | {throughput:,.0f} | {size} | {diff} |")
+    print()
+    for b in args.batch_sizes:
+        for label, names in (("any", list(medians[b])), ("float32", _float32(medians[b]))):
+            best = min(names, key=lambda name: medians[b][name][0])
+            print(f"Fastest at batch {b} ({label}): {best}, {medians[b][best][0] * 1e3:.1f} ms.")
+
+
+def _float32(table):
+    """The runtimes that compute in float32 (not the quantised TFLite models)."""
+    return [name for name in table if not any(q in name for q in ("float16", "dynamic", "int8"))]
 
 
 if __name__ == "__main__":

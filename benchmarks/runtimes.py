@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from machine import usable_cores
 
+def tflite_runner(path, threads=None):
+    """`prepare(z) -> call`: a LiteRT interpreter on `path`, resized to `z`'s batch.
 
-def tflite_runner(path):
-    """`prepare(z) -> call`: a LiteRT interpreter on `path`, resized to `z`'s batch."""
+    `threads`: the interpreter's threads (default `None`: the usable cores).
+    """
     import numpy as np
-    from ai_edge_litert.interpreter import Interpreter
 
-    interpreter = Interpreter(model_path=str(path), num_threads=usable_cores())
+    from keras_gans_export.runtime_settings import tflite_interpreter
+
+    interpreter = tflite_interpreter(path, threads)  # the default XNNPACK delegate
     index = interpreter.get_input_details()[0]["index"]
     output = interpreter.get_output_details()[0]["index"]
 

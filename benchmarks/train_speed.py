@@ -1,13 +1,13 @@
-"""Training speed of `GANModel.fit` against a hand-written `tf.function` loop.
+"""Training speed of `GANModel.fit` against a hand-written `tf.function` loop and PyTorch.
 
 Run on demand (this is not a test)::
 
     python benchmarks/train_speed.py                 # jit off and on, spe 1 and 10
-    python benchmarks/train_speed.py --jit off --rounds 12 --steps 100
+    python benchmarks/train_speed.py --jit off --rounds 10 --steps 60
 
-Both sides train the same DCGAN (28x28x1 images, batch 64, latent 100, Adam(2e-4,
+All sides train the same DCGAN (28x28x1 images, batch 64, latent 100, Adam(2e-4,
 beta_1=0.5) for both networks, non-saturating loss, one discriminator update per generator
-update) on the same `tf.data` pipeline of synthetic images in [-1, 1], in one process:
+update) on the same synthetic images in [-1, 1], in one process:
 
 * `fit`: `GANModel.fit(dataset, epochs=1, steps_per_epoch=steps)`, one call per round, for
   each `steps_per_execution` asked for. The call is timed whole (what a user pays, with the
@@ -15,6 +15,8 @@ update) on the same `tf.data` pipeline of synthetic images in [-1, 1], in one pr
 * `hand-written`: a `tf.function` step with two `tf.GradientTape`s over separately built
   copies of the same networks (same seed, so the same initial weights): D on real and on
   G(z) separately, one D update, then one G update on a fresh latent batch.
+* `PyTorch eager` (if torch is installed; `--no-torch` leaves it out): the same networks and
+  step in PyTorch, written the usual way (`benchmarks/torch_dcgan.py`).
 
 The sides alternate within every round (the order rotates from round to round), so a slow
 spell of the machine hits them all. Round 0 is a warm-up (tracing, XLA compilation) and is
@@ -33,7 +35,8 @@ import statistics
 import sys
 import time
 
-from machine import cpu_name, usable_cores  # benchmarks/machine.py
+import torch_dcgan  # benchmarks/torch_dcgan.py
+from machine import cpu_name, usable_cores, version  # benchmarks/machine.py
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -42,6 +45,7 @@ LATENT_DIM = 100
 LEARNING_RATE = 2e-4
 BETA_1 = 0.5
 DATASET_BATCHES = 16  # distinct synthetic batches; the dataset repeats them
+TORCH = (None, "PyTorch eager", None)  # the PyTorch side's key (no jit, no spe)
 
 
 def parse_args(argv=None):
@@ -54,12 +58,9 @@ def parse_args(argv=None):
         default="both",
         help="jit_compile=False (off), True (on) or both, on both sides (default: both)",
     )
-    parser.add_argument(
-        "--rounds", type=int, default=8, help="measured rounds, after one warm-up (default: 8)"
-    )
-    parser.add_argument(
-        "--steps", type=int, default=60, help="training steps per side per round (default: 60)"
-    )
+    add = parser.add_argument
+    add("--rounds", type=int, default=8, help="measured rounds, after a warm-up (default: 8)")
+    add("--steps", type=int, default=60, help="training steps per side per round (default: 60)")
     parser.add_argument(
         "--steps-per-execution",
         type=int,
@@ -75,8 +76,9 @@ def parse_args(argv=None):
         help="also tabulate the rounds in which other processes used at most this many "
         "cores (default: 0.15)",
     )
-    parser.add_argument("--batch-size", type=int, default=64, help="default: 64")
-    parser.add_argument("--seed", type=int, default=1234, help="default: 1234")
+    add("--torch", action=argparse.BooleanOptionalAction, default=True, help="PyTorch eager too")
+    add("--batch-size", type=int, default=64, help="default: 64")
+    add("--seed", type=int, default=1234, help="default: 1234")
     args = parser.parse_args(argv)
     for name in ("rounds", "steps", "batch_size"):
         if getattr(args, name) < 1:
@@ -112,11 +114,15 @@ class OtherLoad:
 
 
 # --------------------------------------------------------------------------- the two sides
-def make_dataset(tf, np, batch_size, seed):
+def make_images(np, batch_size, seed):
     rng = np.random.default_rng(seed)
-    images = rng.uniform(-1.0, 1.0, size=(batch_size * DATASET_BATCHES, *IMAGE_SHAPE))
+    size = (batch_size * DATASET_BATCHES, *IMAGE_SHAPE)
+    return rng.uniform(-1.0, 1.0, size=size).astype("float32")
+
+
+def make_dataset(tf, images, batch_size):
     dataset = (
-        tf.data.Dataset.from_tensor_slices(images.astype("float32"))
+        tf.data.Dataset.from_tensor_slices(images)
         .repeat()
         .batch(batch_size, drop_remainder=True)
         .prefetch(2)
@@ -245,6 +251,7 @@ def main(argv=None):
     print(
         f"python {platform.python_version()}, tensorflow {tf.__version__}, "
         f"keras {keras.__version__}, backend {keras.backend.backend()}, "
+        f"torch {version('torch')}, "
         f"GPUs visible: {len(tf.config.list_physical_devices('GPU'))}"
     )
     print(
@@ -256,13 +263,20 @@ def main(argv=None):
 
     jits = {"both": (False, True), "off": (False,), "on": (True,)}[args.jit]
     spes = list(dict.fromkeys(args.steps_per_execution))
-    dataset = make_dataset(tf, np, args.batch_size, args.seed)
+    real_images = make_images(np, args.batch_size, args.seed)
+    dataset = make_dataset(tf, real_images, args.batch_size)
 
     sides = {}  # key: (jit, label, spe) -> side
     for jit in jits:
         sides[(jit, "hand-written", None)] = HandWrittenSide(keras, tf, dataset, args.seed, jit)
         for spe in spes:
             sides[(jit, "GANModel.fit", spe)] = FitSide(keras, dataset, args.seed, jit, spe)
+    if args.torch:
+        hand = sides[(jits[0], "hand-written", None)]
+        settings = (args.batch_size, args.seed, usable_cores(), LEARNING_RATE, BETA_1)
+        side = torch_dcgan.side_if_installed(hand, real_images, *settings)
+        sides.update({} if side is None else {TORCH: side})
+    sys.stdout.flush()
 
     keys = list(sides)
     times = {key: [] for key in keys}  # (total, in-epoch, CPU) seconds per measured round
@@ -291,11 +305,13 @@ def main(argv=None):
         print(f"{tag:>8}: " + " | ".join(parts) + f"  images/s; other load {load:.2f}", flush=True)
 
     print()
-    print("Images/s over the measured rounds: median, min and max of whole calls; in-epoch: fit")
-    print("timed from on_epoch_begin to on_epoch_end; call ms: fit's per-call time outside the")
-    print("epoch; vs hand: median fit / median hand-written, same jit_compile; paired: median")
-    print("over rounds of the ratio within a round; img/CPU-s: images per second of this")
-    print("process's CPU time (all threads), less sensitive to other processes than wall time.")
+    print(
+        "Images/s over the measured rounds: median, min and max of whole calls; in-epoch: fit\n"
+        "timed from on_epoch_begin to on_epoch_end; call ms: fit's per-call time outside the\n"
+        "epoch; vs hand: median / median hand-written, same jit_compile; paired: median over\n"
+        "rounds of the ratio within a round; img/CPU-s: images per second of this process's\n"
+        "CPU time (all threads), less sensitive to other processes than wall time."
+    )
     print()
     print(f"All {args.rounds} measured rounds:")
     print_table(times, images, jits, spes, loads)
@@ -308,6 +324,8 @@ def main(argv=None):
 
 
 def describe(key):
+    if key == TORCH:
+        return TORCH[1]
     jit, label, spe = key
     spe_text = "" if spe is None else f" spe={spe}"
     return f"[jit {'on' if jit else 'off'}] {label}{spe_text}"
@@ -315,7 +333,7 @@ def describe(key):
 
 def print_table(times, images, jits, spes, loads):
     header = (
-        f"{'jit_compile':<12}{'side':<13}{'spe':>4}{'images/s':>10}{'min':>8}{'max':>8}"
+        f"{'jit_compile':<12}{'side':<14}{'spe':>4}{'images/s':>10}{'min':>8}{'max':>8}"
         f"{'in-epoch':>10}{'call ms':>9}{'vs hand':>9}{'paired':>8}{'img/CPU-s':>11}{'vs hand':>9}"
     )
     print(header)
@@ -324,27 +342,53 @@ def print_table(times, images, jits, spes, loads):
     cpu_rates = {
         key: statistics.median(images / v[2] for v in values) for key, values in times.items()
     }
-    for jit in jits:
-        hand_key = (jit, "hand-written", None)
-        hand = statistics.median(rates[hand_key])
-        for key in [hand_key] + [(jit, "GANModel.fit", spe) for spe in spes]:
-            median = statistics.median(rates[key])
-            inside = statistics.median(images / v[1] for v in times[key])
-            overhead = statistics.median((v[0] - v[1]) * 1e3 for v in times[key])
-            pairs = zip(rates[key], rates[hand_key], strict=True)
-            paired = statistics.median(f / h for f, h in pairs)
-            spe = key[2]
-            print(
-                f"{str(jit):<12}{('hand-written' if spe is None else 'GANModel.fit'):<13}"
-                f"{('-' if spe is None else str(spe)):>4}{median:>10.1f}{min(rates[key]):>8.1f}"
-                f"{max(rates[key]):>8.1f}{inside:>10.1f}{overhead:>9.1f}"
-                f"{(median / hand):>8.3f}x{paired:>7.3f}x{cpu_rates[key]:>11.1f}"
-                f"{cpu_rates[key] / cpu_rates[hand_key]:>8.3f}x"
-            )
+
+    def ratios(key, reference):
+        """(median / median, median of the within-round ratios, CPU-time ratio)."""
+        pairs = zip(rates[key], rates[reference], strict=True)
+        return (
+            statistics.median(rates[key]) / statistics.median(rates[reference]),
+            statistics.median(a / b for a, b in pairs),
+            cpu_rates[key] / cpu_rates[reference],
+        )
+
+    rows = [
+        (hand, key)
+        for jit in jits
+        for hand in [(jit, "hand-written", None)]
+        for key in [hand] + [(jit, "GANModel.fit", spe) for spe in spes]
+    ]
+    if TORCH in times:
+        rows.append(((jits[0], "hand-written", None), TORCH))
+    for hand_key, key in rows:
+        median = statistics.median(rates[key])
+        inside = statistics.median(images / v[1] for v in times[key])
+        overhead = statistics.median((v[0] - v[1]) * 1e3 for v in times[key])
+        by_wall, paired, by_cpu = ratios(key, hand_key)
+        jit, label, spe = key
+        print(
+            f"{'-' if jit is None else str(jit):<12}{label:<14}{'-' if spe is None else spe:>4}"
+            f"{median:>10.1f}{min(rates[key]):>8.1f}{max(rates[key]):>8.1f}{inside:>10.1f}"
+            f"{overhead:>9.1f}{by_wall:>8.3f}x{paired:>7.3f}x{cpu_rates[key]:>11.1f}"
+            f"{by_cpu:>8.3f}x"
+        )
+    if TORCH in times:
+        print(f"PyTorch eager's 'vs hand' is against the hand-written loop with jit {jits[0]}.")
     if len(jits) == 2:
         on = statistics.median(rates[(True, "hand-written", None)])
         off = statistics.median(rates[(False, "hand-written", None)])
         print(f"hand-written jit on / off: {on / off:.3f}x")
+    print("Targets (issue 19): fit >= 1.05x the hand-written loop and >= 1.5x PyTorch eager;")
+    print("median ratio / paired ratio / per CPU-second:")
+    for jit in jits:
+        for spe in spes:
+            fit = (jit, "GANModel.fit", spe)
+            text = "{:.3f}x / {:.3f}x / {:.3f}x"
+            hand = (jit, "hand-written", None)
+            line = f"  fit jit {jit} spe={spe}: vs hand {text.format(*ratios(fit, hand))}"
+            if TORCH in times:
+                line += f"; vs PyTorch eager {text.format(*ratios(fit, TORCH))}"
+            print(line)
     print(
         f"other processes used {statistics.median(loads):.2f} cores (median over rounds of the "
         f"busiest side; max {max(loads):.2f}): wall-clock numbers are clean only near 0."

@@ -33,7 +33,7 @@ def make_exporter(format, options=None):
 
     Example:
     >>> make_exporter("tflite", {"quantize": "float16"})
-    TFLiteExporter(quantize='float16', calibration_batches=16)
+    TFLiteExporter(quantize='float16', calibration_batches=16, conv_transpose='subpixel')
     """
     registry = _registry()
     options = dict(options or {})
@@ -257,7 +257,7 @@ def to_saved_model(model, path, **kwargs):
 def to_onnx(model, path, **kwargs):
     """`export(model, path, format="onnx", **kwargs)`: an ONNX model (via tf2onnx).
 
-    Options: `opset=17`.
+    Options: `opset=17`, `conv_transpose="native"` (or `"subpixel"`).
     """
     return export(model, path, format="onnx", **kwargs)
 
@@ -265,6 +265,7 @@ def to_onnx(model, path, **kwargs):
 def to_tflite(model, path, **kwargs):
     """`export(model, path, format="tflite", **kwargs)`: a LiteRT (TFLite) flatbuffer.
 
-    Options: `quantize=None|"float16"|"dynamic"|"int8"`, `calibration_batches=16`.
+    Options: `quantize=None|"float16"|"dynamic"|"int8"`, `calibration_batches=16`,
+    `conv_transpose="subpixel"` (or `"native"`).
     """
     return export(model, path, format="tflite", **kwargs)

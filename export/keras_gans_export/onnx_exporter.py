@@ -6,6 +6,8 @@ from pathlib import Path
 
 from keras_gans_export.base import Exporter, require
 from keras_gans_export.noise import owning_layer
+from keras_gans_export.runtime_settings import onnx_session
+from keras_gans_export.subpixel import check_form, serving_for_export
 
 __all__ = ["ONNXExporter"]
 
@@ -28,26 +30,31 @@ class ONNXExporter(Exporter):
 
     Args:
         opset: The ONNX opset (default 17).
+        conv_transpose: `"native"` (default: `ConvTranspose` nodes) or `"subpixel"`
+            (stride-2 `"same"` `Conv2DTranspose` layers as sub-pixel convolutions,
+            `keras_gans_export.subpixel`).
 
     Example:
     >>> ONNXExporter(opset=15).get_config()
-    {'opset': 15}
+    {'opset': 15, 'conv_transpose': 'native'}
     """
 
     format = "onnx"
     suffix = ".onnx"
     packages = ("tf2onnx", "onnx", "onnxruntime")
 
-    def __init__(self, opset=17):
+    def __init__(self, opset=17, conv_transpose="native"):
         if isinstance(opset, bool) or not isinstance(opset, int) or not 9 <= opset <= 21:
             raise ValueError(
                 f"`opset` must be an integer ONNX opset from 9 to 21. Received: opset={opset!r}"
             )
         self.opset = opset
+        self.conv_transpose = check_form(conv_transpose)
 
     def write(self, serving, path):
         tf2onnx = require("tf2onnx", self.format)
         onnx = require("onnx", self.format)
+        serving, rewritten = serving_for_export(serving, self.conv_transpose)
         model_proto, _ = tf2onnx.convert.from_function(
             serving.function, input_signature=serving.input_signature, opset=self.opset
         )
@@ -55,7 +62,7 @@ class ONNXExporter(Exporter):
         self._check_ops(onnx, model_proto, serving)
         onnx.checker.check_model(model_proto)
         onnx.save(model_proto, str(path))
-        return {"opset": self.opset}
+        return {"opset": self.opset, "subpixel_layers": rewritten}
 
     def _check_ops(self, onnx, model_proto, serving):
         """Raises naming the TensorFlow ops tf2onnx could not express in standard ONNX."""
@@ -77,8 +84,7 @@ class ONNXExporter(Exporter):
         )
 
     def load(self, path, serving=None):
-        ort = require("onnxruntime", self.format)
-        session = ort.InferenceSession(str(Path(path)), providers=["CPUExecutionProvider"])
+        session = onnx_session(Path(path))
         names = [output.name for output in session.get_outputs()]
 
         def run(batch):

@@ -11,7 +11,9 @@ import tensorflow as tf
 
 from keras_gans_export import noise as noise_lib
 from keras_gans_export.base import Exporter, require
+from keras_gans_export.runtime_settings import tflite_interpreter
 from keras_gans_export.saved_model_exporter import write_saved_model
+from keras_gans_export.subpixel import check_form, serving_for_export
 
 __all__ = ["QUANTIZATIONS", "TFLiteExporter"]
 
@@ -58,6 +60,10 @@ class TFLiteExporter(Exporter):
             weights and activations calibrated on `calibration_batches` seeded batches of
             the generator's own inputs; the interface stays float32).
         calibration_batches: Representative batches for `"int8"` (default 16).
+        conv_transpose: `"subpixel"` (default: stride-2 `"same"` `Conv2DTranspose` layers
+            are written as sub-pixel convolutions, `keras_gans_export.subpixel`, which
+            LiteRT's XNNPACK delegate runs at any batch size) or `"native"`
+            (`TRANSPOSE_CONV`, accelerated only with a fixed `batch_size`).
 
     Example:
     >>> TFLiteExporter(quantize="int8").tolerance()
@@ -68,7 +74,7 @@ class TFLiteExporter(Exporter):
     suffix = ".tflite"
     packages = ("ai-edge-litert",)
 
-    def __init__(self, quantize=None, calibration_batches=16):
+    def __init__(self, quantize=None, calibration_batches=16, conv_transpose="subpixel"):
         if quantize not in QUANTIZATIONS:
             raise ValueError(
                 f"`quantize` must be one of {QUANTIZATIONS}. Received: quantize={quantize!r}"
@@ -84,6 +90,7 @@ class TFLiteExporter(Exporter):
             )
         self.quantize = quantize
         self.calibration_batches = calibration_batches
+        self.conv_transpose = check_form(conv_transpose)
 
     def quantization(self):
         return self.quantize
@@ -107,6 +114,7 @@ class TFLiteExporter(Exporter):
         return converter
 
     def write(self, serving, path):
+        serving, rewritten = serving_for_export(serving, self.conv_transpose)
         with tempfile.TemporaryDirectory(prefix="keras_gans_tflite_") as scratch:
             saved_model = Path(scratch) / "saved_model"
             write_saved_model(serving, saved_model, seed_signature=False)
@@ -119,7 +127,10 @@ class TFLiteExporter(Exporter):
                 raise self._conversion_error(error, serving) from error
         Path(path).write_bytes(flatbuffer)
         batch = "resizable" if serving.batch_size is None else f"fixed at {serving.batch_size}"
-        return {"signatures": {"serving_default": {"batch": batch}}}
+        return {
+            "signatures": {"serving_default": {"batch": batch}},
+            "subpixel_layers": rewritten,
+        }
 
     def _conversion_error(self, error, serving):
         message = str(error)
@@ -141,8 +152,7 @@ class TFLiteExporter(Exporter):
         )
 
     def load(self, path, serving=None):
-        litert = require("ai_edge_litert.interpreter", self.format)
-        interpreter = litert.Interpreter(model_path=str(path))
+        interpreter = tflite_interpreter(path)
         runner = interpreter.get_signature_runner("serving_default")
 
         def run(batch):

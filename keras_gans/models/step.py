@@ -13,6 +13,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.models import fused_adam
 from keras_gans.steps import DiscriminatorInputs
 
 __all__ = ["all_gather", "evaluate", "gradient", "play"]
@@ -125,7 +126,7 @@ def play(model, player, batch, finite=None):
         # A non-finite earlier update makes this loss-scaled one skip too.
         poison = tf.where(finite, 0.0, float("nan"))
         grads = [g if g is None else g + ops.cast(poison, g.dtype) for g in grads]
-    player.optimizer.apply(grads, variables)
+    fused_adam.apply(player.optimizer, grads, variables)
     reports = {}
     for piece in pieces:
         for ctx in contexts:

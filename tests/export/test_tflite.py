@@ -29,7 +29,11 @@ def test_quantized_models_are_smaller_and_close_to_keras(
     gan = gans["cdcgan"]
     result = kx.to_tflite(gan, tmp_path / "g.tflite", quantize=mode)
     assert result.metadata["quantization"] == mode
-    assert result.metadata["options"] == {"quantize": mode, "calibration_batches": 16}
+    assert result.metadata["options"] == {
+        "quantize": mode,
+        "calibration_batches": 16,
+        "conv_transpose": "subpixel",
+    }
     assert result.verification.passed
     assert result.size_bytes < size_ratio * float32_size, (result.size_bytes, float32_size)
 
