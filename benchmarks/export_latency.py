@@ -24,9 +24,11 @@ has 54.4 M parameters). Then, for each batch size, every runtime runs the same i
 * TFLite: `runtime_settings.tflite_interpreter` (the LiteRT `Interpreter` with the default
   XNNPACK delegate, `num_threads` = the usable cores), the input resized to the batch.
 
-Timings interleave the runtimes (one call each per round, the order rotating), so a slow
-spell of a shared machine hits them all; each runtime first makes one warm-up call. A
-runtime whose calls are slow gets fewer rounds (at least 3; `--budget` seconds each). The
+Timings interleave the runtimes (one timed call each per round, the order rotating), so a
+slow spell of a shared machine hits them all; each runtime first makes one warm-up call, and
+each timed call follows a 50 ms pause (other runtimes' spinning threads go to sleep) and an
+untimed call of the same runtime (a server's steady state). A runtime whose calls are slow
+gets fewer rounds (at least 3; `--budget` seconds each). The
 table gives the median over the measured rounds, in milliseconds per call, and images per
 second.
 """
@@ -49,6 +51,21 @@ from runtimes import tflite_runner  # benchmarks/runtimes.py
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
+#: `--runtimes` names: each runtime's short name and its row in the table.
+RUNTIMES = {
+    "keras": "Keras `predict`",
+    "graph": "`tf.function` (graph)",
+    "xla": "`tf.function` (XLA)",
+    "saved-model": "SavedModel",
+    "onnx": "ONNX Runtime",
+    "tflite": "TFLite float32",
+    "tflite-native": "TFLite float32, native `TRANSPOSE_CONV`",
+    "tflite-float16": "TFLite float16",
+    "tflite-dynamic": "TFLite dynamic",
+    "tflite-int8": "TFLite int8",
+}
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="measured rounds (default 20)")
@@ -63,6 +80,14 @@ def parse_args(argv=None):
         type=float,
         default=218.0,
         help="the machine's float32 peak the fractions are taken of (default 218)",
+    )
+    parser.add_argument(
+        "--runtimes",
+        nargs="+",
+        choices=list(RUNTIMES),
+        default=list(RUNTIMES),
+        help="the runtimes to export and time (default: all); one alone shows it without "
+        "the others' memory and threads in the process",
     )
     parser.add_argument("--image-side", type=int, default=64, help="default: 64")
     parser.add_argument("--latent-dim", type=int, default=100, help="default: 100")
@@ -95,8 +120,8 @@ def parse_args(argv=None):
     return args
 
 
-def export_all(gan, folder):
-    """Exports every variant; returns `{name: ExportResult}`."""
+def export_all(gan, folder, names=None):
+    """Exports the variants among `names` (default all); returns `{name: ExportResult}`."""
     from keras_gans import export
 
     variants = {
@@ -114,6 +139,8 @@ def export_all(gan, folder):
     }
     results = {}
     for name, (fmt, file, options) in variants.items():
+        if names is not None and name not in names:
+            continue
         start = time.perf_counter()
         results[name] = export.export(gan, folder / file, format=fmt, **options)
         print(
@@ -143,19 +170,25 @@ def build_runners(generator, results, gpu, threads, input_name="z"):
 
         return prepare
 
-    signature = tf.saved_model.load(str(results["SavedModel"].path)).signatures["serving_default"]
+    signatures = []  # loaded on first use: only when SavedModel is timed
 
     def saved_model(z):
+        if not signatures:
+            loaded = tf.saved_model.load(str(results["SavedModel"].path))
+            signatures.append(loaded.signatures["serving_default"])
         tensor = tf.constant(z)
-        return lambda: signature(**{input_name: tensor})["images"].numpy()
+        return lambda: signatures[0](**{input_name: tensor})["images"].numpy()
 
     providers = ["CPUExecutionProvider"]
     if gpu and "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         providers.insert(0, "CUDAExecutionProvider")
-    session = onnx_session(results["ONNX Runtime"].path, threads, providers=providers)
+    sessions = []
 
     def onnx_runtime(z):
-        return lambda: session.run(["images"], {input_name: z})[0]
+        if not sessions:
+            path = results["ONNX Runtime"].path
+            sessions.append(onnx_session(path, threads, providers=providers))
+        return lambda: sessions[0].run(["images"], {input_name: z})[0]
 
     def tflite(name):
         return tflite_runner(results[name].path, threads)
@@ -173,11 +206,20 @@ def build_runners(generator, results, gpu, threads, input_name="z"):
     return runners
 
 
+#: Seconds of pause before each timed runtime: long enough for the thread pools of the
+#: runtime timed before it (ONNX Runtime's, TensorFlow's, XNNPACK's), which spin a while
+#: after a call, to go to sleep, so that no runtime is timed against another's spinning
+#: threads (that had cost TFLite's batch-1 call 11.6 ms against 7.1 ms alone).
+SETTLE = 0.05
+
+
 def measure(runners, z, rounds, budget, clock=time.perf_counter):
     """Median seconds per call of each runner, interleaved, after one warm-up call each.
 
-    A runner whose warm-up call took longer than `budget / rounds` seconds gets fewer
-    rounds (at least 3), so one slow runtime does not hold the whole table back.
+    In each round each runtime, in turn, gets a pause (`SETTLE`), an untimed call (its
+    weights back in cache, its threads awake: the steady state of a server) and the timed
+    call. A runner whose warm-up call took longer than `budget / (2 * rounds)` seconds gets
+    fewer rounds (at least 3), so one slow runtime does not hold the whole table back.
     """
     names = list(runners)
     calls, quota = {}, {}
@@ -186,7 +228,7 @@ def measure(runners, z, rounds, budget, clock=time.perf_counter):
         start = clock()
         calls[name]()
         warm_up = clock() - start
-        quota[name] = max(3, min(rounds, int(budget / max(warm_up, 1e-9))))
+        quota[name] = max(3, min(rounds, int(budget / max(2 * warm_up, 1e-9))))
         print(f"  {name}: warm-up {warm_up * 1e3:.1f} ms, {quota[name]} rounds", file=sys.stderr)
     times = {name: [] for name in names}
     for round_index in range(rounds):
@@ -194,6 +236,8 @@ def measure(runners, z, rounds, budget, clock=time.perf_counter):
         for name in names[shift:] + names[:shift]:
             if len(times[name]) >= quota[name]:
                 continue
+            time.sleep(SETTLE)
+            calls[name]()
             start = clock()
             calls[name]()
             times[name].append(clock() - start)
@@ -251,8 +295,10 @@ def main(argv=None):
     translator = args.arch != "dcgan"
     generator = gan.translator() if translator else gan.generator
     with tempfile.TemporaryDirectory() as folder:
-        results = export_all(gan, Path(folder))
+        names = [RUNTIMES[r] for r in args.runtimes]
+        results = export_all(gan, Path(folder), names)
         runners = build_runners(generator, results, bool(gpus), threads, "x" if translator else "z")
+        runners = {name: runner for name, runner in runners.items() if name in names}
         medians = {}
         for batch in args.batch_sizes:
             rng = np.random.default_rng(args.seed)
@@ -273,7 +319,8 @@ def main(argv=None):
         f"Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras "
         f"{keras.__version__}, tf2onnx {version('tf2onnx')}, onnxruntime "
         f"{version('onnxruntime')}, ai-edge-litert {version('ai-edge-litert')}. Median of "
-        f"up to {args.rounds} interleaved rounds after a warm-up (rounds in brackets where "
+        f"up to {args.rounds} interleaved rounds after a warm-up, each timed call after a 50 ms "
+        "pause and an untimed call (rounds in brackets where "
         "a slow runtime got fewer). Load average (all processes) during the run: "
         f"{load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"
     )
