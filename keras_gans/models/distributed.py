@@ -6,7 +6,7 @@ import types
 
 import tensorflow as tf
 
-__all__ = ["build_from_local_batch", "is_multi_worker", "replica_logs"]
+__all__ = ["LocalBatchBuild", "build_from_local_batch", "is_multi_worker", "replica_logs"]
 
 
 def is_multi_worker(strategy):
@@ -55,6 +55,21 @@ def _symbolic_build(model, iterator=None, data_batch=None):
             break
     with strategy.scope():
         model._symbolic_build(data_batch=data_batch)
+
+
+class LocalBatchBuild:
+    """Mixin: under `MultiWorkerMirroredStrategy`, `fit` builds from a local batch.
+
+    `GANModel` inherits it, so a script that trains a conditional GAN on several workers
+    needs nothing more than the strategy's scope (see `build_from_local_batch` for the Keras
+    3.15 behaviour it replaces). Under any other strategy, or none, Keras builds as usual.
+    """
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        strategy = getattr(self, "_distribute_strategy", None)
+        if strategy is not None and is_multi_worker(strategy):
+            return _symbolic_build(self, iterator=iterator, data_batch=data_batch)
+        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
 
 def build_from_local_batch(model):

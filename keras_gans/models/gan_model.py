@@ -15,7 +15,7 @@ from keras import ops
 from keras_gans.losses import resolve
 from keras_gans.models import data, step
 from keras_gans.models import validation as check
-from keras_gans.models.distributed import replica_logs
+from keras_gans.models.distributed import LocalBatchBuild, replica_logs
 from keras_gans.models.ema import GeneratorEMA
 from keras_gans.models.generation import GenerationMixin, ReplicaSeedGenerator
 from keras_gans.models.serialization import SerializationMixin, prepare_optimizer
@@ -25,7 +25,7 @@ __all__ = ["GANModel"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class GANModel(GenerationMixin, SerializationMixin, keras.Model):
+class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model):
     """A generative adversarial network trained with `model.fit`.
 
     Each `train_step` is one iteration of Algorithm 1 of Goodfellow et al. (2014): `d_steps`

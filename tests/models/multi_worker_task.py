@@ -1,6 +1,6 @@
 """One worker of the two-worker test in test_multi_worker.py (run as a script, not collected).
 
-Usage: python multi_worker_task.py INDEX PORT0,PORT1 OUT_DIR
+Usage: python multi_worker_task.py INDEX PORT0,PORT1 OUT_DIR [conditional]
 """
 
 import json
@@ -8,6 +8,7 @@ import os
 import sys
 
 index, ports, out = int(sys.argv[1]), sys.argv[2].split(","), sys.argv[3]
+conditional = sys.argv[4:] == ["conditional"]
 workers = [f"localhost:{port}" for port in ports]
 os.environ["TF_CONFIG"] = json.dumps(
     {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
@@ -17,10 +18,10 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from tests.models.test_multi_worker import DATA, train  # noqa: E402
+from tests.models.test_multi_worker import DATA, train, train_conditional  # noqa: E402
 
 strategy = tf.distribute.MultiWorkerMirroredStrategy()
-weights, history = train(strategy, DATA)
+weights, history = (train_conditional if conditional else train)(strategy, DATA)
 np.savez(
     os.path.join(out, f"worker{index}.npz"),
     replicas=strategy.num_replicas_in_sync,
