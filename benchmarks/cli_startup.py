@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -66,12 +65,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error(f"--runs must be a positive integer. Received: {args.runs}")
-    print(
-        f"machine: {machine.cpu_name()}, {machine.usable_cores()} usable cores, "
-        f"load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, "
-        f"keras-gans {machine.version('keras-gans')}, "
-        f"tensorflow {machine.version('tensorflow')}, keras {machine.version('keras')}"
-    )
+    print(machine.startup_banner())
     print(f"{'command':<30} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}  TF")
     for label, command in COMMANDS.items():
         runs = [run_once(command) for _ in range(args.runs)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import platform
+import time
 
 
 def usable_cores():
@@ -33,3 +34,46 @@ def version(distribution):
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return "not installed"
+
+
+class OtherLoad:
+    """Cores' worth of CPU used by other processes since the last call (Linux /proc/stat)."""
+
+    def __init__(self):
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self._last = self._sample()
+
+    def _sample(self):
+        try:
+            with open("/proc/stat", encoding="utf-8") as handle:
+                fields = [int(v) for v in handle.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)
+        return time.perf_counter(), busy / self._tick, time.process_time()
+
+    def __call__(self):
+        now, last = self._sample(), self._last
+        self._last = now
+        if now is None or last is None:
+            return float("nan")
+        wall = now[0] - last[0]
+        return max(0.0, (now[1] - last[1]) - (now[2] - last[2])) / wall
+
+
+def startup_banner():
+    """The first line of the start-up benchmarks: processor, cores, load and versions."""
+    return (
+        f"machine: {cpu_name()}, {usable_cores()} usable cores, "
+        f"load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, "
+        f"keras-gans {version('keras-gans')}, "
+        f"tensorflow {version('tensorflow')}, keras {version('keras')}"
+    )
+
+
+def machine_line():
+    """`machine: PROCESSOR, N cores usable (M online), SYSTEM ARCH`."""
+    return (
+        f"machine: {cpu_name()}, {usable_cores()} cores usable ({os.cpu_count()} online), "
+        f"{platform.system()} {platform.machine()}"
+    )

@@ -33,7 +33,7 @@ import statistics
 import sys
 import time
 
-from machine import cpu_name, usable_cores  # benchmarks/machine.py
+from machine import OtherLoad, machine_line  # benchmarks/machine.py
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -63,30 +63,6 @@ def parse_args(argv=None):
     if args.epochs < 2:
         parser.error("--epochs must be at least 2 (epoch 1 traces and is not timed)")
     return args
-
-
-class OtherLoad:
-    """Cores' worth of CPU used by other processes since the last call (Linux /proc/stat)."""
-
-    def __init__(self):
-        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-        self._last = self._sample()
-
-    def _sample(self):
-        try:
-            with open("/proc/stat", encoding="utf-8") as handle:
-                fields = [int(v) for v in handle.readline().split()[1:]]
-        except (OSError, ValueError):
-            return None
-        busy = sum(fields) - fields[3] - (fields[4] if len(fields) > 4 else 0)
-        return time.perf_counter(), busy / self._tick, time.process_time()
-
-    def __call__(self):
-        now, last = self._sample(), self._last
-        self._last = now
-        if now is None or last is None:
-            return float("nan")
-        return max(0.0, (now[1] - last[1]) - (now[2] - last[2])) / (now[0] - last[0])
 
 
 def build(keras, keras_gans, policy, seed, batch_size):
@@ -129,10 +105,7 @@ def main(argv=None):
     import keras_gans
     from keras_gans import metrics
 
-    print(
-        f"machine: {cpu_name()}, {usable_cores()} cores usable ({os.cpu_count()} online), "
-        f"{platform.system()} {platform.machine()}"
-    )
+    print(machine_line())
     print(
         f"python {platform.python_version()}, tensorflow {tf.__version__}, "
         f"keras {keras.__version__}, keras-gans {keras_gans.__version__}, "

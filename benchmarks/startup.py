@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -114,12 +113,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error(f"--runs must be a positive integer. Received: {args.runs}")
-    print(
-        f"machine: {machine.cpu_name()}, {machine.usable_cores()} usable cores, "
-        f"load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, "
-        f"keras-gans {machine.version('keras-gans')}, "
-        f"tensorflow {machine.version('tensorflow')}, keras {machine.version('keras')}"
-    )
+    print(machine.startup_banner())
     imports = [import_times() for _ in range(args.runs)]
     steps = [first_step_times() for _ in range(args.runs)]
     print(f"{'measurement':<42} {'median':>8} {'min':>8} {'max':>8}")
