@@ -6,7 +6,7 @@ import math
 
 import keras
 
-__all__ = ["check_not_discriminator", "resolve_generator"]
+__all__ = ["check_not_discriminator", "in_float32", "resolve_generator"]
 
 
 def resolve_generator(
@@ -113,3 +113,50 @@ def truncated_sampler(model, truncation_psi, use_ema=True, noise_inputs=False):
         )
     noise = {"noise": "random"} if noise_inputs else {}
     return model.sampler(truncation_psi=float(truncation_psi), use_ema=use_ema, **noise)
+
+
+def in_float32(network):
+    """`network` itself when it computes in float32, else a float32 copy with its weights.
+
+    A network trained under `mixed_float16` or `mixed_bfloat16` keeps float32 weights but
+    computes in half precision, which TFLite's builtin kernels and a float32 verification do
+    not take. The copy is rebuilt from the network's config with every layer's dtype policy
+    set to `float32`, and given the same weights (the float32 master copies, unrounded):
+    the exported model is the float32 network the weights define.
+
+    Example:
+    >>> import keras
+    >>> net = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, dtype="mixed_float16")])
+    >>> copy = in_float32(net)
+    >>> copy.layers[0].compute_dtype, bool((copy.get_weights()[0] == net.get_weights()[0]).all())
+    ('float32', True)
+    >>> in_float32(copy) is copy
+    True
+    """
+    layers = network._flatten_layers(include_self=True)
+    if all(getattr(layer, "compute_dtype", "float32") in ("float32", None) for layer in layers):
+        return network
+    config = _float32_policies(keras.saving.serialize_keras_object(network))
+    copy = keras.saving.deserialize_keras_object(config)
+    if not copy.built:
+        raise ValueError(
+            f"Cannot export the {network.compute_dtype} network {network.name!r} in float32: "
+            "its float32 copy is not built from its config. Load the model under the "
+            "float32 dtype policy, or make the network a functional model."
+        )
+    copy.set_weights(network.get_weights())
+    return copy
+
+
+def _float32_policies(config):
+    """`config` with every serialized `DTypePolicy` naming a mixed policy set to float32."""
+    if isinstance(config, list):
+        return [_float32_policies(item) for item in config]
+    if not isinstance(config, dict):
+        return config
+    if config.get("class_name") in ("DTypePolicy", "FloatDTypePolicy"):
+        name = config.get("config", {}).get("name", "")
+        if name.startswith("mixed_"):
+            return {**config, "config": {**config["config"], "name": "float32"}}
+        return config
+    return {key: _float32_policies(value) for key, value in config.items()}

@@ -17,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans_export import noise as noise_lib
-from keras_gans_export.networks import check_not_discriminator, resolve_generator
+from keras_gans_export.networks import check_not_discriminator, in_float32, resolve_generator
 from keras_gans_export.serving import (
     OUTPUTS,
     Serving,
@@ -270,6 +270,7 @@ def build_serving(
     generator, network, gan = resolve_generator(
         model, use_ema, direction, dynamic_size, truncation_psi, noise_inputs
     )
+    generator = in_float32(generator)  # a mixed-precision network exports in float32
     if latent_distribution is None:
         latent_distribution = gan.latent_distribution if gan is not None else "normal"
     prior, latent_distribution = resolve_prior(latent_distribution)

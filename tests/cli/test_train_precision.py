@@ -33,13 +33,17 @@ def test_bfloat16_run_records_its_policy_and_resumes_in_it(tmp_path):
     resumed = keras_gans.load_model(run / "checkpoints" / "latest.keras")
     assert policies(resumed.generator) == {"mixed_bfloat16"}
     assert int(resumed.g_optimizer.iterations) == 6  # 3 steps per epoch, 2 epochs
+    # The run exports: the mixed network goes out in float32, verified against Keras.
+    out = tmp_path / "g.tflite"
+    assert keras_gans_cli.main(["export", str(run), "--format", "tflite", "--out", str(out)]) == 0
+    assert out.stat().st_size > 0
 
 
 def test_float16_run_resumes_with_both_loss_scales_and_adam_state(tmp_path):
     run = tmp_path / "fp16"
     assert train(run, "--epochs", "1", "--precision", "mixed_float16") == 0
     assert keras_gans_cli.main(["train", "--resume", str(run), "--epochs", "2"]) == 0
-    keras.config.set_dtype_policy("mixed_float16")  # how a mixed_float16 file must be loaded
+    keras.config.set_dtype_policy("mixed_float16")  # as the run trains (any policy loads it)
     try:
         model = keras_gans.load_model(run / "checkpoints" / "latest.keras")
     finally:
