@@ -22,7 +22,9 @@ which is what `fake.detach()` achieves without recording it), the non-saturating
 (softplus form), one Adam step; then the generator on a fresh latent batch, with the
 discriminator's parameters frozen (`requires_grad_(False)`) so that no gradients are
 computed for them. Gradients are cleared with `zero_grad(set_to_none=True)`; the loop never
-synchronises except to read the last loss.
+synchronises except to read the last loss. With a CUDA GPU visible to torch the side runs
+there (networks, batches and latents on the device, as the TensorFlow sides run on theirs);
+`device` says where.
 """
 
 from __future__ import annotations
@@ -123,7 +125,10 @@ class TorchEagerSide:
 
         self.torch = torch
         torch.set_num_threads(threads)
+        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         self.generator, self.discriminator = build_networks(torch, seed)
+        self.generator.to(self.device)
+        self.discriminator.to(self.device)
         self.generator.train()
         self.discriminator.train()
         betas = (beta_1, 0.999)
@@ -135,7 +140,7 @@ class TorchEagerSide:
         )
         # The same images as the TF sides, NHWC -> NCHW, as ready batches (the TF sides
         # get theirs from a prefetching tf.data pipeline).
-        batches = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()
+        batches = torch.from_numpy(images).permute(0, 3, 1, 2).contiguous().to(self.device)
         self.batches = list(batches.split(batch_size))
         self.batch_size = batch_size
         self.cursor = 0
@@ -144,7 +149,7 @@ class TorchEagerSide:
         torch, g, d = self.torch, self.generator, self.discriminator
         softplus = torch.nn.functional.softplus
         with torch.no_grad():
-            fake = g(torch.randn(self.batch_size, LATENT_DIM))
+            fake = g(torch.randn(self.batch_size, LATENT_DIM, device=self.device))
         self.d_optimizer.zero_grad(set_to_none=True)
         d_loss = softplus(-d(real)).mean() + softplus(d(fake)).mean()
         d_loss.backward()
@@ -152,7 +157,8 @@ class TorchEagerSide:
 
         d.requires_grad_(False)
         self.g_optimizer.zero_grad(set_to_none=True)
-        g_loss = softplus(-d(g(torch.randn(self.batch_size, LATENT_DIM)))).mean()
+        z = torch.randn(self.batch_size, LATENT_DIM, device=self.device)
+        g_loss = softplus(-d(g(z))).mean()
         g_loss.backward()
         self.g_optimizer.step()
         d.requires_grad_(True)

@@ -248,6 +248,8 @@ def main(argv=None):
         settings = (args.batch_size, args.seed, usable_cores(), LEARNING_RATE, BETA_1)
         side = torch_dcgan.side_if_installed(hand, real_images, *settings)
         sides.update({} if side is None else {TORCH: side})
+        if side is not None:
+            print(f"PyTorch eager runs on: {side.device}")
     sys.stdout.flush()
 
     keys = list(sides)
