@@ -357,7 +357,6 @@ def _fit(keras_gans, model, config, run, extra, state, args, worker):
     from keras_gans_cli.train_fit import fit_run
 
     written = worker.run_directory(run, config)  # the chief's run, or a scratch folder
-    model = worker.prepare(model)
     if worker.describe():
         print(worker.describe())
     kind, _ = translation.pairing(keras_gans, config)

@@ -117,14 +117,6 @@ class Worker:
         """The strategy's scope (models are built and compiled in it), or a no-op."""
         return contextlib.nullcontext() if self.strategy is None else self.strategy.scope()
 
-    def prepare(self, model):
-        """`model`, made ready for `fit` under the strategy (see `build_from_local_batch`)."""
-        if self.strategy is None:
-            return model
-        from keras_gans.models.distributed import build_from_local_batch
-
-        return build_from_local_batch(model)
-
     def describe(self):
         if self.strategy is None:
             return None

@@ -58,18 +58,16 @@ def _symbolic_build(model, iterator=None, data_batch=None):
 
 
 class LocalBatchBuild:
-    """Mixin: under `MultiWorkerMirroredStrategy`, `fit` builds from a local batch.
+    """Mixin: a model created under a strategy builds from a local part of the first batch.
 
     `GANModel` inherits it, so a script that trains a conditional GAN on several workers
     needs nothing more than the strategy's scope (see `build_from_local_batch` for the Keras
-    3.15 behaviour it replaces). Under any other strategy, or none, Keras builds as usual.
+    3.15 behaviour it replaces). Only shapes matter to the build, so any strategy's local
+    part serves; without a strategy Keras builds when it traces the step, as usual.
     """
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        strategy = getattr(self, "_distribute_strategy", None)
-        if strategy is not None and is_multi_worker(strategy):
-            return _symbolic_build(self, iterator=iterator, data_batch=data_batch)
-        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+        _symbolic_build(self, iterator=iterator, data_batch=data_batch)
 
 
 def build_from_local_batch(model):
