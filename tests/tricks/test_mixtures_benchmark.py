@@ -1,21 +1,16 @@
 """The 2-D mode-collapse benchmark: its statistics, and a fast run of the best recipe."""
 
-import importlib.util
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "mixtures_2d.py"
+from tests import benchmark_modules
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("mixtures_2d", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_modules.load("mixtures_2d")
 
 
 def test_mode_statistics_are_hand_computed(bench):

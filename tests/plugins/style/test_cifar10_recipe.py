@@ -1,24 +1,19 @@
 """The CIFAR-10 recipe's reader: the Keras archive's layout, and no code run from a pickle."""
 
-import importlib.util
 import io
 import os
 import pickle
 import tarfile
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-RECIPE = Path(__file__).resolve().parents[3] / "benchmarks" / "style_cifar10.py"
+from tests import benchmark_modules
 
 
 @pytest.fixture(scope="module")
 def recipe():
-    spec = importlib.util.spec_from_file_location("style_cifar10", RECIPE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_modules.load("style_cifar10")
 
 
 def _batch(rng, n):
