@@ -209,7 +209,8 @@ def build_runners(generator, results, gpu, threads, input_name="z"):
 #: Seconds of pause before each timed runtime: long enough for the thread pools of the
 #: runtime timed before it (ONNX Runtime's, TensorFlow's, XNNPACK's), which spin a while
 #: after a call, to go to sleep, so that no runtime is timed against another's spinning
-#: threads (that had cost TFLite's batch-1 call 11.6 ms against 7.1 ms alone).
+#: threads. On the quiet 2-core machine it changed no figure; TFLite's spread there is
+#: between processes, not between runtimes (docs/guide/export.md, "Latency").
 SETTLE = 0.05
 
 

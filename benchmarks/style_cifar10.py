@@ -30,6 +30,7 @@ the wall time and the training images per second.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import pickle
@@ -142,8 +143,6 @@ class _NoClasses(pickle.Unpickler):
     """Unpickles containers, scalars and NumPy arrays only: a crafted file cannot run code."""
 
     def __init__(self, raw):
-        import io
-
         super().__init__(io.BytesIO(raw), encoding="bytes")
 
     def find_class(self, module, name):
@@ -156,7 +155,6 @@ def smoke_data():
     """Digits upscaled to 32x32x3 uint8, split 1,500 / 297: the `--smoke` stand-in."""
     import tensorflow as tf
 
-    sys.path.insert(0, str(HERE.parent))
     from keras_gans.datasets import load_digits
 
     x, y = load_digits()
