@@ -11,7 +11,8 @@ Each seed trains, on the 1,797 bundled digits upscaled to `--size` (`style_commo
 
 - `stylegan` and/or `stylegan2` (`GANModel.from_architecture(name, image_shape=(s, s, 1),
   latent_dim=64, filters=--filters, mapping_layers=--mapping-layers)`, the architectures'
-  default tricks: style mixing 0.9, R1 with gamma 10 (s / 1024)^2 (every update for
+  default tricks: style mixing by `default_style_mixing` (0.9 from 64x64 up, off at 32 and
+  below; `--style-mixing` sets it), R1 with gamma 10 (s / 1024)^2 (every update for
   StyleGAN, lazily every 16 for StyleGAN2), lazy path length (StyleGAN2, weight 2, every
   4)), with Adam(2e-3, beta_1 0, beta_2 0.99) for both players as in the papers, batch 64,
   `--epochs` epochs, a generator EMA of decay `--ema-decay` (0.995: a half-life of ~140
@@ -46,7 +47,17 @@ PSIS = (1.0, 0.7, 0.5)
 
 
 def train_style(
-    name, x, *, epochs, seed, filters, mapping_layers, ema_decay, r1_gamma=None, batch_size=64
+    name,
+    x,
+    *,
+    epochs,
+    seed,
+    filters,
+    mapping_layers,
+    ema_decay,
+    r1_gamma=None,
+    style_mixing=None,
+    batch_size=64,
 ):
     """Builds, scores at init, trains; returns `(model, init_scores, seconds)`."""
     import keras
@@ -63,6 +74,7 @@ def train_style(
         seed=seed,
         ema_decay=ema_decay,
         r1_gamma=r1_gamma,
+        style_mixing=style_mixing,
     )
     init = scores(model, x, seed=seed)
 
@@ -110,6 +122,9 @@ def main(argv=None):
     parser.add_argument("--mapping-layers", type=int, default=4)
     parser.add_argument("--ema-decay", type=float, default=0.995)
     parser.add_argument("--r1-gamma", type=float, default=None, help="default: 10 (s/1024)^2")
+    parser.add_argument(
+        "--style-mixing", type=float, default=None, help="default: default_style_mixing(size)"
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--pictures", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
@@ -134,6 +149,7 @@ def main(argv=None):
                 mapping_layers=args.mapping_layers,
                 ema_decay=args.ema_decay,
                 r1_gamma=args.r1_gamma,
+                style_mixing=args.style_mixing,
             )
             rows.append({"model": f"{name} (init)", "seed": seed, **init, "seconds": 0.0})
             print(json.dumps(rows[-1]), flush=True)

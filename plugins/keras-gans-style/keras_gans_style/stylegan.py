@@ -23,6 +23,17 @@ def default_r1_gamma(side):
     return 10.0 * (side / 1024.0) ** 2
 
 
+def default_style_mixing(side):
+    """0.9 (the paper's) from 64x64 up; 0 at 32x32 and below.
+
+    StyleGAN2-ADA's CIFAR-10 configuration (Karras et al. 2020, 32x32) turns mixing off, and
+    here, on the bundled digits at 16x16, mixing at 0.9 made both generators lose variety as
+    training went on (StyleGAN's FID rose from 31 at 10 epochs to 48-78 at 30, against 9.1
+    at 60 epochs without mixing, StyleGAN2's 24.7 against 15.4 at 30; `docs/style/stylegan.md`).
+    """
+    return 0.9 if side >= 64 else 0.0
+
+
 class StyleGAN(Architecture):
     """StyleGAN (Karras et al. 2019): a mapping network, AdaIN synthesis and per-layer noise.
 
@@ -34,11 +45,12 @@ class StyleGAN(Architecture):
     minibatch stddev at 4x4). No progressive growing: all resolutions train from the
     start, as StyleGAN2 later does (at 8-32 pixels growing buys little). Trained with the
     non-saturating logistic loss, R1 on reals (every update: `r1_interval=1`) and style
-    mixing (0.9); `augment` adds DiffAugment on both real and fake discriminator inputs.
+    mixing (`default_style_mixing`); `augment` adds DiffAugment on both real and fake
+    discriminator inputs.
 
     Scaled to small images: `filters` replaces the paper's 512 (halved per doubling above
     64x64), `w_dim` defaults to `latent_dim` (paper: both 512), `mapping_layers` to 4
-    (paper: 8), R1's gamma to `10 (side / 1024)^2`.
+    (paper: 8), R1's gamma to `10 (side / 1024)^2`, style mixing off at 32x32 and below.
 
     Args:
         image_shape: `(side, side, channels)`, side a power of two >= 8 (default
@@ -47,7 +59,8 @@ class StyleGAN(Architecture):
         w_dim: Size of `w` (default `None`: `latent_dim`).
         mapping_layers: Dense layers of the mapping network (default 4).
         filters: Channels of both networks up to 64x64 (default 64).
-        style_mixing: Fraction of batches generated from two latents (default 0.9).
+        style_mixing: Fraction of batches generated from two latents (default `None`:
+            `default_style_mixing(side)`, the paper's 0.9 from 64x64 up, 0 below).
         r1_gamma: R1 strength (default `None`: `default_r1_gamma(side)`).
         r1_interval: Updates between R1 evaluations, the term multiplied by it (default 1;
             StyleGAN2: 16).
@@ -81,7 +94,7 @@ class StyleGAN(Architecture):
         w_dim=None,
         mapping_layers=4,
         filters=64,
-        style_mixing=0.9,
+        style_mixing=None,
         r1_gamma=None,
         r1_interval=None,
         w_avg_decay=0.995,
@@ -92,6 +105,8 @@ class StyleGAN(Architecture):
         self.w_dim = None if w_dim is None else positive_int(w_dim, "w_dim")
         self.mapping_layers = positive_int(mapping_layers, "mapping_layers")
         self.filters = common.check_filters(filters)
+        if style_mixing is None:
+            style_mixing = default_style_mixing(self.image_shape[0])
         self.style_mixing = StyleMixing(style_mixing).probability
         self.r1_gamma = r1_gamma
         if r1_gamma is not None:

@@ -22,7 +22,8 @@ class StyleGAN2(StyleGAN):
     Args:
         image_shape, latent_dim, w_dim, mapping_layers, filters, style_mixing, r1_gamma,
             w_avg_decay, augment: As in `StyleGAN` (defaults `(32, 32, 1)`, 64, `None`, 4,
-            64, 0.9, `None`, 0.995, `None`).
+            64, `None` (`default_style_mixing`: 0.9 from 64x64 up, 0 below), `None`, 0.995,
+            `None`).
         r1_interval: Discriminator updates between R1 evaluations (default `None`: 16).
         pl_weight: Path-length weight (default 2; 0 turns it off).
         pl_interval: Generator updates between path-length evaluations (default 4).
@@ -49,7 +50,7 @@ class StyleGAN2(StyleGAN):
         w_dim=None,
         mapping_layers=4,
         filters=64,
-        style_mixing=0.9,
+        style_mixing=None,
         r1_gamma=None,
         r1_interval=None,
         w_avg_decay=0.995,

@@ -3,7 +3,7 @@
 import pytest
 from keras_gans_style.adaptive_instance_normalization import AdaptiveInstanceNormalization
 from keras_gans_style.lazy_regularization import LazyRegularization
-from keras_gans_style.stylegan import StyleGAN
+from keras_gans_style.stylegan import StyleGAN, default_style_mixing
 from keras_gans_style.stylegan_model import StyleGANModel
 
 from keras_gans.penalties import R1Penalty
@@ -21,7 +21,10 @@ from tests.plugins.style.test_style_suite import (
 def test_architecture_defaults_follow_the_paper():
     arch = StyleGAN(**TINY)
     mixing, r1 = arch.default_tricks()
-    assert mixing.probability == 0.9
+    assert mixing.probability == 0.0  # off at 32x32 and below (StyleGAN2-ADA's CIFAR-10)
+    assert [default_style_mixing(side) for side in (8, 32, 64, 1024)] == [0, 0, 0.9, 0.9]
+    assert StyleGAN(**{**TINY, "image_shape": (64, 64, 1)}).style_mixing == 0.9
+    assert StyleGAN(style_mixing=0.5, **TINY).default_tricks()[0].probability == 0.5
     assert isinstance(r1, R1Penalty) and r1.gamma == pytest.approx(10 * (8 / 1024) ** 2)
     lazy = StyleGAN(r1_interval=16, r1_gamma=1.0, **TINY).default_tricks()[1]
     assert isinstance(lazy, LazyRegularization) and lazy.regularizer.gamma == 1.0
