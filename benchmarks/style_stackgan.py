@@ -11,10 +11,11 @@ with their labels as the condition (class ids):
 
 - **StackGAN**: `GANModel.from_architecture("stackgan", image_shape=(size, size, 1),
   latent_dim=64, num_classes=10)` with small widths (Stage-I 128 filters at 4x4, Stage-II
-  32, discriminators 16, `projection_dim` 32; Stage-I at 8x8), Adam (2e-4, beta_1 0.5)
-  for every optimizer, non-saturating loss, batch 64, `--epochs` epochs in all: Stage-I
-  for the first half of the generator updates (`stage_one_steps`), then Stage-II with
-  Stage-I fixed, as in the paper;
+  32, discriminators `--discriminator-filters` (64, the architecture's default),
+  `projection_dim` 32; Stage-I at 8x8), Adam (2e-4, beta_1 0.5) for every optimizer,
+  non-saturating loss, batch 64, `--epochs` epochs in all: Stage-I for the first half of
+  the generator updates (`stage_one_steps`), then Stage-II with Stage-I fixed, as in the
+  paper;
 - **its initialisation**: the same model before `fit`;
 - **DCGAN**: the label-conditional `dcgan` (`style_common.train_dcgan_baseline(x, y)`) at
   the same size, batch and epochs.
@@ -61,7 +62,7 @@ def build(args, seed, stage_one_steps):
         projection_dim=32,
         generator_filters=128,
         stage_two_filters=32,
-        discriminator_filters=16,
+        discriminator_filters=args.discriminator_filters,
         stage_one_steps=stage_one_steps,
     )
     gan.compile(
@@ -112,6 +113,12 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--size", type=int, default=32, choices=(16, 32))
+    parser.add_argument(
+        "--discriminator-filters",
+        type=int,
+        default=64,
+        help="both stages' discriminators (default 64; at 16 Stage-II collapsed)",
+    )
     parser.add_argument("--baseline-filters", type=int, default=32)
     parser.add_argument("--picture", type=Path, default=None)
     args = parser.parse_args()
