@@ -474,7 +474,11 @@ def test_an_early_ctrl_c_is_an_interrupt_never_an_unrelated_error(tmp_path, dela
             # exiting: nothing was left to stop; Python's shutdown may die of the signal.
             assert code in (0, -signal.SIGINT), process.err
         else:
-            assert code == 130, process.err
+            # 130 is the command's own status for an interrupt; CPython may instead end the
+            # process with SIGINT itself when the KeyboardInterrupt passed through C-level
+            # code first (seen once in a clean CI run, "interrupted" printed, status -2):
+            # both are an interrupt to the shell (status 130).
+            assert code in (130, -signal.SIGINT), process.err
             line = _one_line(process)
             assert "TypeError" not in line and ("interrupted" in line or "SIGINT" in line), line
     else:
