@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import html
-import importlib.util
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests import benchmark_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 API = ROOT / "docs" / "reference" / "api"
@@ -53,10 +54,7 @@ def site(tmp_path_factory):
 
 
 def _hooks():
-    spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_modules.load_file(ROOT / "docs" / "hooks.py", "docs_hooks")
 
 
 def _public_names():

@@ -1,7 +1,6 @@
 """`keras_gans.export` forwards to the `keras-gans-export` distribution (`keras_gans_export`):
 lazily, every public name, and with a clear error when that distribution is missing."""
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -11,16 +10,14 @@ import pytest
 import keras_gans
 import keras_gans_cli as cli
 from keras_gans import export as kx
+from tests import benchmark_modules
 
 SHIM = Path(keras_gans.__file__).parent / "export.py"
 
 
 def _fresh_shim():
     """A new copy of the forwarding module, with nothing cached yet."""
-    spec = importlib.util.spec_from_file_location("fresh_keras_gans_export_shim", SHIM)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_modules.load_file(SHIM, "fresh_keras_gans_export_shim")
 
 
 def test_every_public_name_is_the_implementation_s():
