@@ -12,7 +12,9 @@ with their labels as the condition (class ids):
 - **StackGAN**: `GANModel.from_architecture("stackgan", image_shape=(size, size, 1),
   latent_dim=64, num_classes=10)` with small widths (Stage-I 128 filters at 4x4, Stage-II
   32, discriminators `--discriminator-filters` (64, the architecture's default),
-  `projection_dim` 32; Stage-I at 8x8), Adam (2e-4, beta_1 0.5) for every optimizer,
+  `projection_dim` 32; Stage-I at 8x8), the KL term as `--kl-weight` and
+  `--kl-reduction` say (default: the architecture's, the authors' code: 2.0 on the KL
+  averaged over the dimensions), Adam (2e-4, beta_1 0.5) for every optimizer,
   non-saturating loss, batch 64, `--epochs` epochs in all: Stage-I for the first half of
   the generator updates (`stage_one_steps`), then Stage-II with Stage-I fixed, as in the
   paper;
@@ -64,6 +66,7 @@ def build(args, seed, stage_one_steps):
         stage_two_filters=32,
         discriminator_filters=args.discriminator_filters,
         stage_one_steps=stage_one_steps,
+        **kl_arguments(args),
     )
     gan.compile(
         keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -71,6 +74,12 @@ def build(args, seed, stage_one_steps):
         loss="non-saturating",
     )
     return gan
+
+
+def kl_arguments(args):
+    """The KL settings given on the command line (the architecture's defaults otherwise)."""
+    given = {"kl_weight": args.kl_weight, "kl_reduction": args.kl_reduction}
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def accuracy(model, seed, n=1000):
@@ -119,10 +128,20 @@ def main():
         default=64,
         help="both stages' discriminators (default 64; at 16 Stage-II collapsed)",
     )
+    parser.add_argument(
+        "--kl-weight", type=float, default=None, help="default: the architecture's (2.0)"
+    )
+    parser.add_argument(
+        "--kl-reduction",
+        choices=("mean", "sum"),
+        default=None,
+        help="the KL over the dimensions (default: the architecture's, 'mean')",
+    )
     parser.add_argument("--baseline-filters", type=int, default=32)
     parser.add_argument("--picture", type=Path, default=None)
     args = parser.parse_args()
     print(f"# StackGAN on digits {args.size}x{args.size}, {args.epochs} epochs, batch 64")
+    print(f"# KL settings: {kl_arguments(args) or 'the architecture defaults'}")
     print(f"# {machine_line()}")
     print(f"{'seed':>4}  {'model':<24} {'FID':>8} {'KID':>8} {'acc':>6} {'fit s':>7}")
     for i, seed in enumerate(args.seeds):

@@ -20,15 +20,24 @@ class ConditioningAugmentationKL(Piece):
     Gaussian of each embedding close to the standard normal, so the conditioning manifold
     stays smooth. It reads the mean and log-variance that the model computed in the
     generator's update, `ctx.extras["ca_mean"]` and `ctx.extras["ca_log_variance"]`
-    (`StackGANModel` puts them there), and averages the per-example divergence
-    (summed over the dimensions, `kl_divergence`) over the batch.
+    (`StackGANModel` puts them there), reduces each example's divergence over the
+    dimensions (`reduction`) and averages over the batch.
+
+    `reduction="sum"` is the KL divergence itself (`kl_divergence`); `"mean"` divides it by
+    the number of dimensions, as the authors' released code does (with `lambda = 2.0`,
+    `TRAIN.COEFF.KL` in its configurations, against the paper's eq. 3, which writes
+    `lambda = 1` for the divergence). The difference is large: with 16 dimensions the
+    summed form at `lambda = 1` pulls each dimension 8 times harder than the code's, enough
+    to wash the condition out of `c^` (measured in `docs/style/stackgan.md`).
 
     Formula:
-        `weight * mean_i 0.5 * sum_j (mu_ij^2 + sigma_ij^2 - 1 - log sigma_ij^2)`;
-        logged as `g_term/<name>`.
+        `weight * mean_i r_j 0.5 * (mu_ij^2 + sigma_ij^2 - 1 - log sigma_ij^2)`, `r` the
+        sum (or the mean) over the dimensions `j`; logged as `g_term/<name>`.
 
     Args:
         weight: `lambda` (default 1.0, the paper's).
+        reduction: Over the dimensions: `"sum"` (default; the divergence) or `"mean"`
+            (the authors' code).
         name: Logged as `g_term/<name>` (default `"kl"`).
 
     Example:
@@ -36,6 +45,8 @@ class ConditioningAugmentationKL(Piece):
     >>> ctx = StepContext.of([[0.0]], [[0.0]], player="generator",
     ...                      extras={"ca_mean": [[1.0, 1.0]], "ca_log_variance": [[0.0, 0.0]]})
     >>> float(ConditioningAugmentationKL().terms(ctx.player, ctx))
+    1.0
+    >>> float(ConditioningAugmentationKL(2.0, reduction="mean").terms(ctx.player, ctx))
     1.0
 
     Reference:
@@ -45,9 +56,14 @@ class ConditioningAugmentationKL(Piece):
 
     roles = ("generator",)
 
-    def __init__(self, weight=1.0, name="kl"):
+    def __init__(self, weight=1.0, reduction="sum", name="kl"):
         super().__init__(name=name)
         self.weight = non_negative(weight, "weight")
+        if reduction not in ("sum", "mean"):
+            raise ValueError(
+                f"`reduction` must be 'sum' or 'mean'. Received: reduction={reduction!r}"
+            )
+        self.reduction = reduction
 
     def terms(self, player, ctx):
         extras = ctx.extras
@@ -57,8 +73,11 @@ class ConditioningAugmentationKL(Piece):
                 "['ca_log_variance'] (a StackGANModel puts them there). Received extras: "
                 f"{sorted(extras)}"
             )
-        divergence = kl_divergence(extras["ca_mean"], extras["ca_log_variance"])
+        mean = ops.convert_to_tensor(extras["ca_mean"])
+        divergence = kl_divergence(mean, extras["ca_log_variance"])
+        if self.reduction == "mean":
+            divergence = divergence / float(mean.shape[-1])
         return self.weight * ops.mean(divergence)
 
     def get_config(self):
-        return {**super().get_config(), "weight": self.weight}
+        return {**super().get_config(), "weight": self.weight, "reduction": self.reduction}

@@ -40,7 +40,8 @@ class StackGAN(Architecture):
     `projection_dim`) through their own conditioning augmentation
     (`ConditioningAugmentation`: `c^ ~ N(mu(phi), sigma^2(phi))`, `condition_dim`
     dimensions), whose KL divergence to N(0, I) the generators' objective adds with weight
-    `kl_weight` (`ConditioningAugmentationKL`).
+    `kl_weight` (`ConditioningAugmentationKL`), by default as the authors' released code
+    does: averaged over the dimensions, weight 2.0.
 
     - Stage-I generator: `[c^_1, z]` -> fully connected -> 4x4 maps of `generator_filters`
       -> upsampling blocks (nearest x2, 3x3 convolution, batch norm, ReLU; the filters
@@ -80,7 +81,12 @@ class StackGAN(Architecture):
         discriminator_filters: Both discriminators' first filters (default 64).
         discriminator_normalization: `"batch"` (default), `"layer"` or `"none"`.
         mismatch_weight: Weight of the mismatched pairs (default 1.0).
-        kl_weight: `lambda` of the KL term (default 1.0, the paper's).
+        kl_weight: `lambda` of the KL term (default 2.0, the authors' code's
+            `TRAIN.COEFF.KL`).
+        kl_reduction: The KL over the dimensions: `"mean"` (default, the authors' code)
+            or `"sum"` (the divergence itself; with `kl_weight=1.0` the paper's eq. 3 read
+            literally, which washed the class out of `c^` on digits:
+            `docs/style/stackgan.md`).
         stage_one_steps: Stage-I's generator updates before Stage-II (default 1000).
 
     Example:
@@ -115,7 +121,8 @@ class StackGAN(Architecture):
         discriminator_filters=64,
         discriminator_normalization="batch",
         mismatch_weight=1.0,
-        kl_weight=1.0,
+        kl_weight=2.0,
+        kl_reduction="mean",
         stage_one_steps=1000,
     ):
         shape = shape_tuple(image_shape, "image_shape")
@@ -171,6 +178,11 @@ class StackGAN(Architecture):
         self.discriminator_normalization = discriminator_normalization
         self.mismatch_weight = non_negative_number(mismatch_weight, "mismatch_weight")
         self.kl_weight = non_negative_number(kl_weight, "kl_weight")
+        if kl_reduction not in ("sum", "mean"):
+            raise ValueError(
+                f"`kl_reduction` must be 'sum' or 'mean'. Received: kl_reduction={kl_reduction!r}"
+            )
+        self.kl_reduction = kl_reduction
         self.stage_one_steps = non_negative_int(stage_one_steps, "stage_one_steps")
         self._gan_cls(self.image_shape)  # checks discriminator_normalization
 
@@ -191,7 +203,7 @@ class StackGAN(Architecture):
 
         return [
             MatchingAware(weight=self.mismatch_weight),
-            ConditioningAugmentationKL(weight=self.kl_weight),
+            ConditioningAugmentationKL(weight=self.kl_weight, reduction=self.kl_reduction),
             StackGANSchedule(stage_one_steps=self.stage_one_steps),
         ]
 

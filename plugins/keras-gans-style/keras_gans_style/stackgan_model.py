@@ -124,7 +124,7 @@ class StackGANModel(GANModel):
 
         self.architecture_tricks = [
             MatchingAware(),
-            ConditioningAugmentationKL(),
+            ConditioningAugmentationKL(2.0, reduction="mean"),
             StackGANSchedule(),
         ]
 

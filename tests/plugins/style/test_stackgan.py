@@ -64,6 +64,45 @@ def test_kl_piece_is_the_weighted_batch_mean():
         piece.terms(ctx.player, StepContext.of([[0.0]], [[0.0]], player="generator"))
 
 
+def test_kl_piece_mean_reduction_divides_by_the_dimensions_as_the_authors_code():
+    # KL of N(mu, sigma^2) per dimension: 0.5 * (mu^2 + sigma^2 - 1 - log sigma^2).
+    # Example 1: mu = (2, 0), sigma^2 = (1, e) -> 0.5 * (4 + 0) + 0.5 * (e - 1 - 1) = 2.359;
+    # example 2: zeros -> 0. Mean over 2 dims and the batch: 2.359 / 2 / 2; times 2.0.
+    extras = {
+        "ca_mean": [[2.0, 0.0], [0.0, 0.0]],
+        "ca_log_variance": [[0.0, 1.0], [0.0, 0.0]],
+    }
+    ctx = StepContext.of([[0.0]], [[0.0]], player="generator", extras=extras)
+    per_example = 2.0 + 0.5 * (np.e - 2.0)
+    summed = ConditioningAugmentationKL(weight=1.0, reduction="sum")
+    averaged = ConditioningAugmentationKL(weight=2.0, reduction="mean")
+    assert float(summed.terms(ctx.player, ctx)) == pytest.approx(per_example / 2, rel=1e-6)
+    assert float(averaged.terms(ctx.player, ctx)) == pytest.approx(
+        2.0 * per_example / 2 / 2, rel=1e-6
+    )
+    again = ConditioningAugmentationKL.from_config(averaged.get_config())
+    assert (again.weight, again.reduction) == (2.0, "mean")
+    # a piece saved before `reduction` existed reads back as the divergence itself
+    old = {k: v for k, v in averaged.get_config().items() if k != "reduction"}
+    assert ConditioningAugmentationKL.from_config(old).reduction == "sum"
+    with pytest.raises(ValueError, match="reduction"):
+        ConditioningAugmentationKL(reduction="max")
+
+
+def test_the_architecture_defaults_to_the_authors_kl_and_passes_it_on():
+    arch = StackGAN(image_shape=(16, 16, 1), latent_dim=64, num_classes=10)
+    kl = [t for t in arch.default_tricks() if isinstance(t, ConditioningAugmentationKL)][0]
+    assert (kl.weight, kl.reduction) == (2.0, "mean")
+    literal = StackGAN(
+        image_shape=(16, 16, 1), latent_dim=64, num_classes=10, kl_weight=1.0, kl_reduction="sum"
+    )
+    kl = [t for t in literal.default_tricks() if isinstance(t, ConditioningAugmentationKL)][0]
+    assert (kl.weight, kl.reduction) == (1.0, "sum")
+    assert StackGAN.from_config(literal.get_config()).kl_reduction == "sum"
+    with pytest.raises(ValueError, match="kl_reduction"):
+        StackGAN(num_classes=10, kl_reduction="none")
+
+
 # ------------------------------------------------------------------ the architecture
 def test_stage_sizes_and_latent_layout():
     assert [default_stage_one_size(s) for s in (8, 16, 32, 64, 256)] == [4, 8, 8, 16, 64]
