@@ -31,6 +31,14 @@ untimed call of the same runtime (a server's steady state). A runtime whose call
 gets fewer rounds (at least 3; `--budget` seconds each). The
 table gives the median over the measured rounds, in milliseconds per call, and images per
 second.
+
+Then, with `--serving-processes N` (default 3; 0 skips it), each exported ONNX and TFLite
+file is timed the way a server runs it: `benchmarks/serving_loop.py` in N fresh processes
+per file and batch size (load, 20 warm-up calls, back-to-back timed calls; the processes
+alternate between files), and a second table gives the median of the processes' medians
+with their range. On this machine a runtime's latency differs from process to process, and
+the benchmark's own process (which exported every file and holds every runtime) was slower
+than a serving process (docs/guide/export.md, "Latency").
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from pathlib import Path
 import numpy as np
 from machine import cpu_name, usable_cores, version  # benchmarks/machine.py
 from runtimes import tflite_runner  # benchmarks/runtimes.py
+from serving_loop import in_fresh_processes, serving_table  # benchmarks/serving_loop.py
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -112,7 +121,16 @@ def parse_args(argv=None):
         help="wall: elapsed time (default); cpu: the process's CPU time, which another "
         "job's load does not inflate (use it with --threads 1 on a shared machine)",
     )
+    parser.add_argument(
+        "--serving-processes",
+        type=int,
+        default=3,
+        help="fresh processes that time each exported file with benchmarks/serving_loop.py "
+        "(default 3; 0: skip)",
+    )
     args = parser.parse_args(argv)
+    if args.serving_processes < 0:
+        parser.error("--serving-processes must be >= 0")
     if args.threads is not None and args.threads < 1:
         parser.error("--threads must be positive")
     if args.rounds < 1 or min(args.batch_sizes) < 1:
@@ -309,6 +327,14 @@ def main(argv=None):
                 runners, inputs.astype("float32"), args.rounds, args.budget, clock
             )
             print(f"measured batch {batch}", file=sys.stderr)
+        serving = in_fresh_processes(
+            {name: result.path for name, result in results.items()},
+            args.batch_sizes,
+            args.serving_processes,
+            threads,
+            seconds=lambda name, b: args.budget / max(args.serving_processes, 1),
+            typical=lambda name, b: medians[b][name][0],
+        )
 
     parameters = generator.count_params()
     keras_size = sum(w.numpy().nbytes for w in generator.weights)
@@ -355,6 +381,8 @@ def main(argv=None):
         diff = f"{result.verification.max_abs_diff:.1g}" if result else "-"
         print(f"| {name} | {' | '.join(cells)} | {throughput:,.0f} | {size} | {diff} |")
     print()
+    if serving:
+        print(serving_table(serving, args.serving_processes))
     for b in args.batch_sizes:
         for label, names in (("any", list(medians[b])), ("float32", _float32(medians[b]))):
             best = min(names, key=lambda name: medians[b][name][0])

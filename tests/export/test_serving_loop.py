@@ -1,0 +1,68 @@
+"""`benchmarks/serving_loop.py`: the calls it times run the exported generator, and
+`export_latency.py`'s serving table is built from fresh processes' results."""
+
+import numpy as np
+import pytest
+
+from keras_gans import export
+from tests import benchmark_modules
+from tests.export.conftest import keras_output
+
+
+@pytest.fixture(scope="module")
+def serving_loop():
+    return benchmark_modules.load("serving_loop")
+
+
+@pytest.fixture(scope="module")
+def exported(gans, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serving")
+    gan = gans["dcgan"]
+    onnx = export.export(gan, folder / "g.onnx", format="onnx").path
+    tflite = export.export(gan, folder / "g.tflite", format="tflite").path
+    return gan, {"ONNX Runtime": onnx, "TFLite float32": tflite}
+
+
+@pytest.mark.parametrize("runtime", ["ONNX Runtime", "TFLite float32"])
+def test_each_timed_call_is_the_generator_on_the_asked_batch(serving_loop, exported, runtime):
+    gan, files = exported
+    make = serving_loop.onnx_call if runtime.startswith("ONNX") else serving_loop.tflite_call
+    call = make(str(files[runtime]), 3, 1, np.random.default_rng(7))
+    z = np.random.default_rng(7).standard_normal((3, 16)).astype("float32")
+    images = call()
+    assert images.shape == (3, 8, 8, 1)
+    np.testing.assert_allclose(images, keras_output(gan.generator, {"z": z}), atol=1e-4)
+    np.testing.assert_array_equal(call(), images)  # the same input on every call
+
+
+def test_fresh_processes_report_one_median_per_process_and_batch(serving_loop, exported):
+    _, files = exported
+    files = {**files, "SavedModel": files["ONNX Runtime"].parent / "g_saved_model"}
+    results = serving_loop.in_fresh_processes(
+        files, [1, 2], 1, 1, seconds=lambda n, b: 0.0, typical=lambda n, b: 1.0
+    )
+    assert set(results) == {"ONNX Runtime", "TFLite float32"}  # no file-less runtimes
+    for by_batch in results.values():
+        assert set(by_batch) == {1, 2}
+        assert all(len(v) == 1 and v[0] > 0 for v in by_batch.values())
+    assert serving_loop.in_fresh_processes(files, [1], 0, 1, None, None) == {}
+
+
+def test_the_table_gives_the_median_of_medians_and_the_range(serving_loop):
+    table = serving_loop.serving_table({"ONNX Runtime": {1: [7.0, 5.0, 6.5], 8: [20.0]}}, 3)
+    assert "| ONNX Runtime | 6.5 (5.0-7.0) | 20.0 (20.0-20.0) |" in table
+    assert "3 fresh processes" in table and "| runtime | batch 1 (ms) | batch 8 (ms) |" in table
+
+
+def test_bad_arguments_name_the_argument(serving_loop, exported, tmp_path, capsys):
+    _, files = exported
+    wrong = tmp_path / "g.pb"
+    wrong.write_bytes(b"")
+    for argv, expected in (
+        ([str(wrong)], "must end in .onnx or .tflite"),
+        ([str(tmp_path / "missing.onnx")], "no such file"),
+        ([str(files["ONNX Runtime"]), "--batch", "0"], "--batch must be positive"),
+    ):
+        with pytest.raises(SystemExit):
+            serving_loop.parse_args(argv)
+        assert expected in capsys.readouterr().err
