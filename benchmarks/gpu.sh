@@ -41,14 +41,14 @@ if [[ "$smoke" == 1 ]]; then
     memory=(--configs float32 metrics-50k --steps 1 --batch-size 16 --samples 2000 --feature-dim 64)
     train=(--epochs 1 --batch-size 64 --arch-arg base_filters=8)
     evaluate=(--n 200 --kid-subsets 5 --kid-subset-size 100)
-    latency=(--rounds 2 --batch-sizes 1 --budget 2)
+    latency=(--rounds 2 --batch-sizes 1 --budget 2 --serving-processes 0)
 else
     speed=(--rounds 6 --steps 200)
     precision=(--epochs 30)
     memory=()
     train=(--epochs 25 --batch-size 128)
     evaluate=(--n 10000)
-    latency=(--rounds 20 --batch-sizes 1 8 64)
+    latency=(--rounds 20 --batch-sizes 1 8 64 --serving-processes 0)  # CPU-side serving loops: skipped
 fi
 
 stage() {  # stage NAME SECONDS COMMAND...: runs COMMAND under a limit, logs its output
