@@ -1,6 +1,9 @@
 """`benchmarks/serving_loop.py`: the calls it times run the exported generator, and
 `export_latency.py`'s serving table is built from fresh processes' results."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -66,3 +69,17 @@ def test_bad_arguments_name_the_argument(serving_loop, exported, tmp_path, capsy
         with pytest.raises(SystemExit):
             serving_loop.parse_args(argv)
         assert expected in capsys.readouterr().err
+
+
+def test_serving_an_exported_file_imports_neither_keras_nor_tensorflow(exported):
+    _, files = exported
+    code = (
+        "import sys\n"
+        "from keras_gans_export.runtime_settings import onnx_session, tflite_interpreter\n"
+        f"onnx_session({str(files['ONNX Runtime'])!r}, 1)\n"
+        f"tflite_interpreter({str(files['TFLite float32'])!r}, 1)\n"
+        "print(sorted(m for m in ('keras', 'tensorflow', 'keras_gans') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
