@@ -27,6 +27,33 @@ Example:
 """
 
 import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what documentation tools, editors and type checkers read
+    from keras_gans.registry import Registry
+    from keras_gans_export.api import export, make_exporter, to_onnx, to_saved_model, to_tflite
+    from keras_gans_export.base import (
+        Exporter,
+        ExportResult,
+        ExportVerificationError,
+        Verification,
+    )
+    from keras_gans_export.noise import RandomOpError
+    from keras_gans_export.serving import Serving
+    from keras_gans_export.tracing import build_serving
+
+    #: The `keras_gans.exporters` entry-point group's registry (built on first use).
+    registry: Registry
+    #: `registry.names`: the exporters' names, read from entry-point metadata.
+    names = Registry.names
+    #: `registry.get`: builds the exporter of a name with its options.
+    get = Registry.get
+    #: `registry.describe`: one line per exporter.
+    describe = Registry.describe
+    #: `registry.register`: adds an exporter class in this process.
+    register = Registry.register
+    #: `registry.refresh`: reads the entry points again.
+    refresh = Registry.refresh
 
 #: Where each public name lives; imported on first use (PEP 562), so a serving process that
 #: imports only `keras_gans_export.runtime_settings` loads neither Keras nor TensorFlow.
