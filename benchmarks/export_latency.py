@@ -332,8 +332,10 @@ def main(argv=None):
             args.batch_sizes,
             args.serving_processes,
             threads,
-            seconds=lambda name, b: args.budget / max(args.serving_processes, 1),
-            typical=lambda name, b: medians[b][name][0],
+            # about --budget seconds of timed calls per file and batch, 20 to 200 calls each
+            calls=lambda name, b: max(
+                20, min(200, int(args.budget / args.serving_processes / medians[b][name][0]))
+            ),
         )
 
     parameters = generator.count_params()

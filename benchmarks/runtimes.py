@@ -7,6 +7,8 @@ def tflite_runner(path, threads=None):
     """`prepare(z) -> call`: a LiteRT interpreter on `path`, resized to `z`'s batch.
 
     `threads`: the interpreter's threads (default `None`: the usable cores).
+    `prepare.input_detail` is the model's input detail as exported (`shape`, `dtype`), for
+    callers that make `z` to fit the file.
     """
     import numpy as np
 
@@ -27,4 +29,5 @@ def tflite_runner(path, threads=None):
 
         return call
 
+    prepare.input_detail = interpreter.get_input_details()[0]
     return prepare

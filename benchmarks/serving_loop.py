@@ -29,6 +29,9 @@ from pathlib import Path
 import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import usable_cores  # noqa: E402  (benchmarks/machine.py)
+from runtimes import tflite_runner  # noqa: E402  (benchmarks/runtimes.py)
 
 
 def parse_args(argv=None):
@@ -66,23 +69,12 @@ def onnx_call(path, batch, threads, rng):
 
 
 def tflite_call(path, batch, threads, rng):
-    """A zero-argument call of a LiteRT interpreter resized to `batch`, on one random batch."""
-    from keras_gans_export.runtime_settings import tflite_interpreter
-
-    interpreter = tflite_interpreter(path, threads)
-    detail = interpreter.get_input_details()[0]
+    """A zero-argument call of a LiteRT interpreter resized to `batch`, on one random batch
+    (`runtimes.tflite_runner`, as `export_latency.py` times it)."""
+    prepare = tflite_runner(path, threads)
+    detail = prepare.input_detail
     shape = [batch] + [int(d) for d in detail["shape"][1:]]
-    interpreter.resize_tensor_input(detail["index"], shape, strict=True)
-    interpreter.allocate_tensors()
-    inputs = _random_input(shape, rng).astype(detail["dtype"])
-    output = interpreter.get_output_details()[0]["index"]
-
-    def call():
-        interpreter.set_tensor(detail["index"], inputs)
-        interpreter.invoke()
-        return np.array(interpreter.get_tensor(output))
-
-    return call
+    return prepare(_random_input(shape, rng).astype(detail["dtype"]))
 
 
 def _random_input(shape, rng):
@@ -120,7 +112,7 @@ def serve(path, batch=1, calls=200, warm_up=20, threads=None, seed=0):
     }
 
 
-def in_fresh_processes(files, batch_sizes, processes, threads, seconds, typical):
+def in_fresh_processes(files, batch_sizes, processes, threads, calls):
     """`{name: {batch: [median ms of each process]}}`: each file served in fresh processes.
 
     Args:
@@ -128,9 +120,7 @@ def in_fresh_processes(files, batch_sizes, processes, threads, seconds, typical)
         batch_sizes: The batch sizes, each in its own processes.
         processes: Processes per file and batch size (0: none, `{}` is returned).
         threads: Each runtime's threads.
-        seconds: `(name, batch) -> seconds` of timed calls wanted per process.
-        typical: `(name, batch) -> seconds` one call is expected to take; with `seconds`
-            it sets each process's calls (20 to 200).
+        calls: `(name, batch) -> int`, the timed calls of each process.
 
     The files alternate within each round of processes, so a slow spell of the machine
     hits them all.
@@ -140,9 +130,8 @@ def in_fresh_processes(files, batch_sizes, processes, threads, seconds, typical)
     for _ in range(processes):
         for b in batch_sizes:
             for name, path in files.items():
-                calls = max(20, min(200, int(seconds(name, b) / typical(name, b))))
                 command = [sys.executable, __file__, str(path), "--batch", str(b)]
-                command += ["--threads", str(threads), "--calls", str(calls)]
+                command += ["--threads", str(threads), "--calls", str(calls(name, b))]
                 done = subprocess.run(command, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
@@ -173,9 +162,6 @@ def serving_table(results, processes):
 
 def main(argv=None):
     args = parse_args(argv)
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from machine import usable_cores  # benchmarks/machine.py
-
     threads = args.threads or usable_cores()
     result = serve(args.path, args.batch, args.calls, args.warm_up, threads, args.seed)
     print(json.dumps(result), flush=True)

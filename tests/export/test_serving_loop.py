@@ -41,14 +41,12 @@ def test_each_timed_call_is_the_generator_on_the_asked_batch(serving_loop, expor
 def test_fresh_processes_report_one_median_per_process_and_batch(serving_loop, exported):
     _, files = exported
     files = {**files, "SavedModel": files["ONNX Runtime"].parent / "g_saved_model"}
-    results = serving_loop.in_fresh_processes(
-        files, [1, 2], 1, 1, seconds=lambda n, b: 0.0, typical=lambda n, b: 1.0
-    )
+    results = serving_loop.in_fresh_processes(files, [1, 2], 1, 1, calls=lambda n, b: 20)
     assert set(results) == {"ONNX Runtime", "TFLite float32"}  # no file-less runtimes
     for by_batch in results.values():
         assert set(by_batch) == {1, 2}
         assert all(len(v) == 1 and v[0] > 0 for v in by_batch.values())
-    assert serving_loop.in_fresh_processes(files, [1], 0, 1, None, None) == {}
+    assert serving_loop.in_fresh_processes(files, [1], 0, 1, None) == {}
 
 
 def test_the_table_gives_the_median_of_medians_and_the_range(serving_loop):

@@ -9,7 +9,10 @@ from keras_gans.checks import non_negative
 from keras_gans.steps import Piece
 from keras_gans_style.conditioning_augmentation import kl_divergence
 
-__all__ = ["ConditioningAugmentationKL"]
+__all__ = ["REDUCTIONS", "ConditioningAugmentationKL"]
+
+#: How the KL is reduced over the dimensions: the divergence itself, or the authors' mean.
+REDUCTIONS = ("sum", "mean")
 
 
 @keras.saving.register_keras_serializable(package="keras_gans_style")
@@ -59,9 +62,9 @@ class ConditioningAugmentationKL(Piece):
     def __init__(self, weight=1.0, reduction="sum", name="kl"):
         super().__init__(name=name)
         self.weight = non_negative(weight, "weight")
-        if reduction not in ("sum", "mean"):
+        if reduction not in REDUCTIONS:
             raise ValueError(
-                f"`reduction` must be 'sum' or 'mean'. Received: reduction={reduction!r}"
+                f"`reduction` must be one of {REDUCTIONS}. Received: reduction={reduction!r}"
             )
         self.reduction = reduction
 

@@ -19,6 +19,7 @@ from keras_gans.layers import label_embedding, label_input
 from keras_gans.layers.condition_encoding import embedding_input, tiled_channels
 from keras_gans_style._stackgan_parts import stackgan_discriminator, stackgan_generator
 from keras_gans_style.conditioning_augmentation import ConditioningAugmentation
+from keras_gans_style.conditioning_augmentation_kl import REDUCTIONS
 from keras_gans_style.stackgan_model import StackGANModel
 
 __all__ = ["StackGAN"]
@@ -178,9 +179,10 @@ class StackGAN(Architecture):
         self.discriminator_normalization = discriminator_normalization
         self.mismatch_weight = non_negative_number(mismatch_weight, "mismatch_weight")
         self.kl_weight = non_negative_number(kl_weight, "kl_weight")
-        if kl_reduction not in ("sum", "mean"):
+        if kl_reduction not in REDUCTIONS:
             raise ValueError(
-                f"`kl_reduction` must be 'sum' or 'mean'. Received: kl_reduction={kl_reduction!r}"
+                f"`kl_reduction` must be one of {REDUCTIONS}. Received: "
+                f"kl_reduction={kl_reduction!r}"
             )
         self.kl_reduction = kl_reduction
         self.stage_one_steps = non_negative_int(stage_one_steps, "stage_one_steps")
