@@ -9,6 +9,9 @@ Every family of `keras-gans-style` is measured the same way, so their tables com
 - **baseline**: the core `dcgan` architecture at the same image size, trained with the same
   batch size and number of epochs (Adam 2e-4, beta_1 0.5, non-saturating loss, as in
   Radford et al. 2016), timed the same way;
+- **sampling**: scores of the generator as trained, and (`sampling_variants`) with its
+  batch-norm statistics re-measured ("standing statistics") and of its EMA copy, the way
+  BigGAN samples;
 - **scores**: FID and KID between 1,000 generated samples and the real digits, with the
   bundled digits classifier's features (`extractor="digits"`; larger images are
   area-resized to 8x8 first, the extractor's protocol), the extractor that suits this data:
@@ -40,9 +43,11 @@ def digits_at(size):
 
 
 def train_dcgan_baseline(
-    x, y=None, *, epochs, seed, batch_size=64, base_filters=None, latent_dim=64, verbose=0
-):
-    """Trains the core `dcgan` on `x` (conditioned on `y` when given) for `epochs` epochs.
+    x, y=None, *, epochs, seed, batch_size=64, base_filters=None, latent_dim=64, verbose=0,
+    ema_decay=None,
+):  # fmt: skip
+    """Trains the core `dcgan` on `x` (conditioned on `y` when given) for `epochs` epochs,
+    keeping an EMA generator of decay `ema_decay` when given.
 
     Returns:
         `(model, seconds)`: the trained `GANModel` and the wall-clock time of `fit`.
@@ -57,7 +62,9 @@ def train_dcgan_baseline(
         keywords["base_filters"] = base_filters
     if y is not None:
         keywords["num_classes"] = int(np.max(y)) + 1
-    model = keras_gans.GANModel.from_architecture("dcgan", seed=seed, **keywords)
+    model = keras_gans.GANModel.from_architecture(
+        "dcgan", seed=seed, ema_decay=ema_decay, **keywords
+    )
     model.compile(
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -71,7 +78,7 @@ def train_dcgan_baseline(
     return model, time.perf_counter() - start
 
 
-def scores(model_or_images, x_real, *, seed, n=1000, labels=None):
+def scores(model_or_images, x_real, *, seed, n=1000, labels=None, use_ema=True):
     """FID and KID (digits features) of a model's samples, or of given images, against `x_real`.
 
     Args:
@@ -82,6 +89,7 @@ def scores(model_or_images, x_real, *, seed, n=1000, labels=None):
         n: Samples generated from a model (default 1000).
         labels: For a label-conditional model, `n` labels (default `None`: for a
             conditional model, the labels cycle through the classes 0..num_classes-1).
+        use_ema: Sample a model's EMA generator when it keeps one (default `True`).
 
     Returns:
         `{"fid": float, "kid": float, "kid_std": float}`.
@@ -92,11 +100,30 @@ def scores(model_or_images, x_real, *, seed, n=1000, labels=None):
     if not isinstance(fake, np.ndarray):
         if labels is None and getattr(fake, "conditional", False):
             labels = np.arange(n) % fake.num_classes
-        fake = fake.generate(n, seed=seed, labels=labels)
+        fake = fake.generate(n, seed=seed, labels=labels, use_ema=use_ema)
     fid = metrics.fid(x_real, fake, extractor="digits", verbose=0).value
     subset = min(1000, len(fake), len(x_real))
     kid = metrics.kid(x_real, fake, extractor="digits", subset_size=subset, seed=seed, verbose=0)
     return {"fid": float(fid), "kid": float(kid.value), "kid_std": float(kid.std)}
+
+
+def sampling_variants(model, x_real, *, seed, passes=100):
+    """Scores `model` sampled three ways: `"raw"` (the generator with its moving batch-norm
+    statistics, as trained), `"standing"` (the same generator after
+    `model.standing_statistics(passes, use_ema=False)`) and, when the model keeps an EMA
+    generator, `"ema_standing"` (the EMA generator after `standing_statistics`). Changes
+    the model's statistics in place.
+
+    Returns:
+        `{variant: scores}` (see `scores`).
+    """
+    out = {"raw": scores(model, x_real, seed=seed, use_ema=False)}
+    model.standing_statistics(passes=passes, seed=seed, use_ema=False)
+    out["standing"] = scores(model, x_real, seed=seed, use_ema=False)
+    if model.ema_generator is not None:
+        model.standing_statistics(passes=passes, seed=seed)
+        out["ema_standing"] = scores(model, x_real, seed=seed)
+    return out
 
 
 def save_grid(images, path, rows=None, scale=2):

@@ -17,7 +17,12 @@ For each seed, on the 1,797 bundled digits upscaled to `--size` (`style_common.d
   `--epochs` epochs; its coarse level alone (`LAPGAN, coarse 8x8`, level 0's images) is
   scored too, since the extractor sees 8x8 images;
 - **its initialisation**: the same model before `fit`;
-- **DCGAN**: `style_common.train_dcgan_baseline` at the same size, batch and epochs.
+- **DCGAN**: `style_common.train_dcgan_baseline` at the same size, batch and epochs,
+  scored as trained, with standing batch-norm statistics and (with `--ema-decay`) from its
+  EMA generator with standing statistics (`style_common.sampling_variants`).
+
+With `--ema-decay D` both keep an EMA generator of decay `D`; LAPGAN (no batch norm) is
+scored from its EMA generator and, as `LAPGAN, raw`, from the generator.
 
 Scores (`style_common.scores`): FID and KID between 1,000 samples and the 1,797 real
 digits with the bundled digits classifier's features (images area-resized to 8x8). The
@@ -37,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from style_common import (  # noqa: E402  (benchmarks/style_common.py)
     digits_at,
     machine_line,
+    sampling_variants,
     save_grid,
     scores,
     train_dcgan_baseline,
@@ -60,7 +66,9 @@ def build(args, seed, conditional):
     }
     if conditional:
         keywords["num_classes"] = 10
-    gan = keras_gans.GANModel.from_architecture("lapgan", seed=seed, **keywords)
+    gan = keras_gans.GANModel.from_architecture(
+        "lapgan", seed=seed, ema_decay=args.ema_decay, **keywords
+    )
     gan.compile(
         keras.optimizers.Adam(args.lr, beta_1=0.5),
         keras.optimizers.Adam(args.lr, beta_1=0.5),
@@ -89,13 +97,26 @@ def run(args, seed):
     else:
         gan.fit(x, labels, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True)
     seconds = time.perf_counter() - start
-    rows["LAPGAN"] = {**scores(gan, x, seed=seed), "seconds": seconds}
+    averaged = gan.ema_generator is not None
+    rows["LAPGAN (EMA)" if averaged else "LAPGAN"] = {
+        **scores(gan, x, seed=seed),
+        "seconds": seconds,
+    }
+    if averaged:
+        rows["LAPGAN, raw"] = {**scores(gan, x, seed=seed, use_ema=False), "seconds": seconds}
     rows["LAPGAN, coarse level"] = {**scores(coarse_images(gan, seed, labels), x, seed=seed)}
     rows["LAPGAN, coarse level"]["seconds"] = seconds
     baseline, seconds = train_dcgan_baseline(
-        x, labels, epochs=args.epochs, seed=seed, base_filters=args.filters
-    )
-    rows["DCGAN baseline"] = {**scores(baseline, x, seed=seed), "seconds": seconds}
+        x, labels, epochs=args.epochs, seed=seed, base_filters=args.filters,
+        ema_decay=args.ema_decay,
+    )  # fmt: skip
+    titles = {
+        "raw": "DCGAN baseline",
+        "standing": "DCGAN, standing stats",
+        "ema_standing": "DCGAN, EMA + standing",
+    }
+    for variant, value in sampling_variants(baseline, x, seed=seed).items():
+        rows[titles[variant]] = {**value, "seconds": seconds}
     return gan, rows
 
 
@@ -108,6 +129,9 @@ def main():
     parser.add_argument("--conditional", action="store_true")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--coarse-dropout", type=float, default=0.0)
+    parser.add_argument(
+        "--ema-decay", type=float, help="EMA generators of this decay for both models [none]"
+    )
     parser.add_argument("--picture", type=Path, default=None)
     args = parser.parse_args()
     print(

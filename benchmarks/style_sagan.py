@@ -19,10 +19,13 @@ in [-1, 1]; `benchmarks/style_common.digits_at`):
 - the DCGAN baseline (`style_common.train_dcgan_baseline`: the core `dcgan` at the same
   size, its default widths, Adam 2e-4 / beta_1 0.5, non-saturating loss), unconditional;
 
-both for `--epochs` epochs of batch 64, timed (`fit` only). Scores: FID and KID of 1,000
-samples against the 1,797 real digits with the bundled digits classifier's features
-(`style_common.scores`; images area-resized to 8x8), for SAGAN before training (its
-initialisation), after training, and for the baseline. `--pictures DIR` writes
+both for `--epochs` epochs of batch 64, timed (`fit` only); with `--ema-decay D` both keep
+an EMA generator of that decay. Scores: FID and KID of 1,000 samples against the 1,797 real
+digits with the bundled digits classifier's features (`style_common.scores`; images
+area-resized to 8x8), for SAGAN before training (its initialisation), and for SAGAN and the
+baseline after training, each sampled as trained, with standing batch-norm statistics
+(`--standing-passes` batches) and, with `--ema-decay`, from its EMA generator with standing
+statistics (`style_common.sampling_variants`). `--pictures DIR` writes
 `sagan_samples.png` (64 samples of the first seed) and `sagan_real.png` (64 real digits).
 """
 
@@ -39,9 +42,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def train_family(name, x, y, *, epochs, seed, keywords, d_lr=None, g_lr=None, d_steps=1):
-    """Builds `name` with its default optimizers (rates overridable); returns
-    `(model, init_scores, trained_scores, seconds)`."""
+def train_family(
+    name, x, y, *, epochs, seed, keywords, d_lr=None, g_lr=None, d_steps=1, ema_decay=None
+):
+    """Builds `name` with its default optimizers (rates overridable) and, given
+    `ema_decay`, an EMA generator; returns `(model, init_scores, seconds)`."""
     import keras
     from style_common import scores
 
@@ -49,7 +54,7 @@ def train_family(name, x, y, *, epochs, seed, keywords, d_lr=None, g_lr=None, d_
 
     keras.utils.set_random_seed(seed)
     arch = keras_gans.architectures.get(name, **keywords)
-    model = keras_gans.GANModel.from_architecture(name, seed=seed, **keywords)
+    model = keras_gans.GANModel.from_architecture(name, seed=seed, ema_decay=ema_decay, **keywords)
     d_optimizer, g_optimizer = arch.default_optimizers()
     if d_lr is not None:
         d_optimizer.learning_rate = d_lr
@@ -60,8 +65,7 @@ def train_family(name, x, y, *, epochs, seed, keywords, d_lr=None, g_lr=None, d_
     start = time.perf_counter()
     labels = y if model.conditional else None
     model.fit(x, labels, batch_size=64 * d_steps, epochs=epochs, verbose=0, shuffle=True)
-    seconds = time.perf_counter() - start
-    return model, before, scores(model, x, seed=seed), seconds
+    return model, before, time.perf_counter() - start
 
 
 def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
@@ -75,6 +79,18 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
     parser.add_argument("--g-lr", type=float, help="generator rate [the paper's]")
     parser.add_argument("--d-steps", type=int, default=1)
     parser.add_argument(
+        "--ema-decay",
+        type=float,
+        help="keep EMA generators of this decay (the family's and the baseline's) and score "
+        "them with standing statistics [none]",
+    )
+    parser.add_argument(
+        "--standing-passes",
+        type=int,
+        default=100,
+        help="batches of 64 for the standing batch-norm statistics",
+    )
+    parser.add_argument(
         "--skip-baseline", action="store_true", help="do not train the DCGAN baseline"
     )
     parser.add_argument("--markdown", help="write the table to this file")
@@ -83,7 +99,13 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",")]
 
-    from style_common import digits_at, machine_line, save_grid, scores, train_dcgan_baseline
+    from style_common import (
+        digits_at,
+        machine_line,
+        sampling_variants,
+        save_grid,
+        train_dcgan_baseline,
+    )
 
     x, y = digits_at(args.size)
     keywords = {
@@ -94,29 +116,32 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
     }
     if conditional:
         keywords["num_classes"] = 10
-    rows = {"init": [], "trained": [], "dcgan": []}
+    rows = {"init": []}
     times = {"trained": [], "dcgan": []}
     for seed in seeds:
-        model, before, after, seconds = train_family(
+        model, before, seconds = train_family(
             name, x, y, epochs=args.epochs, seed=seed, keywords=keywords,
-            d_lr=args.d_lr, g_lr=args.g_lr, d_steps=args.d_steps,
+            d_lr=args.d_lr, g_lr=args.g_lr, d_steps=args.d_steps, ema_decay=args.ema_decay,
         )  # fmt: skip
-        base, base_seconds = {"fid": float("nan"), "kid": float("nan")}, float("nan")
+        rows["init"].append(before)
+        times["trained"].append(seconds)
+        results = {"trained": sampling_variants(model, x, seed=seed, passes=args.standing_passes)}
         if not args.skip_baseline:
             baseline, base_seconds = train_dcgan_baseline(
-                x, y if conditional else None, epochs=args.epochs, seed=seed
+                x, y if conditional else None, epochs=args.epochs, seed=seed,
+                ema_decay=args.ema_decay,
+            )  # fmt: skip
+            times["dcgan"].append(base_seconds)
+            results["dcgan"] = sampling_variants(
+                baseline, x, seed=seed, passes=args.standing_passes
             )
-            base = scores(baseline, x, seed=seed)
-        for key, value in (("init", before), ("trained", after), ("dcgan", base)):
-            rows[key].append(value)
-        times["trained"].append(seconds)
-        times["dcgan"].append(base_seconds)
-        print(
-            f"seed {seed}: {name} init FID {before['fid']:.2f} KID {before['kid']:.4f}; "
-            f"trained FID {after['fid']:.2f} KID {after['kid']:.4f} ({seconds:.0f} s); "
-            f"dcgan FID {base['fid']:.2f} KID {base['kid']:.4f} ({base_seconds:.0f} s)",
-            flush=True,
-        )
+        line = [f"seed {seed}: {name} init FID {before['fid']:.2f} KID {before['kid']:.4f}"]
+        for model_key, variants in results.items():
+            for variant, value in variants.items():
+                key = model_key if variant == "raw" else f"{model_key}_{variant}"
+                rows.setdefault(key, []).append(value)
+                line.append(f"{key} FID {value['fid']:.2f} KID {value['kid']:.4f}")
+        print("; ".join(line) + f" (fit {seconds:.0f} s)", flush=True)
         if args.pictures and seed == seeds[0]:
             folder = Path(args.pictures)
             folder.mkdir(parents=True, exist_ok=True)
@@ -137,10 +162,16 @@ def markdown(name, rows, times, args, seeds, machine):
         mean = sum(numbers) / len(numbers)
         return f"**{mean:.{digits}f}** ({min(numbers):.{digits}f}-{max(numbers):.{digits}f})"
 
+    standing = f"standing statistics ({args.standing_passes} batches)"
+    ema = f"EMA generator ({args.ema_decay}) with {standing}"
     titles = {
         "init": f"`{name}` at initialisation",
         "trained": f"`{name}`, {args.epochs} epochs",
+        "trained_standing": f"`{name}`, {standing}",
+        "trained_ema_standing": f"`{name}`, {ema}",
         "dcgan": f"`dcgan` baseline, {args.epochs} epochs",
+        "dcgan_standing": f"`dcgan` baseline, {standing}",
+        "dcgan_ema_standing": f"`dcgan` baseline, {ema}",
     }
     lines = [
         "| model | FID (digits) | KID (digits) | train time per run |",
@@ -149,6 +180,8 @@ def markdown(name, rows, times, args, seeds, machine):
     for key, values in rows.items():
         seconds = times.get(key)
         wall = f"{sum(seconds) / len(seconds):.0f} s" if seconds else "-"
+        if not values:
+            continue
         lines.append(
             f"| {titles[key]} | {cell(values, 'fid', 2)} | {cell(values, 'kid', 4)} | {wall} |"
         )

@@ -253,3 +253,33 @@ def load_gan(path: str | os.PathLike, checkpoint: str = "latest", debug: bool = 
             f"{str(file)!r} holds a {type(model).__name__}, not a keras_gans.GANModel."
         )
     return model, file
+
+
+def add_standing_statistics_flag(parser) -> None:
+    """`--standing-statistics BATCHES`, for the commands that sample a loaded model."""
+    parser.add_argument(
+        "--standing-statistics",
+        type=positive_int,
+        metavar="BATCHES",
+        help="first re-measure the (EMA) generator's batch-norm statistics over BATCHES fresh "
+        "batches of 64, as BigGAN samples (100 is usual; the checkpoint is not changed) [off]",
+    )
+
+
+def apply_standing_statistics(
+    model, batches: int | None, seed: int = 0, use_ema: bool = True
+) -> None:
+    """Runs `model.standing_statistics` when `--standing-statistics` was given."""
+    if not batches:
+        return
+    if not callable(getattr(model, "standing_statistics", None)):
+        raise CommandError(
+            "--standing-statistics needs a keras_gans.GANModel checkpoint. Received: a "
+            f"{type(model).__name__}"
+        )
+    try:
+        count = model.standing_statistics(passes=batches, seed=seed, use_ema=use_ema)
+    except ValueError as error:
+        raise CommandError(f"--standing-statistics: {error}") from None
+    what = f"{count} batch-norm layers" if count else "no batch-norm layer (nothing to do)"
+    print(f"standing statistics: {what}, {batches} batches of 64")

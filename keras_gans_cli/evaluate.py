@@ -17,6 +17,8 @@ from pathlib import Path
 
 from keras_gans_cli._common import (
     CommandError,
+    add_standing_statistics_flag,
+    apply_standing_statistics,
     default_extractor,
     extractor_unavailable,
     load_gan,
@@ -81,6 +83,7 @@ def add_arguments(parser):
         "--is-splits", type=positive_int, default=10, help="Inception Score: splits of the fakes"
     )
     parser.add_argument("--json", metavar="PATH", help="write the results and protocol here")
+    add_standing_statistics_flag(parser)
     parser.add_argument(
         "--quiet",
         action="store_true",
@@ -307,6 +310,7 @@ def run(args) -> int:
 
         check_name("--extractor", args.extractor, "keras_gans.feature_extractors")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
+    apply_standing_statistics(model, args.standing_statistics, args.seed)
     results, description, extractor = compute(args, chosen, model)
     print(f"{checkpoint}: {args.n} generated vs {description or 'no real data'}")
     if {"is", *_NEEDS_FEATURES} & set(chosen):

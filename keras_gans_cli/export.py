@@ -13,7 +13,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from keras_gans_cli._common import CommandError, finite_float, positive_int
+from keras_gans_cli._common import (
+    CommandError,
+    add_standing_statistics_flag,
+    apply_standing_statistics,
+    finite_float,
+    positive_int,
+)
 
 HELP = "export a generator to saved_model, onnx or tflite, verified against Keras"
 
@@ -43,6 +49,7 @@ def add_arguments(parser):
     )
     parser.add_argument("--no-ema", action="store_true", help="export the raw generator")
     parser.add_argument("--no-verify", action="store_true", help="skip the parity check")
+    add_standing_statistics_flag(parser)
     parser.add_argument(
         "--direction",
         choices=("a2b", "b2a"),
@@ -203,6 +210,7 @@ def run(args) -> int:
     options = {"quantize": args.quantize} if args.quantize else {}
     options.update(_translation_options(model, args.source, args.direction, format_name))
     _check_style_flags(model, args)
+    apply_standing_statistics(model, args.standing_statistics, use_ema=not args.no_ema)
     if args.truncation_psi is not None:
         options["truncation_psi"] = args.truncation_psi
     if args.noise_inputs:

@@ -15,6 +15,8 @@ from pathlib import Path
 from keras_gans_cli._common import (
     MAX_SEED,
     CommandError,
+    add_standing_statistics_flag,
+    apply_standing_statistics,
     finite_float,
     load_gan,
     parse_labels,
@@ -54,6 +56,7 @@ def add_arguments(parser):
     parser.add_argument("--individual", metavar="DIR", help="also write one PNG per sample here")
     parser.add_argument("--rows", type=positive_int, help="grid rows [square]")
     parser.add_argument("--scale", type=positive_int, default=4, help="pixel enlargement")
+    add_standing_statistics_flag(parser)
     walk = parser.add_argument_group("latent walks")
     walk.add_argument("--interpolate", choices=("linear", "slerp"), help="walk between --seeds")
     walk.add_argument("--seeds", help="seeds of the walk's key latents [0,1]")
@@ -184,8 +187,9 @@ def run(args) -> int:
             "`keras-gans translate RUN --input DIR --out DIR` (CoGAN's pairs from latents: "
             "its `generate` in Python)."
         )
-    network = _network(model, args.truncation_psi)
     _check_labels(model, labels)
+    apply_standing_statistics(model, args.standing_statistics, args.seed)
+    network = _network(model, args.truncation_psi)
     if args.interpolate:
         count = (len(seeds) - 1) * steps + 1
         flags = f"--seeds {args.seeds or '0,1'} --steps {steps}"

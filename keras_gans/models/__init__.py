@@ -2,5 +2,6 @@
 
 from keras_gans.models.gan_model import GANModel
 from keras_gans.models.serialization import load_model
+from keras_gans.models.standing_statistics import standing_statistics
 
-__all__ = ["GANModel", "load_model"]
+__all__ = ["GANModel", "load_model", "standing_statistics"]

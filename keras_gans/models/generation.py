@@ -95,6 +95,20 @@ class GenerationMixin:
             outputs.append(ops.convert_to_numpy(network(inputs, training=False)))
         return np.concatenate(outputs, axis=0)
 
+    def standing_statistics(self, passes=100, batch_size=64, seed=None, labels=None, use_ema=True):
+        """Sets the (EMA) generator's batch-norm statistics to averages over `passes` fresh
+        batches, as BigGAN samples; see `keras_gans.models.standing_statistics`.
+
+        Returns:
+            The number of batch-norm layers updated.
+        """
+        from keras_gans.models.standing_statistics import standing_statistics
+
+        return standing_statistics(
+            self, passes=passes, batch_size=batch_size, seed=seed, labels=labels,
+            use_ema=use_ema,
+        )  # fmt: skip
+
     def _check_labels(self, labels, n):
         shape = self._condition_shape()
         return check.check_labels(labels, n, self.conditional, self.num_classes, shape)

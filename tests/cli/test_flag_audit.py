@@ -161,6 +161,8 @@ SAMPLE_CASES = [
     ("truncation-inf", "sample {run} --truncation inf", 2, "--truncation", "inf"),
     ("psi-nan", "sample {run} --truncation-psi nan", 2, "--truncation-psi", "nan"),
     ("psi-on-dcgan", "sample {run} --truncation-psi 0.7", 1, "--truncation-psi"),
+    ("standing-zero", "sample {run} --standing-statistics 0", 2, "--standing-statistics", "0"),
+    ("standing-text", "evaluate {run} --standing-statistics x", 2, "--standing-statistics", "x"),
     ("labels-text", "sample {run} --labels a", 1, "--labels", "'a'"),
     ("labels-empty", "sample {run} --labels ''", 1, "--labels", "''"),
     ("labels-out-of-range", "sample {run} --labels 99", 1, "--labels", "99"),

@@ -61,6 +61,19 @@ def test_truncation_runs_for_a_normal_prior(trained_run, tmp_path):
     assert keras_gans_cli.main(argv) == 0 and out.exists()
 
 
+def test_standing_statistics_change_the_samples_not_the_checkpoint(trained_run, tmp_path, capsys):
+    checkpoint = trained_run / "checkpoints" / "latest.keras"
+    before = checkpoint.read_bytes()
+    paths = [tmp_path / "moving.png", tmp_path / "standing.png"]
+    argv = ["sample", str(trained_run), "--n", "8", "--scale", "1"]
+    assert keras_gans_cli.main([*argv, "--out", str(paths[0])]) == 0
+    assert keras_gans_cli.main([*argv, "--standing-statistics", "3", "--out", str(paths[1])]) == 0
+    assert "standing statistics: " in capsys.readouterr().out
+    moving, standing = (np.asarray(Image.open(p)) for p in paths)
+    assert moving.shape == standing.shape and not np.array_equal(moving, standing)
+    assert checkpoint.read_bytes() == before
+
+
 def test_checkpoint_file_works_too(trained_run, tmp_path):
     out = tmp_path / "f.png"
     checkpoint = trained_run / "checkpoints" / "latest.keras"
