@@ -21,8 +21,9 @@ For each seed, on the 1,797 bundled digits upscaled to `--size` (`style_common.d
   scored as trained, with standing batch-norm statistics and (with `--ema-decay`) from its
   EMA generator with standing statistics (`style_common.sampling_variants`).
 
-With `--ema-decay D` both keep an EMA generator of decay `D`; LAPGAN (no batch norm) is
-scored from its EMA generator and, as `LAPGAN, raw`, from the generator.
+Both are scored as trained, with standing batch-norm statistics (the finer levels'
+batch norms) and, with `--ema-decay D` (both then keep an EMA generator of decay `D`),
+from the EMA generator with standing statistics (`style_common.sampling_variants`).
 
 Scores (`style_common.scores`): FID and KID between 1,000 samples and the 1,797 real
 digits with the bundled digits classifier's features (images area-resized to 8x8). The
@@ -97,15 +98,15 @@ def run(args, seed):
     else:
         gan.fit(x, labels, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True)
     seconds = time.perf_counter() - start
-    averaged = gan.ema_generator is not None
-    rows["LAPGAN (EMA)" if averaged else "LAPGAN"] = {
-        **scores(gan, x, seed=seed),
-        "seconds": seconds,
-    }
-    if averaged:
-        rows["LAPGAN, raw"] = {**scores(gan, x, seed=seed, use_ema=False), "seconds": seconds}
     rows["LAPGAN, coarse level"] = {**scores(coarse_images(gan, seed, labels), x, seed=seed)}
     rows["LAPGAN, coarse level"]["seconds"] = seconds
+    titles = {
+        "raw": "LAPGAN",
+        "standing": "LAPGAN, standing stats",
+        "ema_standing": "LAPGAN, EMA + standing",
+    }
+    for variant, value in sampling_variants(gan, x, seed=seed).items():
+        rows[titles[variant]] = {**value, "seconds": seconds}
     baseline, seconds = train_dcgan_baseline(
         x, labels, epochs=args.epochs, seed=seed, base_filters=args.filters,
         ema_decay=args.ema_decay,
@@ -139,12 +140,12 @@ def main():
         f"Adam {args.lr:g}, coarse dropout {args.coarse_dropout:g}"
     )
     print(f"# {machine_line()}")
-    print(f"{'seed':>4}  {'model':<24} {'FID':>8} {'KID':>8} {'fit s':>7}")
+    print(f"{'seed':>4}  {'model':<28} {'FID':>8} {'KID':>8} {'fit s':>7}")
     for i, seed in enumerate(args.seeds):
         gan, rows = run(args, seed)
         for name, row in rows.items():
             fid, kid, seconds = row["fid"], row["kid"], row["seconds"]
-            print(f"{seed:>4}  {name:<24} {fid:8.2f} {kid:8.4f} {seconds:7.1f}")
+            print(f"{seed:>4}  {name:<28} {fid:8.2f} {kid:8.4f} {seconds:7.1f}")
         if i == 0 and args.picture is not None:
             import numpy as np
 

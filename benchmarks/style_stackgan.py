@@ -25,7 +25,10 @@ with their labels as the condition (class ids):
 Scores: FID and KID (`style_common.scores`, digits features, 1,000 samples whose asked
 labels cycle 0..9, against the 1,797 real digits) and the accuracy of the bundled digits
 classifier (`keras_gans.metrics.load_digits_classifier()`, images area-resized to 8x8) on
-the asked class. The wall-clock time of each `fit` is reported.
+the asked class, for each model as trained, with standing batch-norm statistics
+(`GANModel.standing_statistics`, 100 batches) and, with `--ema-decay D` (both models then
+keep an EMA generator of decay `D`), from the EMA generator with standing statistics. The
+wall-clock time of each `fit` is reported.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ def build(args, seed, stage_one_steps):
         stage_two_filters=32,
         discriminator_filters=args.discriminator_filters,
         stage_one_steps=stage_one_steps,
+        ema_decay=args.ema_decay,
         **kl_arguments(args),
     )
     gan.compile(
@@ -82,14 +86,14 @@ def kl_arguments(args):
     return {k: v for k, v in given.items() if v is not None}
 
 
-def accuracy(model, seed, n=1000):
+def accuracy(model, seed, n=1000, use_ema=True):
     """The digits classifier's accuracy on the asked class, labels cycling 0..9."""
     import keras
 
     from keras_gans.metrics import load_digits_classifier
 
     labels = np.arange(n) % 10
-    images = model.generate(n, seed=seed, labels=labels)
+    images = model.generate(n, seed=seed, labels=labels, use_ema=use_ema)
     if images.shape[1] != 8:
         images = keras.ops.convert_to_numpy(
             keras.ops.image.resize(images, (8, 8), interpolation="area")
@@ -98,8 +102,24 @@ def accuracy(model, seed, n=1000):
     return float((logits.argmax(-1) == labels).mean())
 
 
-def row(model, x, seed, seconds):
-    return {**scores(model, x, seed=seed), "accuracy": accuracy(model, seed), "seconds": seconds}
+def row(model, x, seed, seconds, use_ema=True):
+    return {
+        **scores(model, x, seed=seed, use_ema=use_ema),
+        "accuracy": accuracy(model, seed, use_ema=use_ema),
+        "seconds": seconds,
+    }
+
+
+def sampled_rows(name, model, x, seed, seconds):
+    """`model` scored as trained, with standing batch-norm statistics (100 batches) and,
+    when it keeps one, from its EMA generator with standing statistics."""
+    rows = {name: row(model, x, seed, seconds, use_ema=False)}
+    model.standing_statistics(seed=seed, use_ema=False)
+    rows[f"{name}, standing stats"] = row(model, x, seed, seconds, use_ema=False)
+    if model.ema_generator is not None:
+        model.standing_statistics(seed=seed)
+        rows[f"{name}, EMA + standing"] = row(model, x, seed, seconds)
+    return rows
 
 
 def run(args, seed):
@@ -109,11 +129,12 @@ def run(args, seed):
     rows = {"StackGAN, initialisation": row(gan, x, seed, 0.0)}
     start = time.perf_counter()
     gan.fit(x, y, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True)
-    rows["StackGAN"] = row(gan, x, seed, time.perf_counter() - start)
+    rows.update(sampled_rows("StackGAN", gan, x, seed, time.perf_counter() - start))
     baseline, seconds = train_dcgan_baseline(
-        x, y, epochs=args.epochs, seed=seed, base_filters=args.baseline_filters
-    )
-    rows["DCGAN baseline (cond.)"] = row(baseline, x, seed, seconds)
+        x, y, epochs=args.epochs, seed=seed, base_filters=args.baseline_filters,
+        ema_decay=args.ema_decay,
+    )  # fmt: skip
+    rows.update(sampled_rows("DCGAN baseline (cond.)", baseline, x, seed, seconds))
     return gan, rows
 
 
@@ -138,17 +159,20 @@ def main():
         help="the KL over the dimensions (default: the architecture's, 'mean')",
     )
     parser.add_argument("--baseline-filters", type=int, default=32)
+    parser.add_argument(
+        "--ema-decay", type=float, help="EMA generators of this decay for both models [none]"
+    )
     parser.add_argument("--picture", type=Path, default=None)
     args = parser.parse_args()
     print(f"# StackGAN on digits {args.size}x{args.size}, {args.epochs} epochs, batch 64")
     print(f"# KL settings: {kl_arguments(args) or 'the architecture defaults'}")
     print(f"# {machine_line()}")
-    print(f"{'seed':>4}  {'model':<24} {'FID':>8} {'KID':>8} {'acc':>6} {'fit s':>7}")
+    print(f"{'seed':>4}  {'model':<36} {'FID':>8} {'KID':>8} {'acc':>6} {'fit s':>7}")
     for i, seed in enumerate(args.seeds):
         gan, rows = run(args, seed)
         for name, r in rows.items():
             print(
-                f"{seed:>4}  {name:<24} {r['fid']:8.2f} {r['kid']:8.4f} "
+                f"{seed:>4}  {name:<36} {r['fid']:8.2f} {r['kid']:8.4f} "
                 f"{r['accuracy']:6.3f} {r['seconds']:7.1f}"
             )
         if i == 0 and args.picture is not None:

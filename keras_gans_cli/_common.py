@@ -281,5 +281,6 @@ def apply_standing_statistics(
         count = model.standing_statistics(passes=batches, seed=seed, use_ema=use_ema)
     except ValueError as error:
         raise CommandError(f"--standing-statistics: {error}") from None
-    what = f"{count} batch-norm layers" if count else "no batch-norm layer (nothing to do)"
+    plural = "s" if count != 1 else ""
+    what = f"{count} batch-norm layer{plural}" if count else "no batch-norm layer (nothing to do)"
     print(f"standing statistics: {what}, {batches} batches of 64")
