@@ -9,7 +9,9 @@ Run on demand, on a machine with a GPU (hours; never in CI)::
 Every family (and the core `dcgan` as the baseline) is trained the way a user trains it,
 with `keras-gans train --arch NAME --data cifar10-train.npz --resolution 32`, its paper's
 optimizer settings (the architecture's `optimizer_defaults`) and label conditioning where
-the family is conditional, then scored with `keras-gans evaluate` on 10,000 generated images
+the family is conditional, then scored with `keras-gans evaluate --standing-statistics 100`
+(batch-norm statistics re-measured over 100 fresh batches, as BigGAN samples; a no-op for
+the families without batch norm) on 10,000 generated images
 against the 10,000 CIFAR-10 test images with the `inception-v3-fid` extractor (the 2015
 TensorFlow Inception graph that published FIDs use). That is the protocol of the
 PyTorch-StudioGAN tables (10K test against 10K generated), whose figures the results table
@@ -212,7 +214,7 @@ def main(argv=None):
             evaluate = [
                 args.python, "-m", "keras_gans_cli", "evaluate", run_dir, "--real", test_file,
                 "--n", n, "--extractor", extractor, "--metrics", "fid,kid", "--seed",
-                args.seed, "--json", scores, "--quiet",
+                args.seed, "--json", scores, "--quiet", "--standing-statistics", 100,
             ]  # fmt: skip
             status, _ = run(evaluate, log)
             if status == 0:
