@@ -87,6 +87,15 @@ def coarse_images(gan, seed, labels, n=1000):
     return np.asarray(gan.level_generator(0).predict(inputs, verbose=0, batch_size=250))
 
 
+def sampled_rows(name, model, x, seed, seconds):
+    """`model`'s rows as trained, with standing statistics and from its EMA generator."""
+    suffixes = {"raw": "", "standing": ", standing stats", "ema_standing": ", EMA + standing"}
+    return {
+        f"{name}{suffixes[variant]}": {**value, "seconds": seconds}
+        for variant, value in sampling_variants(model, x, seed=seed).items()
+    }
+
+
 def run(args, seed):
     x, y = digits_at(args.size)
     labels = y if args.conditional else None
@@ -100,24 +109,12 @@ def run(args, seed):
     seconds = time.perf_counter() - start
     rows["LAPGAN, coarse level"] = {**scores(coarse_images(gan, seed, labels), x, seed=seed)}
     rows["LAPGAN, coarse level"]["seconds"] = seconds
-    titles = {
-        "raw": "LAPGAN",
-        "standing": "LAPGAN, standing stats",
-        "ema_standing": "LAPGAN, EMA + standing",
-    }
-    for variant, value in sampling_variants(gan, x, seed=seed).items():
-        rows[titles[variant]] = {**value, "seconds": seconds}
+    rows.update(sampled_rows("LAPGAN", gan, x, seed, seconds))
     baseline, seconds = train_dcgan_baseline(
         x, labels, epochs=args.epochs, seed=seed, base_filters=args.filters,
         ema_decay=args.ema_decay,
     )  # fmt: skip
-    titles = {
-        "raw": "DCGAN baseline",
-        "standing": "DCGAN, standing stats",
-        "ema_standing": "DCGAN, EMA + standing",
-    }
-    for variant, value in sampling_variants(baseline, x, seed=seed).items():
-        rows[titles[variant]] = {**value, "seconds": seconds}
+    rows.update(sampled_rows("DCGAN", baseline, x, seed, seconds))
     return gan, rows
 
 
