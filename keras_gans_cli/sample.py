@@ -187,9 +187,8 @@ def run(args) -> int:
             "`keras-gans translate RUN --input DIR --out DIR` (CoGAN's pairs from latents: "
             "its `generate` in Python)."
         )
-    _check_labels(model, labels)
-    apply_standing_statistics(model, args.standing_statistics, args.seed)
     network = _network(model, args.truncation_psi)
+    _check_labels(model, labels)
     if args.interpolate:
         count = (len(seeds) - 1) * steps + 1
         flags = f"--seeds {args.seeds or '0,1'} --steps {steps}"
@@ -200,6 +199,7 @@ def run(args) -> int:
         count, flags = args.n, f"--n {args.n}"
     _check_pixels(model, count, flags, args)
     if args.class_sweep:
+        apply_standing_statistics(model, args.standing_statistics, args.seed)
         return _class_sweep(model, checkpoint, labels, args, network)
 
     import numpy as np
@@ -226,6 +226,8 @@ def run(args) -> int:
             )
     elif labels is not None:
         raise CommandError("--labels was given but this model is unconditional.")
+    # Re-measured only once every flag is checked: it runs the generator BATCHES times.
+    apply_standing_statistics(model, args.standing_statistics, args.seed)
     try:
         samples = generate_from_latents(model, latents, labels, network=network)
     except ValueError as error:
