@@ -9,9 +9,9 @@ Every family of `keras-gans-style` is measured the same way, so their tables com
 - **baseline**: the core `dcgan` architecture at the same image size, trained with the same
   batch size and number of epochs (Adam 2e-4, beta_1 0.5, non-saturating loss, as in
   Radford et al. 2016), timed the same way;
-- **sampling**: scores of the generator as trained, and (`sampling_variants`) with its
-  batch-norm statistics re-measured ("standing statistics") and of its EMA copy, the way
-  BigGAN samples;
+- **sampling**: scores of the generator as trained, and (`sampling_variants`,
+  `variant_scores`) with its batch-norm statistics re-measured ("standing statistics") and
+  of its EMA copy, the way BigGAN samples;
 - **scores**: FID and KID between 1,000 generated samples and the real digits, with the
   bundled digits classifier's features (`extractor="digits"`; larger images are
   area-resized to 8x8 first, the extractor's protocol), the extractor that suits this data:
@@ -107,23 +107,36 @@ def scores(model_or_images, x_real, *, seed, n=1000, labels=None, use_ema=True):
     return {"fid": float(fid), "kid": float(kid.value), "kid_std": float(kid.std)}
 
 
-def sampling_variants(model, x_real, *, seed, passes=100):
-    """Scores `model` sampled three ways: `"raw"` (the generator with its moving batch-norm
-    statistics, as trained), `"standing"` (the same generator after
+#: How a table row names each of `sampling_variants`' keys after the model's name.
+VARIANT_SUFFIXES = {"raw": "", "standing": ", standing stats", "ema_standing": ", EMA + standing"}
+
+
+def sampling_variants(model, score, *, seed, passes=100):
+    """`score(use_ema)` of `model` sampled three ways: `"raw"` (the generator with its
+    moving batch-norm statistics, as trained), `"standing"` (the same generator after
     `model.standing_statistics(passes, use_ema=False)`) and, when the model keeps an EMA
     generator, `"ema_standing"` (the EMA generator after `standing_statistics`). Changes
-    the model's statistics in place.
+    the model's statistics in place, in that order.
 
     Returns:
-        `{variant: scores}` (see `scores`).
+        `{variant: score}`.
     """
-    out = {"raw": scores(model, x_real, seed=seed, use_ema=False)}
+    out = {"raw": score(False)}
     model.standing_statistics(passes=passes, seed=seed, use_ema=False)
-    out["standing"] = scores(model, x_real, seed=seed, use_ema=False)
+    out["standing"] = score(False)
     if model.ema_generator is not None:
         model.standing_statistics(passes=passes, seed=seed)
-        out["ema_standing"] = scores(model, x_real, seed=seed)
+        out["ema_standing"] = score(True)
     return out
+
+
+def variant_scores(model, x_real, *, seed, passes=100):
+    """`sampling_variants` with `scores` (FID and KID) as the score."""
+
+    def score(use_ema):
+        return scores(model, x_real, seed=seed, use_ema=use_ema)
+
+    return sampling_variants(model, score, seed=seed, passes=passes)
 
 
 def save_grid(images, path, rows=None, scale=2):

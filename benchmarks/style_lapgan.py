@@ -19,11 +19,11 @@ For each seed, on the 1,797 bundled digits upscaled to `--size` (`style_common.d
 - **its initialisation**: the same model before `fit`;
 - **DCGAN**: `style_common.train_dcgan_baseline` at the same size, batch and epochs,
   scored as trained, with standing batch-norm statistics and (with `--ema-decay`) from its
-  EMA generator with standing statistics (`style_common.sampling_variants`).
+  EMA generator with standing statistics (`style_common.variant_scores`).
 
 Both are scored as trained, with standing batch-norm statistics (the finer levels'
 batch norms) and, with `--ema-decay D` (both then keep an EMA generator of decay `D`),
-from the EMA generator with standing statistics (`style_common.sampling_variants`).
+from the EMA generator with standing statistics (`style_common.variant_scores`).
 
 Scores (`style_common.scores`): FID and KID between 1,000 samples and the 1,797 real
 digits with the bundled digits classifier's features (images area-resized to 8x8). The
@@ -41,12 +41,13 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from style_common import (  # noqa: E402  (benchmarks/style_common.py)
+    VARIANT_SUFFIXES,
     digits_at,
     machine_line,
-    sampling_variants,
     save_grid,
     scores,
     train_dcgan_baseline,
+    variant_scores,
 )
 
 
@@ -89,10 +90,9 @@ def coarse_images(gan, seed, labels, n=1000):
 
 def sampled_rows(name, model, x, seed, seconds):
     """`model`'s rows as trained, with standing statistics and from its EMA generator."""
-    suffixes = {"raw": "", "standing": ", standing stats", "ema_standing": ", EMA + standing"}
     return {
-        f"{name}{suffixes[variant]}": {**value, "seconds": seconds}
-        for variant, value in sampling_variants(model, x, seed=seed).items()
+        f"{name}{VARIANT_SUFFIXES[variant]}": {**value, "seconds": seconds}
+        for variant, value in variant_scores(model, x, seed=seed).items()
     }
 
 

@@ -25,7 +25,7 @@ digits with the bundled digits classifier's features (`style_common.scores`; ima
 area-resized to 8x8), for SAGAN before training (its initialisation), and for SAGAN and the
 baseline after training, each sampled as trained, with standing batch-norm statistics
 (`--standing-passes` batches) and, with `--ema-decay`, from its EMA generator with standing
-statistics (`style_common.sampling_variants`). `--pictures DIR` writes
+statistics (`style_common.variant_scores`). `--pictures DIR` writes
 `sagan_samples.png` (64 samples of the first seed) and `sagan_real.png` (64 real digits).
 """
 
@@ -102,9 +102,9 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
     from style_common import (
         digits_at,
         machine_line,
-        sampling_variants,
         save_grid,
         train_dcgan_baseline,
+        variant_scores,
     )
 
     x, y = digits_at(args.size)
@@ -125,16 +125,14 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
         )  # fmt: skip
         rows["init"].append(before)
         times["trained"].append(seconds)
-        results = {"trained": sampling_variants(model, x, seed=seed, passes=args.standing_passes)}
+        results = {"trained": variant_scores(model, x, seed=seed, passes=args.standing_passes)}
         if not args.skip_baseline:
             baseline, base_seconds = train_dcgan_baseline(
                 x, y if conditional else None, epochs=args.epochs, seed=seed,
                 ema_decay=args.ema_decay,
             )  # fmt: skip
             times["dcgan"].append(base_seconds)
-            results["dcgan"] = sampling_variants(
-                baseline, x, seed=seed, passes=args.standing_passes
-            )
+            results["dcgan"] = variant_scores(baseline, x, seed=seed, passes=args.standing_passes)
         line = [f"seed {seed}: {name} init FID {before['fid']:.2f} KID {before['kid']:.4f}"]
         for model_key, variants in results.items():
             for variant, value in variants.items():
@@ -180,8 +178,6 @@ def markdown(name, rows, times, args, seeds, machine):
     for key, values in rows.items():
         seconds = times.get(key)
         wall = f"{sum(seconds) / len(seconds):.0f} s" if seconds else "-"
-        if not values:
-            continue
         lines.append(
             f"| {titles[key]} | {cell(values, 'fid', 2)} | {cell(values, 'kid', 4)} | {wall} |"
         )

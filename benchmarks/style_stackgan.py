@@ -44,8 +44,10 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from style_common import (  # noqa: E402  (benchmarks/style_common.py)
+    VARIANT_SUFFIXES,
     digits_at,
     machine_line,
+    sampling_variants,
     save_grid,
     scores,
     train_dcgan_baseline,
@@ -113,13 +115,10 @@ def row(model, x, seed, seconds, use_ema=True):
 def sampled_rows(name, model, x, seed, seconds):
     """`model` scored as trained, with standing batch-norm statistics (100 batches) and,
     when it keeps one, from its EMA generator with standing statistics."""
-    rows = {name: row(model, x, seed, seconds, use_ema=False)}
-    model.standing_statistics(seed=seed, use_ema=False)
-    rows[f"{name}, standing stats"] = row(model, x, seed, seconds, use_ema=False)
-    if model.ema_generator is not None:
-        model.standing_statistics(seed=seed)
-        rows[f"{name}, EMA + standing"] = row(model, x, seed, seconds)
-    return rows
+    variants = sampling_variants(
+        model, lambda use_ema: row(model, x, seed, seconds, use_ema=use_ema), seed=seed
+    )
+    return {f"{name}{VARIANT_SUFFIXES[variant]}": value for variant, value in variants.items()}
 
 
 def run(args, seed):
