@@ -57,6 +57,7 @@ def train_style(
     ema_decay,
     r1_gamma=None,
     style_mixing=None,
+    learning_rate=2e-3,
     batch_size=64,
 ):
     """Builds, scores at init, trains; returns `(model, init_scores, seconds)`."""
@@ -79,7 +80,7 @@ def train_style(
     init = scores(model, x, seed=seed)
 
     def adam():
-        return keras.optimizers.Adam(2e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8)
+        return keras.optimizers.Adam(learning_rate, beta_1=0.0, beta_2=0.99, epsilon=1e-8)
 
     model.compile(adam(), adam())
     start = time.perf_counter()
@@ -121,6 +122,7 @@ def main(argv=None):
     parser.add_argument("--filters", type=int, default=16)
     parser.add_argument("--mapping-layers", type=int, default=4)
     parser.add_argument("--ema-decay", type=float, default=0.995)
+    parser.add_argument("--lr", type=float, default=2e-3, help="Adam's, both players")
     parser.add_argument("--r1-gamma", type=float, default=None, help="default: 10 (s/1024)^2")
     parser.add_argument(
         "--style-mixing", type=float, default=None, help="default: default_style_mixing(size)"
@@ -150,6 +152,7 @@ def main(argv=None):
                 ema_decay=args.ema_decay,
                 r1_gamma=args.r1_gamma,
                 style_mixing=args.style_mixing,
+                learning_rate=args.lr,
             )
             rows.append({"model": f"{name} (init)", "seed": seed, **init, "seconds": 0.0})
             print(json.dumps(rows[-1]), flush=True)

@@ -269,8 +269,11 @@ def add_standing_statistics_flag(parser) -> None:
 def apply_standing_statistics(
     model, batches: int | None, seed: int = 0, use_ema: bool = True
 ) -> None:
-    """Runs `model.standing_statistics` when `--standing-statistics` was given."""
+    """Runs `model.standing_statistics` when `--standing-statistics` was given; otherwise,
+    when the network to sample is an EMA generator with batch norms, says on stderr that its
+    statistics are the live generator's and how to re-measure them."""
     if not batches:
+        _hint_standing_statistics(model, use_ema)
         return
     if not callable(getattr(model, "standing_statistics", None)):
         raise CommandError(
@@ -284,3 +287,20 @@ def apply_standing_statistics(
     plural = "s" if count != 1 else ""
     what = f"{count} batch-norm layer{plural}" if count else "no batch-norm layer (nothing to do)"
     print(f"standing statistics: {what}, {batches} batches of 64")
+
+
+def _hint_standing_statistics(model, use_ema: bool) -> None:
+    ema = getattr(model, "ema_generator", None) if use_ema else None
+    if ema is None:
+        return
+    from keras_gans.models.standing_statistics import batch_norm_layers
+
+    count = len(batch_norm_layers(ema))
+    if count:
+        plural = "s" if count != 1 else ""
+        print(
+            f"note: the EMA generator's {count} batch-norm layer{plural} hold the live "
+            "generator's statistics, measured for other weights; add --standing-statistics "
+            "100 to re-measure them, as BigGAN samples",
+            file=sys.stderr,
+        )

@@ -56,11 +56,7 @@ def standing_statistics(model, passes=100, batch_size=64, seed=None, labels=None
     pool = _condition_pool(model, labels)
     network = model.ema_generator if use_ema and model.ema_generator is not None else None
     network = network or model.generator
-    norms = [
-        layer
-        for layer in network._flatten_layers(include_self=False, recursive=True)
-        if isinstance(layer, keras.layers.BatchNormalization)
-    ]
+    norms = batch_norm_layers(network)
     for layer in norms:
         if layer.renorm:
             raise ValueError(
@@ -94,6 +90,15 @@ def standing_statistics(model, passes=100, batch_size=64, seed=None, labels=None
         for undo in restore:
             undo()
     return len(norms)
+
+
+def batch_norm_layers(network):
+    """The `keras.layers.BatchNormalization` layers inside `network`, nested ones included."""
+    return [
+        layer
+        for layer in network._flatten_layers(include_self=False, recursive=True)
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
 
 
 def _measuring(layer):

@@ -8,6 +8,8 @@ from PIL import Image
 import keras_gans_cli
 from keras_gans.latents import interpolate, slerp, truncated_normal
 
+from .conftest import TINY
+
 
 def _error_line(capsys):
     err = capsys.readouterr().err.strip().splitlines()
@@ -72,6 +74,24 @@ def test_standing_statistics_change_the_samples_not_the_checkpoint(trained_run, 
     moving, standing = (np.asarray(Image.open(p)) for p in paths)
     assert moving.shape == standing.shape and not np.array_equal(moving, standing)
     assert checkpoint.read_bytes() == before
+
+
+def test_an_ema_generator_with_batch_norm_gets_a_hint(tmp_path, capsys):
+    run = tmp_path / "ema"
+    train = ["train", *TINY, "--epochs", "1", "--ema-decay", "0.9", "--run-dir", str(run)]
+    assert keras_gans_cli.main(train) == 0
+    capsys.readouterr()
+    argv = ["sample", str(run), "--n", "4", "--out", str(tmp_path / "s.png")]
+    assert keras_gans_cli.main(argv) == 0
+    assert "add --standing-statistics 100" in capsys.readouterr().err
+    assert keras_gans_cli.main([*argv, "--standing-statistics", "2"]) == 0
+    assert "--standing-statistics" not in capsys.readouterr().err
+
+
+def test_no_hint_without_an_ema_generator(trained_run, tmp_path, capsys):
+    argv = ["sample", str(trained_run), "--n", "4", "--out", str(tmp_path / "s.png")]
+    assert keras_gans_cli.main(argv) == 0
+    assert "standing" not in capsys.readouterr().err
 
 
 def test_checkpoint_file_works_too(trained_run, tmp_path):

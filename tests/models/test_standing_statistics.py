@@ -31,7 +31,7 @@ def bn_gan(spectral=False, ema_decay=None):
     if spectral:
         dense = keras.layers.SpectralNormalization(dense)
     h = keras.layers.BatchNormalization(name="bn_h")(dense(h))
-    generator = keras.Model(z, keras.layers.Dense(2)(h))
+    generator = keras.Model(z, keras.layers.Dense(2, kernel_initializer=keras.initializers.GlorotUniform(2))(h))
     return keras_gans.GANModel(
         generator, discriminator(), latent_dim=3, seed=0, ema_decay=ema_decay
     )
@@ -109,7 +109,7 @@ def test_inference_after_standing_statistics_matches_large_batch_normalisation()
     error_before = np.abs(gan.generate(20_000, seed=9, use_ema=False) - target).mean()
     standing_statistics(gan, passes=50, batch_size=256, seed=0)
     error_after = np.abs(gan.generate(20_000, seed=9, use_ema=False) - target).mean()
-    assert error_before > 0.2 and error_after < 0.03  # measured: 0.29 and 0.013
+    assert error_before > 0.15 and error_after < 0.02  # measured: 0.22 and 0.0045
 
 
 def test_conditions_come_from_the_given_labels_or_every_class():
