@@ -31,7 +31,9 @@ def bn_gan(spectral=False, ema_decay=None):
     if spectral:
         dense = keras.layers.SpectralNormalization(dense)
     h = keras.layers.BatchNormalization(name="bn_h")(dense(h))
-    generator = keras.Model(z, keras.layers.Dense(2, kernel_initializer=keras.initializers.GlorotUniform(2))(h))
+    generator = keras.Model(
+        z, keras.layers.Dense(2, kernel_initializer=keras.initializers.GlorotUniform(2))(h)
+    )
     return keras_gans.GANModel(
         generator, discriminator(), latent_dim=3, seed=0, ema_decay=ema_decay
     )
