@@ -15,9 +15,9 @@ with their labels as the condition (class ids):
   `projection_dim` 32; Stage-I at 8x8), the KL term as `--kl-weight` and
   `--kl-reduction` say (default: the architecture's, the authors' code: 2.0 on the KL
   averaged over the dimensions), Adam (2e-4, beta_1 0.5) for every optimizer,
-  non-saturating loss, batch 64, `--epochs` epochs in all: Stage-I for the first half of
-  the generator updates (`stage_one_steps`), then Stage-II with Stage-I fixed, as in the
-  paper;
+  non-saturating loss, batch 64, `--epochs` epochs in all: Stage-I for the first
+  `--stage-one-share` of the generator updates (`stage_one_steps`; default half), then
+  Stage-II with Stage-I fixed, as in the paper;
 - **its initialisation**: the same model before `fit`;
 - **DCGAN**: the label-conditional `dcgan` (`style_common.train_dcgan_baseline(x, y)`) at
   the same size, batch and epochs.
@@ -124,7 +124,7 @@ def sampled_rows(name, model, x, seed, seconds):
 def run(args, seed):
     x, y = digits_at(args.size)
     steps = args.epochs * (len(x) // 64 + (len(x) % 64 > 0))
-    gan = build(args, seed, stage_one_steps=steps // 2)
+    gan = build(args, seed, stage_one_steps=round(steps * args.stage_one_share))
     rows = {"StackGAN, initialisation": row(gan, x, seed, 0.0)}
     start = time.perf_counter()
     gan.fit(x, y, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True)
@@ -157,14 +157,23 @@ def main():
         default=None,
         help="the KL over the dimensions (default: the architecture's, 'mean')",
     )
+    parser.add_argument(
+        "--stage-one-share",
+        type=float,
+        default=0.5,
+        help="the share of the generator updates that train Stage-I (default 0.5)",
+    )
     parser.add_argument("--baseline-filters", type=int, default=32)
     parser.add_argument(
         "--ema-decay", type=float, help="EMA generators of this decay for both models [none]"
     )
     parser.add_argument("--picture", type=Path, default=None)
     args = parser.parse_args()
+    if not 0 <= args.stage_one_share <= 1:
+        parser.error(f"--stage-one-share must be in [0, 1]. Received: {args.stage_one_share}")
     print(f"# StackGAN on digits {args.size}x{args.size}, {args.epochs} epochs, batch 64")
     print(f"# KL settings: {kl_arguments(args) or 'the architecture defaults'}")
+    print(f"# Stage-I trains for {args.stage_one_share:g} of the generator updates")
     print(f"# {machine_line()}")
     print(f"{'seed':>4}  {'model':<36} {'FID':>8} {'KID':>8} {'acc':>6} {'fit s':>7}")
     for i, seed in enumerate(args.seeds):

@@ -210,6 +210,8 @@ def compute(args, chosen, model):
                 "fakes' labels from."
             )
         labels = np.random.default_rng(args.seed).choice(real_y, size=args.n, replace=True)
+    # Re-measured only once the real data has been read: it runs the generator BATCHES times.
+    apply_standing_statistics(model, args.standing_statistics, args.seed)
     fake = model.generate(args.n, seed=args.seed, labels=labels, batch_size=args.batch_size)
     real_f = fake_f = None
     if _NEEDS_FEATURES & set(chosen):
@@ -310,7 +312,6 @@ def run(args) -> int:
 
         check_name("--extractor", args.extractor, "keras_gans.feature_extractors")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
-    apply_standing_statistics(model, args.standing_statistics, args.seed)
     results, description, extractor = compute(args, chosen, model)
     print(f"{checkpoint}: {args.n} generated vs {description or 'no real data'}")
     if {"is", *_NEEDS_FEATURES} & set(chosen):

@@ -210,6 +210,20 @@ def test_evaluate_picks_digits_for_digits_and_writes_no_progress_bar(tmp_path, c
     assert json.loads((tmp_path / "r.json").read_text())["extractor"] == "digits"
 
 
+def test_evaluate_reads_the_real_data_before_measuring_standing_statistics(tmp_path, capsys):
+    import keras_gans
+
+    model = keras_gans.GANModel.from_architecture(
+        "dcgan", image_shape=(8, 8, 1), latent_dim=4, base_filters=4, seed=0
+    )
+    model.save(tmp_path / "g.keras")
+    argv = ["evaluate", str(tmp_path / "g.keras"), "--n", "40", "--metrics", "kid"]
+    argv += ["--standing-statistics", "2", "--real", str(tmp_path / "missing.npz")]
+    assert keras_gans_cli.main(argv) == 1
+    captured = capsys.readouterr()
+    assert "missing.npz" in captured.err and "standing statistics:" not in captured.out
+
+
 def test_progress_is_a_bar_only_on_a_terminal(monkeypatch):
     class Terminal(io.StringIO):
         def isatty(self):
