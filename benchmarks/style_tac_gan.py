@@ -14,7 +14,9 @@ beta_1 0.5) for both players, non-saturating loss. The only difference between t
 is the architecture: `acgan` (Odena et al. 2017) or `tac-gan` (Gong et al. 2019, the
 twin classifier; `keras_gans_style.tac_gan.TACGAN`), the latter with the paper's
 `twin_weight=1` or, written `tac-gan@W`, with `twin_weight=W` (the weight of the twin's
-cross-entropy in the generator's objective).
+cross-entropy in the generator's objective), or the DCGAN baseline `dcgan` (label-conditional
+with `num_classes`: the CGAN row of `benchmarks/conditional_digits.py`). Each row's
+untrained model (the same seed, built apart so training is untouched) is scored too.
 
 Then 100 samples per class are drawn (latent seed `seed + 1000`) and measured with the
 bundled digits classifier (`keras_gans.metrics.load_digits_classifier()`, 97.8% on held-out
@@ -57,22 +59,31 @@ def label(model):
     name, extra = split(model)
     if name == "acgan":
         return "ACGAN (`acgan`)"
+    if name == "dcgan":
+        return "CGAN baseline (`dcgan`, label map + embedding)"
     weight = extra.get("twin_weight", 1.0)
     paper = ", the paper's" if weight == 1.0 else ""
     return f"TAC-GAN (`tac-gan`, `twin_weight={weight:g}`{paper})"
 
 
-def train(model, epochs, seed):
+def build(model, seed):
+    """The compiled, untrained model of one row (the same weights for the same seed)."""
     import keras
 
     import keras_gans
-    from keras_gans.datasets import load_digits
 
-    x, y = load_digits()
     keras.utils.set_random_seed(seed)
     name, extra = split(model)
     gan = keras_gans.GANModel.from_architecture(name, seed=seed, **SHAPE, **extra)
     gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
+    return gan
+
+
+def train(model, epochs, seed):
+    from keras_gans.datasets import load_digits
+
+    x, y = load_digits()
+    gan = build(model, seed)
     start = time.perf_counter()
     gan.fit(x, y, batch_size=64, epochs=epochs, verbose=0, shuffle=True)
     return gan, time.perf_counter() - start
@@ -114,22 +125,25 @@ def evaluate(gan, classifier, features, seed):
 
 
 def markdown(results, epochs, seeds, machine):
+    def mean(values):
+        return sum(values) / len(values)
+
     def cell(values, percent=False):
-        mean = sum(values) / len(values)
         low, high = min(values), max(values)
         if percent:
-            return f"**{mean:.1%}** ({low:.1%}-{high:.1%})"
-        return f"**{mean:.2f}** ({low:.2f}-{high:.2f})"
+            return f"**{mean(values):.1%}** ({low:.1%}-{high:.1%})"
+        return f"**{mean(values):.2f}** ({low:.2f}-{high:.2f})"
 
     lines = [
         "| model | class accuracy | spread, digits features (real = 1) | spread, pixels "
-        "| FID | KID | train time per run |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| FID | KID | FID / KID at init | train time per run |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, r in results.items():
         lines.append(
             f"| {label(name)} | {cell(r['accuracy'], True)} | {cell(r['spread'])} "
             f"| {cell(r['pixel_spread'])} | {cell(r['fid'])} | {cell(r['kid'])} "
+            f"| {mean(r['fid_init']):.1f} / {mean(r['kid_init']):.2f} "
             f"| {sum(r['seconds']) / len(r['seconds']):.0f} s |"
         )
     lines += ["", "| spread (features) per class | " + " | ".join(map(str, range(10))) + " |"]
@@ -156,8 +170,8 @@ def main(argv=None):
     names = [n.strip() for n in args.models.split(",") if n.strip()]
     for name in names:
         base, _, weight = name.partition("@")
-        if base not in ("acgan", "tac-gan") or (weight and base != "tac-gan"):
-            parser.error(f"--models: unknown {name!r}; choose acgan, tac-gan or tac-gan@W")
+        if base not in ("acgan", "tac-gan", "dcgan") or (weight and base != "tac-gan"):
+            parser.error(f"--models: unknown {name!r}; choose dcgan, acgan, tac-gan or tac-gan@W")
         try:
             float(weight or 0)
         except ValueError:
@@ -175,9 +189,11 @@ def main(argv=None):
     x_real, _ = load_digits()
     results = {}
     for name in names:
-        r = {k: [] for k in ("accuracy", "spread", "pixel_spread", "fid", "kid", "seconds")}
+        keys = ("accuracy", "spread", "pixel_spread", "fid", "kid", "fid_init", "kid_init")
+        r = {k: [] for k in (*keys, "seconds")}
         per_class = []
         for seed in seeds:
+            init = scores(build(name, seed), x_real, seed=seed)  # a copy: training is untouched
             gan, seconds = train(name, args.epochs, seed)
             accuracy, spread, pixel_spread = evaluate(gan, classifier, features, seed)
             score = scores(gan, x_real, seed=seed)
@@ -187,6 +203,8 @@ def main(argv=None):
                 ("pixel_spread", pixel_spread.mean()),
                 ("fid", score["fid"]),
                 ("kid", score["kid"]),
+                ("fid_init", init["fid"]),
+                ("kid_init", init["kid"]),
                 ("seconds", seconds),
             ):
                 r[key].append(float(value))
@@ -194,7 +212,8 @@ def main(argv=None):
             print(
                 f"{name} seed {seed}: accuracy {accuracy.mean():.3f}, spread features "
                 f"{spread.mean():.2f} pixels {pixel_spread.mean():.2f}, FID {score['fid']:.2f}, "
-                f"KID {score['kid']:.4f} ({seconds:.0f} s)",
+                f"KID {score['kid']:.4f} (at init {init['fid']:.2f}, {init['kid']:.4f}; "
+                f"{seconds:.0f} s)",
                 flush=True,
             )
             if args.pictures and seed == seeds[0]:
