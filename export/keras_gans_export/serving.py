@@ -158,7 +158,12 @@ class Serving:
         output_range: The generator's float output range, or `None` when unknown.
         sample_shape: The per-example shape of the first input in verification batches
             (a dynamic image input's training size).
+        standing_statistics: `keras_gans.models.standing_statistics.
+            standing_statistics_record` of the network: how its batch-norm statistics were
+            re-measured before export, or `None`.
     """
+
+    standing_statistics = None
 
     def __init__(self, **fields):
         for key, value in fields.items():
@@ -284,4 +289,5 @@ class Serving:
             "layout": self.output.layout,
             "inputs": [info.as_dict() for info in self.inputs],
             "outputs": [self.output.as_dict()],
+            "standing_statistics": self.standing_statistics,
         }

@@ -16,6 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.models.standing_statistics import standing_statistics_record
 from keras_gans_export import noise as noise_lib
 from keras_gans_export.networks import check_not_discriminator, in_float32, resolve_generator
 from keras_gans_export.serving import (
@@ -270,6 +271,7 @@ def build_serving(
     generator, network, gan = resolve_generator(
         model, use_ema, direction, dynamic_size, truncation_psi, noise_inputs
     )
+    standing = standing_statistics_record(generator)
     generator = in_float32(generator)  # a mixed-precision network exports in float32
     if latent_distribution is None:
         latent_distribution = gan.latent_distribution if gan is not None else "normal"
@@ -335,6 +337,7 @@ def build_serving(
         output_mode=output,
         output_range=output_range,
         sample_shape=_sample_shape(gan, generator, infos[0]),
+        standing_statistics=standing,
     )
 
 

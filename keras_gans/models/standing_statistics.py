@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import keras
 import numpy as np
 
 from keras_gans.models import validation as check
 
-__all__ = ["standing_statistics"]
+__all__ = ["standing_statistics", "standing_statistics_record"]
+
+#: Where `standing_statistics` notes what it did, on the measured network (not saved).
+_RECORD = "_keras_gans_standing_statistics"
 
 
 def standing_statistics(model, passes=100, batch_size=64, seed=None, labels=None, use_ema=True):
@@ -89,7 +94,39 @@ def standing_statistics(model, passes=100, batch_size=64, seed=None, labels=None
     finally:
         for undo in restore:
             undo()
+    record = {"passes": passes, "batch_size": batch_size, "seed": seed, "layers": len(norms)}
+    object.__setattr__(network, _RECORD, {**record, "fingerprint": _fingerprint(norms)})
     return len(norms)
+
+
+def standing_statistics_record(network):
+    """What `standing_statistics` last measured for `network`, while its batch norms still
+    hold those statistics: `{"passes", "batch_size", "seed", "layers"}`; `None` when it
+    never ran on this network (in this process) or when training has moved the statistics
+    since. The export metadata records it.
+
+    Example:
+    >>> import numpy as np
+    >>> import keras_gans
+    >>> gan = keras_gans.GANModel.from_architecture(
+    ...     "dcgan", image_shape=(8, 8, 1), latent_dim=4, base_filters=4, seed=0)
+    >>> standing_statistics(gan, passes=2, batch_size=8, seed=0)
+    1
+    >>> standing_statistics_record(gan.generator)
+    {'passes': 2, 'batch_size': 8, 'seed': 0, 'layers': 1}
+    """
+    record = getattr(network, _RECORD, None)
+    if record is None or record["fingerprint"] != _fingerprint(batch_norm_layers(network)):
+        return None
+    return {key: value for key, value in record.items() if key != "fingerprint"}
+
+
+def _fingerprint(norms):
+    digest = hashlib.sha256()
+    for layer in norms:
+        digest.update(np.asarray(layer.moving_mean.numpy()).tobytes())
+        digest.update(np.asarray(layer.moving_variance.numpy()).tobytes())
+    return digest.hexdigest()
 
 
 def batch_norm_layers(network):

@@ -31,6 +31,19 @@ def test_ema_generator_is_exported_when_present(tmp_path):
     np.testing.assert_allclose(run_onnx(result.path, batch)["images"], raw, atol=2e-5)
 
 
+def test_the_metadata_records_re_measured_batch_norm_statistics(tmp_path):
+    gan = build_gan("dcgan")
+    gan.enable_ema(0.99)
+    assert kx.to_onnx(gan, tmp_path / "a.onnx").metadata["standing_statistics"] is None
+    gan.standing_statistics(passes=3, batch_size=8, seed=1)
+    result = kx.to_onnx(gan, tmp_path / "b.onnx")
+    record = result.metadata["standing_statistics"]
+    assert record["passes"] == 3 and record["batch_size"] == 8 and record["seed"] == 1
+    assert record["layers"] > 0
+    raw = kx.to_onnx(gan, tmp_path / "c.onnx", use_ema=False)  # that network was not measured
+    assert raw.metadata["standing_statistics"] is None
+
+
 def test_a_bare_generator_exports(gans, tmp_path):
     generator = gans["cdcgan"].generator
     result = kx.to_onnx(generator, tmp_path / "g.onnx")

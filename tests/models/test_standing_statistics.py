@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import keras_gans
-from keras_gans.models.standing_statistics import standing_statistics
+from keras_gans.models.standing_statistics import standing_statistics, standing_statistics_record
 from keras_gans.testing import tiny_gan
 
 from .helpers import points
@@ -102,6 +102,18 @@ def test_the_ema_generator_is_measured_unless_asked_not_to():
     assert not average.trainable and "call" not in vars(average)
     gan.standing_statistics(passes=20, batch_size=64, seed=1, use_ema=False)
     np.testing.assert_allclose(live.moving_variance.numpy(), average.moving_variance.numpy())
+
+
+def test_the_record_names_the_measure_until_training_moves_the_statistics():
+    gan = bn_gan(ema_decay=0.9)
+    gan.compile("adam", "adam")
+    assert standing_statistics_record(gan.ema_generator) is None  # never measured
+    standing_statistics(gan, passes=4, batch_size=16, seed=3)
+    expected = {"passes": 4, "batch_size": 16, "seed": 3, "layers": 2}
+    assert standing_statistics_record(gan.ema_generator) == expected
+    assert standing_statistics_record(gan.generator) is None  # the live one was not measured
+    gan.fit(points(64), batch_size=32, epochs=1, verbose=0)  # copies the live statistics
+    assert standing_statistics_record(gan.ema_generator) is None
 
 
 def test_inference_after_standing_statistics_matches_large_batch_normalisation():
