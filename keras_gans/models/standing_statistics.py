@@ -106,7 +106,6 @@ def standing_statistics_record(network):
     since. The export metadata records it.
 
     Example:
-    >>> import numpy as np
     >>> import keras_gans
     >>> gan = keras_gans.GANModel.from_architecture(
     ...     "dcgan", image_shape=(8, 8, 1), latent_dim=4, base_filters=4, seed=0)
@@ -124,8 +123,8 @@ def standing_statistics_record(network):
 def _fingerprint(norms):
     digest = hashlib.sha256()
     for layer in norms:
-        digest.update(np.asarray(layer.moving_mean.numpy()).tobytes())
-        digest.update(np.asarray(layer.moving_variance.numpy()).tobytes())
+        digest.update(layer.moving_mean.numpy().tobytes())
+        digest.update(layer.moving_variance.numpy().tobytes())
     return digest.hexdigest()
 
 
