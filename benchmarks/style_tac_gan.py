@@ -16,7 +16,8 @@ twin classifier; `keras_gans_style.tac_gan.TACGAN`), the latter with the paper's
 `twin_weight=1` or, written `tac-gan@W`, with `twin_weight=W` (the weight of the twin's
 cross-entropy in the generator's objective), or the DCGAN baseline `dcgan` (label-conditional
 with `num_classes`: the CGAN row of `benchmarks/conditional_digits.py`). Each row's
-untrained model (the same seed, built apart so training is untouched) is scored too.
+untrained model (a separate build with the same seed, so the same initial weights as the
+model that trains) is scored too.
 
 Then 100 samples per class are drawn (latent seed `seed + 1000`) and measured with the
 bundled digits classifier (`keras_gans.metrics.load_digits_classifier()`, 97.8% on held-out
@@ -193,7 +194,7 @@ def main(argv=None):
         r = {k: [] for k in (*keys, "seconds")}
         per_class = []
         for seed in seeds:
-            init = scores(build(name, seed), x_real, seed=seed)  # a copy: training is untouched
+            init = scores(build(name, seed), x_real, seed=seed)  # same weights as trained
             gan, seconds = train(name, args.epochs, seed)
             accuracy, spread, pixel_spread = evaluate(gan, classifier, features, seed)
             score = scores(gan, x_real, seed=seed)
