@@ -163,8 +163,6 @@ class Serving:
             re-measured before export, or `None`.
     """
 
-    standing_statistics = None
-
     def __init__(self, **fields):
         for key, value in fields.items():
             setattr(self, key, value)

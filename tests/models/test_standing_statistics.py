@@ -123,7 +123,7 @@ def test_inference_after_standing_statistics_matches_large_batch_normalisation()
     error_before = np.abs(gan.generate(20_000, seed=9, use_ema=False) - target).mean()
     standing_statistics(gan, passes=50, batch_size=256, seed=0)
     error_after = np.abs(gan.generate(20_000, seed=9, use_ema=False) - target).mean()
-    assert error_before > 0.15 and error_after < 0.02  # measured: 0.22 and 0.0045
+    assert error_before > 0.2 and error_after < 0.02  # measured: 0.22 and 0.0045
 
 
 def test_conditions_come_from_the_given_labels_or_every_class():
