@@ -13,11 +13,11 @@ single `MatMul` node with the layer's shapes, bounds what any ONNX graph of the 
 network can reach on this machine, whatever layout or rewrite it uses. The script prints,
 per layer, that `MatMul` against the layer's node in the exported generator (the
 `ConvTranspose` or `MatMul` of `keras_gans.export(..., format="onnx")`, per-node times
-from ONNX Runtime's profiler, the same session settings as
-`keras_gans_export.runtime_settings.onnx_session`), and both as a fraction of the float32
-peak (`--peak-gflops`, default 218 GFLOP/s for 2 cores, issue 19's figure). The sessions
-alternate in blocks of 20 timed calls (after 5 untimed ones), `--rounds` calls each, and
-the medians are printed.
+from ONNX Runtime's profiler; every session with the serving settings of
+`keras_gans_export.runtime_settings.onnx_session_options`), and both as a fraction of the
+float32 peak (`--peak-gflops`, default 218 GFLOP/s for 2 cores, issue 19's figure). The
+sessions alternate in blocks of 20 timed calls (after 5 untimed ones), `--rounds` calls
+each, and the medians are printed.
 """
 
 from __future__ import annotations
@@ -93,20 +93,6 @@ def matmul_session(m, k, n, options):
     )
 
 
-def session_options(threads, profile_prefix=None):
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    if profile_prefix is not None:
-        options.enable_profiling = True
-        options.profile_file_prefix = profile_prefix
-    return options
-
-
 def node_times(profile_path, calls):
     """`{op type: [per-node median microseconds in graph order]}` of the last `calls` runs."""
     with open(profile_path, encoding="utf-8") as handle:
@@ -129,6 +115,7 @@ def main(argv=None):
 
     import keras_gans
     from keras_gans import export
+    from keras_gans_export.runtime_settings import onnx_session_options
 
     threads = args.threads or usable_cores()
     side = args.image_side
@@ -141,12 +128,13 @@ def main(argv=None):
         export.export(gan, path, format="onnx")
         import onnxruntime
 
+        profiled = onnx_session_options(threads)
+        profiled.enable_profiling = True
+        profiled.profile_file_prefix = str(Path(folder) / "profile")
         whole = onnxruntime.InferenceSession(
-            str(path),
-            session_options(threads, str(Path(folder) / "profile")),
-            providers=["CPUExecutionProvider"],
+            str(path), profiled, providers=["CPUExecutionProvider"]
         )
-        gemms = [matmul_session(*shape, session_options(threads)) for _, shape in shapes]
+        gemms = [matmul_session(*shape, onnx_session_options(threads)) for _, shape in shapes]
         z = np.random.default_rng(0).standard_normal((1, 100)).astype("float32")
         inputs = [np.ones((m, k), "float32") for _, (m, k, _) in shapes]
         calls = [functools.partial(whole.run, None, {"z": z})] + [

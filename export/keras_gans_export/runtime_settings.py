@@ -13,7 +13,7 @@ import os
 
 from keras_gans_export.base import require
 
-__all__ = ["onnx_session", "tflite_interpreter", "usable_cores"]
+__all__ = ["onnx_session", "onnx_session_options", "tflite_interpreter", "usable_cores"]
 
 
 def usable_cores():
@@ -63,12 +63,35 @@ def onnx_session(path, threads=None, providers=("CPUExecutionProvider",)):
     'z'
     """
     ort = require("onnxruntime", "onnx")
+    options = onnx_session_options(threads)
+    return ort.InferenceSession(str(path), options, providers=list(providers))
+
+
+def onnx_session_options(threads=None):
+    """The `onnxruntime.SessionOptions` that `onnx_session` opens a file with.
+
+    For a session `onnx_session` cannot open (a model held in memory) or one that needs
+    more set (profiling, say) with the same serving settings.
+
+    Args:
+        threads: Intra-op threads (default `None`: the usable cores, `usable_cores()`).
+
+    Returns:
+        `SessionOptions` with `ORT_ENABLE_ALL`, sequential execution, `threads` intra-op
+        threads and one inter-op thread.
+
+    Example:
+    >>> options = onnx_session_options(threads=1)
+    >>> options.intra_op_num_threads, options.inter_op_num_threads
+    (1, 1)
+    """
+    ort = require("onnxruntime", "onnx")
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.intra_op_num_threads = _check_threads(threads)
     options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=list(providers))
+    return options
 
 
 def tflite_interpreter(path, threads=None):

@@ -4,6 +4,7 @@ each bare `MatMul` session computes the product it names."""
 import numpy as np
 import pytest
 
+from keras_gans_export.runtime_settings import onnx_session_options
 from tests import benchmark_modules
 
 
@@ -22,7 +23,7 @@ def test_the_products_hold_every_multiply_add_of_the_generator(floor, gans):
 
 
 def test_a_matmul_session_computes_its_product(floor):
-    session = floor.matmul_session(3, 5, 7, floor.session_options(threads=1))
+    session = floor.matmul_session(3, 5, 7, onnx_session_options(threads=1))
     x = np.random.default_rng(1).standard_normal((3, 5)).astype("float32")
     weight = np.random.default_rng(0).standard_normal((5, 7)).astype("float32") * 0.01
     (y,) = session.run(None, {"x": x})
