@@ -20,6 +20,7 @@ __all__ = ["laplacian_pyramid", "sliced_wasserstein", "sliced_wasserstein_distan
 
 _BINOMIAL = np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
 _SCALE = 1e3  # ProGAN reports SWD x 10^3
+_CHUNK_VALUES = 2**21  # pixel values per pyramid batch (16 MiB in float64)
 
 
 def _blur(images):
@@ -30,10 +31,14 @@ def _blur(images):
         pad[axis] = (2, 2)
         padded = np.pad(out, pad, mode="reflect")
         size = out.shape[axis]
-        out = sum(
-            weight * np.take(padded, np.arange(i, i + size), axis=axis)
-            for i, weight in enumerate(_BINOMIAL)
-        )
+        window = [slice(None)] * 4
+        for i, weight in enumerate(_BINOMIAL):
+            window[axis] = slice(i, i + size)
+            term = weight * padded[tuple(window)]  # a view's product: one temporary
+            if i == 0:
+                out = term
+            else:
+                out += term
     return out
 
 
@@ -123,21 +128,35 @@ def sliced_wasserstein_distance(a, b, directions=512, seed=0, chunk=128):
     return total / directions
 
 
-def _descriptors(level, chosen, patches_per_image, patch_size, rng):
-    """Random patches of the `chosen` images, normalised per channel, flattened."""
-    side_y, side_x = level.shape[1] - patch_size + 1, level.shape[2] - patch_size + 1
-    images = np.repeat(chosen, patches_per_image)
-    ys = rng.integers(0, side_y, size=images.size)
-    xs = rng.integers(0, side_x, size=images.size)
+def _set_descriptors(images, chosen, levels, patches_per_image, patch_size, level_seeds, chunk):
+    """Per pyramid level, random patches of the `chosen` images, normalised per channel
+    and flattened (float32). The pyramids are built `chunk` images at a time, so memory
+    holds the descriptors and one chunk's pyramid, never a float64 copy of the set."""
+    shapes = [level.shape for level in laplacian_pyramid(images[chosen[:1]], levels)]
     offsets = np.arange(patch_size)
-    patches = level[
-        images[:, None, None],
-        ys[:, None, None] + offsets[None, :, None],
-        xs[:, None, None] + offsets[None, None, :],
-    ]  # (N, p, p, c)
-    patches = patches - patches.mean(axis=(0, 1, 2))
-    patches = patches / np.maximum(patches.std(axis=(0, 1, 2)), 1e-8)
-    return patches.reshape(patches.shape[0], -1)
+    count = len(chosen) * patches_per_image
+    draws, descriptors = [], []
+    for shape, level_seed in zip(shapes, level_seeds, strict=True):
+        rng = np.random.default_rng(level_seed)  # one seed per level for both sets
+        ys = rng.integers(0, shape[1] - patch_size + 1, size=count)
+        xs = rng.integers(0, shape[2] - patch_size + 1, size=count)
+        draws.append((ys, xs))
+        descriptors.append(np.empty((count, patch_size, patch_size, shape[3]), "float32"))
+    for start in range(0, len(chosen), chunk):
+        stop = min(start + chunk, len(chosen))
+        pyramid = laplacian_pyramid(images[chosen[start:stop]], levels)
+        rows = slice(start * patches_per_image, stop * patches_per_image)
+        owner = np.repeat(np.arange(stop - start), patches_per_image)
+        for level, (ys, xs), out in zip(pyramid, draws, descriptors, strict=True):
+            out[rows] = level.astype("float32")[
+                owner[:, None, None],
+                ys[rows, None, None] + offsets[None, :, None],
+                xs[rows, None, None] + offsets[None, None, :],
+            ]
+    for out in descriptors:
+        out -= out.mean(axis=(0, 1, 2))
+        out /= np.maximum(out.std(axis=(0, 1, 2)), 1e-8)
+    return [out.reshape(count, -1) for out in descriptors]
 
 
 def _levels(side, min_resolution):
@@ -156,6 +175,7 @@ def sliced_wasserstein(
     directions=512,
     min_resolution=16,
     seed=0,
+    chunk=None,
 ):
     """Sliced Wasserstein distance over Laplacian-pyramid patches, x 10^3 (lower is better).
 
@@ -178,6 +198,11 @@ def sliced_wasserstein(
         directions: Random projection directions per level (default 512).
         min_resolution: Side of the coarsest level (default 16).
         seed: Seed of the image subset, patches and directions (default 0).
+        chunk: Images whose pyramids are built at once (default `None`: as many as
+            hold 2**21 values, 16 MiB in float64, at least one). Memory holds the patch
+            descriptors (`n * patches_per_image * patch_size**2 * channels` float32 per
+            set and level) and one chunk's pyramid with its temporaries (about 8 times the
+            chunk); the value does not depend on `chunk`.
 
     Returns:
         A `MetricResult` named `"swd"`; `details` holds each level (`swd_32px`, ...).
@@ -196,7 +221,10 @@ def sliced_wasserstein(
     positive_int(patches_per_image, "patches_per_image")
     positive_int(directions, "directions")
     positive_int(min_resolution, "min_resolution")
-    real, fake = as_images(real, "real"), as_images(fake, "fake")
+    real, fake = as_images(real, "real", dtype=None), as_images(fake, "fake", dtype=None)
+    if chunk is None:
+        chunk = max(1, _CHUNK_VALUES // int(np.prod(real.shape[1:])))
+    positive_int(chunk, "chunk")
     if real.shape[1:] != fake.shape[1:]:
         raise ValueError(
             f"`real` and `fake` must have one image shape. Received: {real.shape[1:]} and "
@@ -210,23 +238,18 @@ def sliced_wasserstein(
         "real": np.sort(rng.choice(len(real), n, replace=False)),
         "fake": np.sort(rng.choice(len(fake), n, replace=False)),
     }
-    pyramids = {
-        "real": laplacian_pyramid(real, len(sides)),
-        "fake": laplacian_pyramid(fake, len(sides)),
+    level_seeds = [int(rng.integers(2**31)) for _ in sides]
+    # Both sets draw patch positions from the same seeds: identical sets give exactly 0.
+    descriptors = {
+        name: _set_descriptors(
+            images, chosen[name], len(sides), patches_per_image, patch, level_seeds, chunk
+        )
+        for name, images in (("real", real), ("fake", fake))
     }
     details = {}
-    for index, side in enumerate(sides):
-        level_seed = int(rng.integers(2**31))
-        descriptors = {}
-        for name in ("real", "fake"):
-            # Both sets draw patch positions from one seed: identical sets give exactly 0.
-            patch_rng = np.random.default_rng(level_seed)
-            level = pyramids[name][index].astype("float32")  # descriptors: half the memory
-            descriptors[name] = _descriptors(
-                level, chosen[name], patches_per_image, patch, patch_rng
-            )
+    for index, (side, level_seed) in enumerate(zip(sides, level_seeds, strict=True)):
         distance = sliced_wasserstein_distance(
-            descriptors["real"], descriptors["fake"], directions, seed=level_seed
+            descriptors["real"][index], descriptors["fake"][index], directions, seed=level_seed
         )
         details[f"swd_{side}px"] = distance * _SCALE
     protocol = {
