@@ -44,10 +44,11 @@ def digits_at(size):
 
 def train_dcgan_baseline(
     x, y=None, *, epochs, seed, batch_size=64, base_filters=None, latent_dim=64, verbose=0,
-    ema_decay=None,
+    ema_decay=None, augment=None,
 ):  # fmt: skip
     """Trains the core `dcgan` on `x` (conditioned on `y` when given) for `epochs` epochs,
-    keeping an EMA generator of decay `ema_decay` when given.
+    keeping an EMA generator of decay `ema_decay` when given, and augmenting the
+    discriminator's inputs with DiffAugment policy `augment` when given.
 
     Returns:
         `(model, seconds)`: the trained `GANModel` and the wall-clock time of `fit`.
@@ -69,6 +70,7 @@ def train_dcgan_baseline(
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         loss="non-saturating",
+        tricks=None if augment is None else [keras_gans.tricks.DiffAugment(policy=augment)],
     )
     start = time.perf_counter()
     if y is None:

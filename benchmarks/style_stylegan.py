@@ -59,6 +59,7 @@ def train_style(
     style_mixing=None,
     learning_rate=2e-3,
     batch_size=64,
+    augment=None,
 ):
     """Builds, scores at init, trains; returns `(model, init_scores, seconds)`."""
     import keras
@@ -76,6 +77,7 @@ def train_style(
         ema_decay=ema_decay,
         r1_gamma=r1_gamma,
         style_mixing=style_mixing,
+        augment=augment,
     )
     init = scores(model, x, seed=seed)
 
@@ -127,6 +129,17 @@ def main(argv=None):
     parser.add_argument(
         "--style-mixing", type=float, default=None, help="default: default_style_mixing(size)"
     )
+    parser.add_argument(
+        "--augment",
+        nargs="+",
+        default=None,
+        help="DiffAugment policy for StyleGAN(2) (the architectures' `augment`), e.g. translation",
+    )
+    parser.add_argument(
+        "--baseline-augment",
+        action="store_true",
+        help="give the DCGAN baseline the same DiffAugment policy (compile(tricks=[...]))",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--pictures", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
@@ -137,7 +150,8 @@ def main(argv=None):
     print(machine_line())
     print(
         f"digits {args.size}x{args.size}, batch 64, {args.epochs} epochs, filters "
-        f"{args.filters}, mapping layers {args.mapping_layers}; FID/KID: 1,000 samples, "
+        f"{args.filters}, mapping layers {args.mapping_layers}, lr {args.lr}, augment "
+        f"{args.augment}; FID/KID: 1,000 samples, "
         "digits features"
     )
     for seed in args.seeds:
@@ -153,6 +167,7 @@ def main(argv=None):
                 r1_gamma=args.r1_gamma,
                 style_mixing=args.style_mixing,
                 learning_rate=args.lr,
+                augment=args.augment,
             )
             rows.append({"model": f"{name} (init)", "seed": seed, **init, "seconds": 0.0})
             print(json.dumps(rows[-1]), flush=True)
@@ -175,9 +190,15 @@ def main(argv=None):
                         mixing_grid(model, seed), args.pictures / "stylegan2_mixing.png", rows=5
                     )
         if not args.no_baseline:
-            dcgan, seconds = train_dcgan_baseline(x, epochs=args.epochs, seed=seed)
+            augment = args.augment if args.baseline_augment else None
+            dcgan, seconds = train_dcgan_baseline(x, epochs=args.epochs, seed=seed, augment=augment)
             rows.append(
-                {"model": "dcgan", "seed": seed, **scores(dcgan, x, seed=seed), "seconds": seconds}
+                {
+                    "model": "dcgan" + ("+augment" if augment else ""),
+                    "seed": seed,
+                    **scores(dcgan, x, seed=seed),
+                    "seconds": seconds,
+                }
             )
             print(json.dumps(rows[-1]), flush=True)
 
