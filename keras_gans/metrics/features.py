@@ -337,9 +337,9 @@ def as_array(data, name):
         ) from error
 
 
-def as_images(data, name, dtype="float64"):
-    """`data` as an array of float images `(n, height, width, channels)`, cast to `dtype`
-    (`None`: kept in its own float dtype, without a copy)."""
+def as_images(data, name):
+    """`data` as an array of float images `(n, height, width, channels)`, in its own float
+    dtype (not copied: callers cast only what they use)."""
     images = as_array(data, name)
     if images.ndim != 4:
         raise ValueError(
@@ -349,7 +349,7 @@ def as_images(data, name, dtype="float64"):
     _check_float(images.dtype, name)
     if images.shape[0] == 0:
         raise ValueError(f"`{name}` must not be empty. Received: shape {images.shape}")
-    return images if dtype is None else images.astype(dtype, copy=False)
+    return images
 
 
 def _feature_array(data, name):

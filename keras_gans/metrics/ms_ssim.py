@@ -199,7 +199,7 @@ def ms_ssim_diversity(fake, pairs=1000, labels=None, seed=0, **settings):
         Odena, Olah & Shlens, "Conditional Image Synthesis with Auxiliary Classifier GANs",
         ICML 2017.
     """
-    images = as_images(fake, "fake", dtype=None)  # only the drawn pairs are cast
+    images = as_images(fake, "fake")  # ms_ssim casts only the drawn pairs
     if isinstance(pairs, bool) or not isinstance(pairs, (int, np.integer)) or pairs <= 0:
         raise ValueError(f"`pairs` must be a positive integer. Received: pairs={pairs!r}")
     rng = np.random.default_rng(check_seed(seed))

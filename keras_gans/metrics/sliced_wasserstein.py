@@ -128,27 +128,35 @@ def sliced_wasserstein_distance(a, b, directions=512, seed=0, chunk=128):
     return total / directions
 
 
-def _set_descriptors(images, chosen, levels, patches_per_image, patch_size, level_seeds, chunk):
-    """Per pyramid level, random patches of the `chosen` images, normalised per channel
-    and flattened (float32). The pyramids are built `chunk` images at a time, so memory
-    holds the descriptors and one chunk's pyramid, never a float64 copy of the set."""
-    shapes = [level.shape for level in laplacian_pyramid(images[chosen[:1]], levels)]
-    offsets = np.arange(patch_size)
-    count = len(chosen) * patches_per_image
-    draws, descriptors = [], []
+def _patch_positions(shapes, count, patch_size, level_seeds):
+    """Per pyramid level of `shapes`, `count` random top-left corners `(ys, xs)`."""
+    positions = []
     for shape, level_seed in zip(shapes, level_seeds, strict=True):
-        rng = np.random.default_rng(level_seed)  # one seed per level for both sets
+        rng = np.random.default_rng(level_seed)
         ys = rng.integers(0, shape[1] - patch_size + 1, size=count)
         xs = rng.integers(0, shape[2] - patch_size + 1, size=count)
-        draws.append((ys, xs))
-        descriptors.append(np.empty((count, patch_size, patch_size, shape[3]), "float32"))
+        positions.append((ys, xs))
+    return positions
+
+
+def _set_descriptors(images, chosen, levels, patches_per_image, patch_size, positions, chunk):
+    """Per pyramid level, the patches at `positions` of the `chosen` images (image `i`
+    owns rows `i * patches_per_image` on), normalised per channel and flattened (float32).
+    The pyramids are built `chunk` images at a time, so memory holds the descriptors and
+    one chunk's pyramid, never a float64 copy of the set."""
+    count = len(chosen) * patches_per_image
+    offsets = np.arange(patch_size)
+    channels = images.shape[-1]
+    descriptors = [
+        np.empty((count, patch_size, patch_size, channels), "float32") for _ in positions
+    ]
     for start in range(0, len(chosen), chunk):
         stop = min(start + chunk, len(chosen))
         pyramid = laplacian_pyramid(images[chosen[start:stop]], levels)
         rows = slice(start * patches_per_image, stop * patches_per_image)
         owner = np.repeat(np.arange(stop - start), patches_per_image)
-        for level, (ys, xs), out in zip(pyramid, draws, descriptors, strict=True):
-            out[rows] = level.astype("float32")[
+        for level, (ys, xs), out in zip(pyramid, positions, descriptors, strict=True):
+            out[rows] = level[  # cast to float32 on assignment
                 owner[:, None, None],
                 ys[rows, None, None] + offsets[None, :, None],
                 xs[rows, None, None] + offsets[None, None, :],
@@ -221,7 +229,7 @@ def sliced_wasserstein(
     positive_int(patches_per_image, "patches_per_image")
     positive_int(directions, "directions")
     positive_int(min_resolution, "min_resolution")
-    real, fake = as_images(real, "real", dtype=None), as_images(fake, "fake", dtype=None)
+    real, fake = as_images(real, "real"), as_images(fake, "fake")
     if chunk is None:
         chunk = max(1, _CHUNK_VALUES // int(np.prod(real.shape[1:])))
     positive_int(chunk, "chunk")
@@ -239,10 +247,12 @@ def sliced_wasserstein(
         "fake": np.sort(rng.choice(len(fake), n, replace=False)),
     }
     level_seeds = [int(rng.integers(2**31)) for _ in sides]
-    # Both sets draw patch positions from the same seeds: identical sets give exactly 0.
+    # Both sets take their patches at the same positions: identical sets give exactly 0.
+    shapes = [level.shape for level in laplacian_pyramid(real[:1], len(sides))]
+    positions = _patch_positions(shapes, n * patches_per_image, patch, level_seeds)
     descriptors = {
         name: _set_descriptors(
-            images, chosen[name], len(sides), patches_per_image, patch, level_seeds, chunk
+            images, chosen[name], len(sides), patches_per_image, patch, positions, chunk
         )
         for name, images in (("real", real), ("fake", fake))
     }
