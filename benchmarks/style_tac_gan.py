@@ -31,6 +31,11 @@ real digits):
   onto one image scores 0; real variety scores 1;
 - **FID / KID** of 1,000 samples (classes 0-9 in turn) against the real digits, with the
   `digits` extractor (`benchmarks/style_common.scores`).
+
+With `--ema-decay D` every model also keeps an EMA generator of decay `D` and is measured
+three ways (`style_common.sampling_variants`): as trained, with standing batch-norm
+statistics (`GANModel.standing_statistics`, 100 batches) and from the EMA generator with
+standing statistics (BigGAN's way of sampling), each a row of its own.
 """
 
 from __future__ import annotations
@@ -57,17 +62,19 @@ def split(model):
 
 
 def label(model):
+    model, _, sampled = model.partition(", ")
+    suffix = f", {sampled}" if sampled else ""
     name, extra = split(model)
     if name == "acgan":
-        return "ACGAN (`acgan`)"
+        return f"ACGAN (`acgan`){suffix}"
     if name == "dcgan":
-        return "CGAN baseline (`dcgan`, label map + embedding)"
+        return f"CGAN baseline (`dcgan`, label map + embedding){suffix}"
     weight = extra.get("twin_weight", 1.0)
     paper = ", the paper's" if weight == 1.0 else ""
-    return f"TAC-GAN (`tac-gan`, `twin_weight={weight:g}`{paper})"
+    return f"TAC-GAN (`tac-gan`, `twin_weight={weight:g}`{paper}){suffix}"
 
 
-def build(model, seed):
+def build(model, seed, ema_decay=None):
     """The compiled, untrained model of one row (the same weights for the same seed)."""
     import keras
 
@@ -75,16 +82,18 @@ def build(model, seed):
 
     keras.utils.set_random_seed(seed)
     name, extra = split(model)
-    gan = keras_gans.GANModel.from_architecture(name, seed=seed, **SHAPE, **extra)
+    gan = keras_gans.GANModel.from_architecture(
+        name, seed=seed, ema_decay=ema_decay, **SHAPE, **extra
+    )
     gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
     return gan
 
 
-def train(model, epochs, seed):
+def train(model, epochs, seed, ema_decay=None):
     from keras_gans.datasets import load_digits
 
     x, y = load_digits()
-    gan = build(model, seed)
+    gan = build(model, seed, ema_decay)
     start = time.perf_counter()
     gan.fit(x, y, batch_size=64, epochs=epochs, verbose=0, shuffle=True)
     return gan, time.perf_counter() - start
@@ -100,14 +109,16 @@ def mean_pairwise_distance(points):
     return distances.sum() / (len(flat) * (len(flat) - 1))
 
 
-def evaluate(gan, classifier, features, seed):
+def evaluate(gan, classifier, features, seed, use_ema=True):
     """Per-class accuracy and spread ratios (features, pixels), each of shape (10,)."""
     import numpy as np
 
     from keras_gans.datasets import load_digits
 
     wanted = np.repeat(np.arange(10), PER_CLASS)
-    samples = np.asarray(gan.generate(len(wanted), labels=wanted, seed=seed + 1000))
+    samples = np.asarray(
+        gan.generate(len(wanted), labels=wanted, seed=seed + 1000, use_ema=use_ema)
+    )
     predicted = classifier.predict(samples, verbose=0).argmax(1)
     x, y = load_digits()
     fake_features = features.extract(samples, verbose=0).values
@@ -167,6 +178,9 @@ def main(argv=None):
     parser.add_argument("--markdown", help="write the tables to this file")
     parser.add_argument("--json", help="write the raw results to this file")
     parser.add_argument("--pictures", help="write a class sweep per model into this folder")
+    parser.add_argument(
+        "--ema-decay", type=float, help="EMA generators of this decay for every model [none]"
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.models.split(",") if n.strip()]
     for name in names:
@@ -180,7 +194,7 @@ def main(argv=None):
     seeds = [int(s) for s in args.seeds.split(",")]
 
     import numpy as np
-    from style_common import machine_line, save_grid, scores
+    from style_common import VARIANT_SUFFIXES, machine_line, sampling_variants, save_grid, scores
 
     from keras_gans.datasets import load_digits
     from keras_gans.metrics import load_digits_classifier
@@ -189,34 +203,37 @@ def main(argv=None):
     classifier, features = load_digits_classifier(), digits_features()
     x_real, _ = load_digits()
     results = {}
+    keys = ("accuracy", "spread", "pixel_spread", "fid", "kid", "fid_init", "kid_init", "seconds")
+    per_class = {}
     for name in names:
-        keys = ("accuracy", "spread", "pixel_spread", "fid", "kid", "fid_init", "kid_init")
-        r = {k: [] for k in (*keys, "seconds")}
-        per_class = []
         for seed in seeds:
             init = scores(build(name, seed), x_real, seed=seed)  # same weights as trained
-            gan, seconds = train(name, args.epochs, seed)
-            accuracy, spread, pixel_spread = evaluate(gan, classifier, features, seed)
-            score = scores(gan, x_real, seed=seed)
-            for key, value in (
-                ("accuracy", accuracy.mean()),
-                ("spread", spread.mean()),
-                ("pixel_spread", pixel_spread.mean()),
-                ("fid", score["fid"]),
-                ("kid", score["kid"]),
-                ("fid_init", init["fid"]),
-                ("kid_init", init["kid"]),
-                ("seconds", seconds),
-            ):
-                r[key].append(float(value))
-            per_class.append(spread)
-            print(
-                f"{name} seed {seed}: accuracy {accuracy.mean():.3f}, spread features "
-                f"{spread.mean():.2f} pixels {pixel_spread.mean():.2f}, FID {score['fid']:.2f}, "
-                f"KID {score['kid']:.4f} (at init {init['fid']:.2f}, {init['kid']:.4f}; "
-                f"{seconds:.0f} s)",
-                flush=True,
-            )
+            gan, seconds = train(name, args.epochs, seed, args.ema_decay)
+
+            def measure(use_ema, gan=gan, seed=seed):
+                accuracy, spread, pixel_spread = evaluate(gan, classifier, features, seed, use_ema)
+                score = scores(gan, x_real, seed=seed, use_ema=use_ema)
+                return accuracy, spread, pixel_spread, score
+
+            if args.ema_decay is None:
+                variants = {"raw": measure(False)}
+            else:
+                variants = sampling_variants(gan, measure, seed=seed)
+            for variant, (accuracy, spread, pixel_spread, score) in variants.items():
+                row = f"{name}{VARIANT_SUFFIXES[variant]}"
+                r = results.setdefault(row, {k: [] for k in keys})
+                values = (accuracy.mean(), spread.mean(), pixel_spread.mean(), score["fid"],
+                          score["kid"], init["fid"], init["kid"], seconds)  # fmt: skip
+                for key, value in zip(keys, values, strict=True):
+                    r[key].append(float(value))
+                per_class.setdefault(row, []).append(spread)
+                print(
+                    f"{row} seed {seed}: accuracy {accuracy.mean():.3f}, spread features "
+                    f"{spread.mean():.2f} pixels {pixel_spread.mean():.2f}, FID "
+                    f"{score['fid']:.2f}, KID {score['kid']:.4f} (at init {init['fid']:.2f}, "
+                    f"{init['kid']:.4f}; {seconds:.0f} s)",
+                    flush=True,
+                )
             if args.pictures and seed == seeds[0]:
                 from keras_gans.latents import class_sweep
 
@@ -225,8 +242,8 @@ def main(argv=None):
                 path = Path(args.pictures) / f"tac_gan_sweep_{stem}.png"
                 save_grid(samples, path, rows=10, scale=4)
                 print(f"  wrote {path}", flush=True)
-        r["spread_per_class"] = np.mean(per_class, axis=0).tolist()
-        results[name] = r
+    for row, spreads in per_class.items():
+        results[row]["spread_per_class"] = np.mean(spreads, axis=0).tolist()
     table = markdown(results, args.epochs, seeds, machine_line())
     print(table)
     if args.markdown:
