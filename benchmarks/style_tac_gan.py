@@ -3,21 +3,22 @@
 Run on demand (this is not a test)::
 
     python benchmarks/style_tac_gan.py                               # all rows, 3 seeds
-    python benchmarks/style_tac_gan.py --seeds 0 --epochs 20 --models acgan,tac-gan@0.8
+    python benchmarks/style_tac_gan.py --seeds 0 --epochs 20 --models acgan,tac-gan@0.9
     python benchmarks/style_tac_gan.py --markdown table.md --pictures docs/style
 
 Both models train on the 1,797 bundled 8x8 digits (`keras_gans.datasets.load_digits()`, in
-[-1, 1]) with the settings of `benchmarks/conditional_digits.py`, so the `acgan` row
-repeats that benchmark's: `image_shape=(8, 8, 1)`, `latent_dim=32`, `base_filters=32`,
-`num_classes=10`, classifier weight 1, `--epochs` epochs of batch 64, Adam (2e-4,
-beta_1 0.5) for both players, non-saturating loss. The only difference between the rows
-is the architecture: `acgan` (Odena et al. 2017) or `tac-gan` (Gong et al. 2019, the
-twin classifier; `keras_gans_style.tac_gan.TACGAN`), the latter with the paper's
-`twin_weight=1` or, written `tac-gan@W`, with `twin_weight=W` (the weight of the twin's
-cross-entropy in the generator's objective), or the DCGAN baseline `dcgan` (label-conditional
-with `num_classes`: the CGAN row of `benchmarks/conditional_digits.py`). Each row's
-untrained model (a separate build with the same seed, so the same initial weights as the
-model that trains) is scored too.
+[-1, 1]) with the settings of `benchmarks/conditional_digits.py` (whose `acgan` row this
+benchmark repeats with `--arch-arg spectral_normalization=False`):
+`image_shape=(8, 8, 1)`, `latent_dim=32`, `base_filters=32`, `num_classes=10`, classifier
+weight 1, `--epochs` epochs of batch 64, Adam (2e-4, beta_1 0.5) for both players,
+non-saturating loss. The only difference between the rows is the architecture: `acgan`
+(Odena et al. 2017) or `tac-gan` (Gong et al. 2019, the twin classifier;
+`keras_gans_style.tac_gan.TACGAN`), the latter with the paper's `twin_weight=1` or,
+written `tac-gan@W`, with `twin_weight=W` (the weight of the twin's cross-entropy in the
+generator's objective), or the DCGAN baseline `dcgan` (label-conditional with
+`num_classes`: the CGAN row of `benchmarks/conditional_digits.py`). Each row's untrained
+model (a separate build with the same seed, so the same initial weights as the model that
+trains) is scored too.
 
 Then 100 samples per class are drawn (latent seed `seed + 1000`) and measured with the
 bundled digits classifier (`keras_gans.metrics.load_digits_classifier()`, 97.8% on held-out
@@ -36,6 +37,12 @@ With `--ema-decay D` every model also keeps an EMA generator of decay `D` and is
 three ways (`style_common.sampling_variants`): as trained, with standing batch-norm
 statistics (`GANModel.standing_statistics`, 100 batches) and from the EMA generator with
 standing statistics (BigGAN's way of sampling), each a row of its own.
+
+Every model's discriminator is spectrally normalised (`spectral_normalization=True`, the
+`tac-gan` default; `acgan` and `dcgan` default to `False`), so the rows differ only in
+the objective. `--arch-arg KEY=VALUE` (repeatable, as in `keras-gans train`) sets an
+architecture keyword for every model: `--arch-arg spectral_normalization=False` gives the
+networks of the first tables in `docs/style/tac_gan.md`.
 """
 
 from __future__ import annotations
@@ -49,6 +56,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from keras_gans_cli.train_flags import _key_value  # noqa: E402  (the CLI's KEY=VALUE)
 
 SHAPE = {"image_shape": (8, 8, 1), "latent_dim": 32, "base_filters": 32, "num_classes": 10}
 MODELS = ("acgan", "tac-gan", "tac-gan@0.9")
@@ -74,7 +83,7 @@ def label(model):
     return f"TAC-GAN (`tac-gan`, `twin_weight={weight:g}`{paper}){suffix}"
 
 
-def build(model, seed, ema_decay=None):
+def build(model, seed, ema_decay=None, arch_args=None):
     """The compiled, untrained model of one row (the same weights for the same seed)."""
     import keras
 
@@ -83,17 +92,17 @@ def build(model, seed, ema_decay=None):
     keras.utils.set_random_seed(seed)
     name, extra = split(model)
     gan = keras_gans.GANModel.from_architecture(
-        name, seed=seed, ema_decay=ema_decay, **SHAPE, **extra
+        name, seed=seed, ema_decay=ema_decay, **SHAPE, **extra, **(arch_args or {})
     )
     gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
     return gan
 
 
-def train(model, epochs, seed, ema_decay=None):
+def train(model, epochs, seed, ema_decay=None, arch_args=None):
     from keras_gans.datasets import load_digits
 
     x, y = load_digits()
-    gan = build(model, seed, ema_decay)
+    gan = build(model, seed, ema_decay, arch_args)
     start = time.perf_counter()
     gan.fit(x, y, batch_size=64, epochs=epochs, verbose=0, shuffle=True)
     return gan, time.perf_counter() - start
@@ -181,6 +190,14 @@ def main(argv=None):
     parser.add_argument(
         "--ema-decay", type=float, help="EMA generators of this decay for every model [none]"
     )
+    parser.add_argument(
+        "--arch-arg",
+        action="append",
+        type=_key_value,
+        default=[],
+        metavar="KEY=VALUE",
+        help="an architecture keyword for every model, repeatable [spectral_normalization=True]",
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.models.split(",") if n.strip()]
     for name in names:
@@ -192,6 +209,7 @@ def main(argv=None):
         except ValueError:
             parser.error(f"--models: {name!r}: W in tac-gan@W must be a number")
     seeds = [int(s) for s in args.seeds.split(",")]
+    arch_args = {"spectral_normalization": True, **dict(args.arch_arg)}
 
     import numpy as np
     from style_common import VARIANT_SUFFIXES, machine_line, sampling_variants, save_grid, scores
@@ -207,8 +225,9 @@ def main(argv=None):
     per_class = {}
     for name in names:
         for seed in seeds:
-            init = scores(build(name, seed), x_real, seed=seed)  # same weights as trained
-            gan, seconds = train(name, args.epochs, seed, args.ema_decay)
+            untrained = build(name, seed, arch_args=arch_args)  # same weights as trained
+            init = scores(untrained, x_real, seed=seed)
+            gan, seconds = train(name, args.epochs, seed, args.ema_decay, arch_args)
 
             def measure(use_ema, gan=gan, seed=seed):
                 accuracy, spread, pixel_spread = evaluate(gan, classifier, features, seed, use_ema)
@@ -240,6 +259,7 @@ def main(argv=None):
                 samples, _ = class_sweep(gan, columns=10, seed=7)
                 stem = "".join(c if c.isalnum() else "_" for c in name)
                 path = Path(args.pictures) / f"tac_gan_sweep_{stem}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
                 save_grid(samples, path, rows=10, scale=4)
                 print(f"  wrote {path}", flush=True)
     for row, spreads in per_class.items():

@@ -105,14 +105,20 @@ def test_architecture_takes_acgans_keywords_and_adds_the_twin_head():
     acgan = inspect.signature(ACGAN).parameters
     tac = inspect.signature(TACGAN).parameters
     assert list(tac) == [*acgan, "twin_weight"]
-    assert all(tac[name].default == acgan[name].default for name in acgan)
-    arch = TACGAN(**TINY, spectral_normalization=True, classifier_weight=0.5, twin_weight=0.3)
+    # one default differs: TAC-GAN's discriminator is spectrally normalised unless told not to
+    differ = [name for name in acgan if tac[name].default != acgan[name].default]
+    assert differ == ["spectral_normalization"] and tac["spectral_normalization"].default is True
+    plain = TACGAN(**TINY, spectral_normalization=False).build_discriminator()
+    assert type(plain.get_layer("twin_class_logits")) is keras.layers.Dense
+    assert type(plain.get_layer("class_logits")) is keras.layers.Dense
+    arch = TACGAN(**TINY, classifier_weight=0.5, twin_weight=0.3)
     assert TACGAN.from_config(arch.get_config()).get_config() == arch.get_config()
     discriminator = arch.build_discriminator()
     assert sorted(discriminator.output) == ["class_logits", "score", "twin_class_logits"]
     assert discriminator.output["twin_class_logits"].shape == (None, 10)
     twin = discriminator.get_layer("twin_class_logits")
     assert isinstance(twin, keras.layers.SpectralNormalization)
+    assert isinstance(discriminator.get_layer("class_logits"), keras.layers.SpectralNormalization)
     # the twin reads the same features as the classifier C
     assert twin.input is discriminator.get_layer("class_logits").input
     (trick,) = arch.default_tricks()  # in place of ACGAN's AuxiliaryClassifier
