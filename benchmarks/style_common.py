@@ -21,6 +21,7 @@ Every family of `keras-gans-style` is measured the same way, so their tables com
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 from machine import cpu_name, usable_cores, version
@@ -142,9 +143,10 @@ def variant_scores(model, x_real, *, seed, passes=100):
 
 
 def save_grid(images, path, rows=None, scale=2):
-    """Writes images in [-1, 1] as one PNG grid, enlarged `scale` times."""
+    """Writes images in [-1, 1] as one PNG grid, enlarged `scale` times (folders made)."""
     from keras_gans.images import save_image_grid
 
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     return save_image_grid(images, path, rows=rows, scale=scale)
 
 

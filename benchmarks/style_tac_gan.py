@@ -259,7 +259,6 @@ def main(argv=None):
                 samples, _ = class_sweep(gan, columns=10, seed=7)
                 stem = "".join(c if c.isalnum() else "_" for c in name)
                 path = Path(args.pictures) / f"tac_gan_sweep_{stem}.png"
-                path.parent.mkdir(parents=True, exist_ok=True)
                 save_grid(samples, path, rows=10, scale=4)
                 print(f"  wrote {path}", flush=True)
     for row, spreads in per_class.items():
