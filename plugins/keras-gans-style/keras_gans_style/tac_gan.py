@@ -18,16 +18,16 @@ class TACGAN(ACGAN):
     """Twin auxiliary classifiers GAN: ACGAN plus a classifier of the generated samples.
 
     An `acgan` subclass with the same keywords plus `twin_weight` (so
-    `GANModel.from_architecture("tac-gan", ..., num_classes=...)` takes everything
-    `acgan` takes); only one default differs: the discriminator is spectrally normalised
-    unless `spectral_normalization=False`. The discriminator is ACGAN's, with a third linear
-    head on the same
-    features: `"twin_class_logits"`, the twin classifier `C^mi`. `default_tricks()` brings
-    `keras_gans_style.twin_auxiliary_classifier.TwinAuxiliaryClassifier` (weight
-    `classifier_weight`) in place of ACGAN's `AuxiliaryClassifier`: the classifier `C`
-    learns the classes of real samples, the twin those of generated samples, and the
-    generator minimises `C`'s cross-entropy on its samples minus the twin's, which removes
-    ACGAN's pull towards easily classified samples (its within-class collapse).
+    `GANModel.from_architecture("tac-gan", ..., num_classes=...)` takes everything `acgan`
+    takes); one default differs: the discriminator is spectrally normalised unless
+    `spectral_normalization=False`. The discriminator is ACGAN's, with a third linear head
+    on the same features: `"twin_class_logits"`, the twin classifier `C^mi`.
+    `default_tricks()` brings the piece `TwinAuxiliaryClassifier` (weight
+    `classifier_weight`; `keras_gans_style.twin_auxiliary_classifier`) in place of ACGAN's
+    `AuxiliaryClassifier`: the classifier `C` learns the classes of real samples, the twin
+    those of generated samples, and the generator minimises `C`'s cross-entropy on its
+    samples minus the twin's, which removes ACGAN's pull towards easily classified samples
+    (its within-class collapse).
 
     Args:
         image_shape: As for `acgan` (default `(28, 28, 1)`).
