@@ -11,7 +11,18 @@ import math
 
 import numpy as np
 
+from keras_gans._files import replace_atomically
+
 __all__ = ["image_grid", "plot_curves", "save_image_grid", "scatter_plot"]
+
+
+def _save(image, path):
+    """Writes the PIL `image` to `path` (its folder made if missing) atomically; returns `path`.
+
+    A kill mid-write leaves the previous picture, never a truncated PNG.
+    """
+    replace_atomically(image.save, path)
+    return path
 
 
 def image_grid(images, rows=None, value_range=(-1.0, 1.0), padding=1):
@@ -58,7 +69,8 @@ def save_image_grid(images, path, rows=None, value_range=(-1.0, 1.0), scale=1, p
 
     Args:
         images: Array of shape `(n, height, width, channels)`.
-        path: The output file.
+        path: The output PNG; its folder is created if missing, and the file is replaced
+            atomically (a kill mid-write leaves the previous picture).
         rows: Number of rows (default: as square as possible).
         value_range: The range of `images` (default `(-1, 1)`).
         scale: Integer enlargement factor (default 1).
@@ -71,8 +83,7 @@ def save_image_grid(images, path, rows=None, value_range=(-1.0, 1.0), scale=1, p
 
     grid = image_grid(images, rows=rows, value_range=value_range, padding=padding)
     grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
-    Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(path)
-    return path
+    return _save(Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid), path)
 
 
 _COLOURS = [
@@ -156,8 +167,7 @@ def plot_curves(series, path, title="", size=(640, 400), xlabel="epoch"):
             width=2,
         )
         draw.text((width - right + 32, top + 14 * index), name, fill="black")
-    image.save(path)
-    return path
+    return _save(image, path)
 
 
 def scatter_plot(points, path, reference=None, size=400, limit=None):
@@ -203,5 +213,4 @@ def scatter_plot(points, path, reference=None, size=400, limit=None):
     if reference is not None:
         dots(np.asarray(reference, dtype="float64"), (255, 127, 14), 3)
     dots(points, (31, 119, 180), 1)
-    image.save(path)
-    return path
+    return _save(image, path)

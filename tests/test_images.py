@@ -1,5 +1,7 @@
 """Image grids: tile placement, value mapping and the PNG written."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -28,3 +30,22 @@ def test_png_is_written_enlarged(tmp_path):
 def test_bad_shapes_are_rejected():
     with pytest.raises(ValueError, match="images"):
         image_grid(np.zeros((2, 4, 4)))
+
+
+def test_png_goes_into_a_new_folder_and_a_killed_write_keeps_the_old_picture(tmp_path, monkeypatch):
+    black = np.full((1, 2, 2, 1), -1.0, "float32")
+    path = save_image_grid(black, tmp_path / "new" / "deeper" / "grid.png", padding=0)
+    with Image.open(path) as picture:
+        assert np.asarray(picture).max() == 0
+
+    def dies_mid_write(self, target, *args, **kwargs):
+        Path(target).write_bytes(b"\x89PNG half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Image.Image, "save", dies_mid_write)
+    with pytest.raises(KeyboardInterrupt):
+        save_image_grid(-black, path, padding=0)
+    monkeypatch.undo()
+    with Image.open(path) as picture:  # still the black picture, whole
+        assert np.asarray(picture).max() == 0
+    assert [p.name for p in path.parent.iterdir()] == ["grid.png"]  # no temporary left

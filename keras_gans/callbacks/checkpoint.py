@@ -6,49 +6,14 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 
 import keras
 
-from keras_gans._files import fsync_folder
+from keras_gans._files import replace_atomically
 from keras_gans.callbacks.signals import StopSignals
 
 __all__ = ["GANCheckpoint", "atomic_save", "atomic_write_text"]
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-#: The mode of files written here: what `open()` would give (0666 less the umask).
-_FILE_MODE = 0o666 & ~_umask()
-
-
-def _replace_atomically(write, path):
-    """Calls `write(tmp_path)` on a temporary file beside `path`, then renames it over `path`.
-
-    The rename is atomic on POSIX and Windows, so readers see either the old file or the new
-    one, never a partial one; if `write` fails the old file is untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        write(tmp)
-        os.chmod(tmp, _FILE_MODE)  # mkstemp's 0600 would hide checkpoints from the group
-        with open(tmp, "rb") as file:
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-        fsync_folder(path.parent)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
 
 
 def _link_atomically(source, path):
@@ -62,7 +27,7 @@ def _link_atomically(source, path):
         except OSError:  # no hard links on this file system
             shutil.copyfile(source, tmp)
 
-    return _replace_atomically(write, path)
+    return replace_atomically(write, path)
 
 
 def atomic_save(model, path):
@@ -85,7 +50,7 @@ def atomic_save(model, path):
     """
     if Path(path).suffix != ".keras":
         raise ValueError(f"`path` must end in '.keras'. Received: path={str(path)!r}")
-    return _replace_atomically(model.save, path)
+    return replace_atomically(model.save, path)
 
 
 def atomic_write_text(text, path):
@@ -94,7 +59,7 @@ def atomic_write_text(text, path):
     def write(tmp):
         Path(tmp).write_text(text, encoding="utf-8")
 
-    return _replace_atomically(write, path)
+    return replace_atomically(write, path)
 
 
 class GANCheckpoint(keras.callbacks.Callback):
