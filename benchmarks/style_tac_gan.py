@@ -57,7 +57,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from keras_gans_cli.train_flags import _key_value  # noqa: E402  (the CLI's KEY=VALUE)
+from keras_gans_cli.train_flags import key_value  # noqa: E402
 
 SHAPE = {"image_shape": (8, 8, 1), "latent_dim": 32, "base_filters": 32, "num_classes": 10}
 MODELS = ("acgan", "tac-gan", "tac-gan@0.9")
@@ -193,7 +193,7 @@ def main(argv=None):
     parser.add_argument(
         "--arch-arg",
         action="append",
-        type=_key_value,
+        type=key_value,
         default=[],
         metavar="KEY=VALUE",
         help="an architecture keyword for every model, repeatable [spectral_normalization=True]",

@@ -79,8 +79,20 @@ DOWNLOADABLE = ("mnist", "fashion-mnist")
 EVAL_OPTIONS = ("eval_every", "eval_samples", "eval_extractor")
 
 
-def _key_value(text):
-    """`KEY=VALUE` with VALUE a Python literal (`3`, `0.5`, `(4, 4)`, `'layer'`) or a string."""
+def key_value(text):
+    """Parses `KEY=VALUE`, VALUE a Python literal (`3`, `0.5`, `(4, 4)`, `'layer'`) or a string.
+
+    The `type=` of `--arch-arg` and `--loss-arg` (and of the benchmarks' flags of the same
+    name). Literals go through `ast.literal_eval`, so no value runs code; a dash in KEY reads
+    as an underscore.
+
+    >>> key_value("base-filters=32"), key_value("kernel=(4, 4)"), key_value("norm=batch")
+    (('base_filters', 32), ('kernel', (4, 4)), ('norm', 'batch'))
+    >>> key_value("32")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected KEY=VALUE with KEY a keyword name, received '32'
+    """
     key, equals, value = text.partition("=")
     key = key.strip().replace("-", "_")
     if not equals or not key.isidentifier():
@@ -100,7 +112,7 @@ def add_arguments(parser):
     model.add_argument(
         "--arch-arg",
         action="append",
-        type=_key_value,
+        type=key_value,
         metavar="KEY=VALUE",
         help="extra architecture keyword, repeatable (e.g. base_filters=32)",
     )
@@ -108,7 +120,7 @@ def add_arguments(parser):
     model.add_argument(
         "--loss-arg",
         action="append",
-        type=_key_value,
+        type=key_value,
         metavar="KEY=VALUE",
         help="loss keyword, repeatable (e.g. gp_weight=5)",
     )
