@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ __all__ = [
     "default_extractor",
     "extractor_unavailable",
     "import_keras_gans",
+    "jsonable",
     "load_gan",
     "one_line",
     "parse_labels",
@@ -304,3 +306,10 @@ def _hint_standing_statistics(model, use_ema: bool) -> None:
             "100 to re-measure them, as BigGAN samples",
             file=sys.stderr,
         )
+
+
+def jsonable(value):
+    """`value` as it reads back from JSON: tuples become lists, other objects their `str`."""
+    return json.loads(
+        json.dumps(value, default=lambda v: list(v) if isinstance(v, tuple) else str(v))
+    )

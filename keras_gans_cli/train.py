@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from keras_gans_cli import train_strategy, translation
-from keras_gans_cli._common import CommandError, import_keras_gans
+from keras_gans_cli._common import CommandError, import_keras_gans, jsonable
 from keras_gans_cli.train_eval import default_quality, eval_callbacks, eval_logged
 from keras_gans_cli.train_flags import (  # noqa: F401 - HELP and add_arguments serve main()
     ADAM_DEFAULTS,
@@ -63,8 +63,8 @@ def _new_run(keras_gans, config, args, worker):
         "data_shape": list(source.shape),
         "num_classes": model.num_classes if model.conditional else None,
         "data_description": source.description,
-        "arch_config": _jsonable(arch.get_config()),
-        "loss": _jsonable(_loss_config(model)),
+        "arch_config": jsonable(arch.get_config()),
+        "loss": jsonable(_loss_config(model)),
     }
     if kind is not None:
         config["resolved"]["target_shape"] = list(source.metadata["target_shape"])
@@ -132,7 +132,7 @@ def _resume(keras_gans, args, worker, restart=False):
         if checkpoint is None:  # nothing committed, or restored from the multi-worker backup
             source = _load_data(keras_gans, config)
             with worker.scope():
-                model, _ = _build_model(keras_gans, config, source)
+                model, _ = _build_model(keras_gans, config, source, rebuild=True)
             print(
                 f"{run.path} has no committed checkpoint: training it from its first step"
                 if restored is None
@@ -247,7 +247,7 @@ def _load_data(keras_gans, config):
     return source
 
 
-def _build_model(keras_gans, config, source):
+def _build_model(keras_gans, config, source, rebuild=False):
     import inspect
 
     import keras
@@ -271,6 +271,8 @@ def _build_model(keras_gans, config, source):
         kwargs.setdefault("num_classes", source.num_classes)
     if "target_shape" in source.metadata and "target_channels" in parameters:
         kwargs.setdefault("target_channels", source.metadata["target_shape"][-1])
+    if rebuild:  # the networks the run was created with, whatever today's defaults are
+        kwargs = train_strategy.pinned_arch_args(keras_gans, config, kwargs)
     unknown = sorted(set(kwargs) - set(parameters))
     if unknown and not any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
         raise CommandError(
@@ -332,12 +334,6 @@ def _loss_config(model):
     import keras
 
     return keras.saving.serialize_keras_object(model.adversarial_loss)
-
-
-def _jsonable(value):
-    return json.loads(
-        json.dumps(value, default=lambda v: list(v) if isinstance(v, tuple) else str(v))
-    )
 
 
 def _default_run_dir(config):

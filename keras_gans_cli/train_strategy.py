@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from keras_gans_cli._common import CommandError
+from keras_gans_cli._common import CommandError, jsonable
 
 #: The `--strategy` choices.
 STRATEGIES = ("none", "mirrored", "multi-worker")
@@ -195,3 +195,37 @@ def check_same_flags(given, config, run_dir):
             "its config.json): a restarted multi-worker job must repeat the command that "
             "started it. Choose a new --run-dir, or --resume it."
         )
+
+
+def pinned_arch_args(keras_gans, config, kwargs):
+    """`kwargs` with the architecture keywords the run was created with put back.
+
+    A run restarted from its multi-worker backup (or one with no committed checkpoint) is
+    rebuilt from config.json, not loaded from a `.keras` file: the weights it restores only
+    fit the networks the run began with. Keywords a later version of the plugin defaults
+    differently (TAC-GAN's `spectral_normalization`, say) are taken from the architecture's
+    configuration recorded at creation (`resolved.arch_config`), so the rebuild is the same
+    model. A keyword that was recorded only as text (an object) or that the plugin no longer
+    takes cannot be put back: that is an error naming it.
+    """
+    recorded = (config.get("resolved") or {}).get("arch_config")
+    if not recorded:  # a run from before config.json recorded it
+        return kwargs
+    try:
+        current = jsonable(keras_gans.architectures.get(config["arch"], **kwargs).get_config())
+    except (TypeError, ValueError) as error:
+        raise CommandError(f"--arch {config['arch']}: {error}") from None
+    changed = {key: value for key, value in recorded.items() if current.get(key, ...) != value}
+    lost = sorted(
+        key
+        for key, value in changed.items()
+        if key not in current or (isinstance(value, str) and not isinstance(current[key], str))
+    )
+    if lost:
+        raise CommandError(
+            f"{config['arch']}: the run was created with {', '.join(lost)} = "
+            f"{', '.join(repr(recorded[key]) for key in lost)} (config.json), which this "
+            f"version of the plugin cannot rebuild: install the versions that created it "
+            f"(keras-gans {config['resolved'].get('keras_gans_version', 'unknown')})."
+        )
+    return {**kwargs, **changed}

@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -109,3 +110,31 @@ def test_a_nan_at_the_first_step_says_there_is_no_checkpoint(tmp_path, capsys):
     assert "last good checkpoint is kept" not in err
     assert not (run_dir / "checkpoints" / "latest.keras").exists()
     assert not list((run_dir / "samples").glob("epoch_*.png"))  # no grid of NaN pixels
+
+
+def test_a_rebuilt_run_keeps_the_architecture_it_was_created_with(run_copy, capsys):
+    # A run with no committed checkpoint (or restarted from its multi-worker backup) is
+    # rebuilt from config.json. Here base_filters=4 was not a flag but, as far as the run
+    # knows, the default when it was created; today's default (64) must not leak in.
+    import keras_gans
+
+    original = keras_gans.load_model(run_copy / "checkpoints" / "latest.keras")
+    config = json.loads((run_copy / "config.json").read_text())
+    assert config["resolved"]["arch_config"]["base_filters"] == 4
+    config["arch_args"] = {}
+    (run_copy / "config.json").write_text(json.dumps(config))
+    shutil.rmtree(run_copy / "checkpoints")  # killed before its first commit
+    assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "1"]) == 0
+    assert "has no committed checkpoint" in capsys.readouterr().out
+    rebuilt = keras_gans.load_model(run_copy / "checkpoints" / "latest.keras")
+    for network in ("generator", "discriminator"):
+        shapes = [w.shape for w in getattr(rebuilt, network).weights]
+        assert shapes == [w.shape for w in getattr(original, network).weights], network
+
+    # A keyword the plugin no longer takes cannot be put back: one line naming it.
+    config["resolved"]["arch_config"]["retired_option"] = 3
+    (run_copy / "config.json").write_text(json.dumps(config))
+    shutil.rmtree(run_copy / "checkpoints")
+    assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "1"]) == 1
+    line = _error_line(capsys)
+    assert "created with retired_option = 3" in line and "cannot rebuild" in line
