@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_gans.architectures._bodies import score_layer
 from keras_gans.architectures._checks import (
     discriminator_options,
     optional_classes,
@@ -273,9 +274,6 @@ class DCGAN(Architecture):
                 self.num_classes, spectral_normalization=sn, dtype="float32", name="score"
             )
             out = head([h, labels])
-        elif sn:
-            dense = keras.layers.Dense(1)
-            out = keras.layers.SpectralNormalization(dense, dtype="float32", name="score")(h)
         else:
-            out = keras.layers.Dense(1, dtype="float32", name="score")(h)
+            out = score_layer(sn, 1, "score")(h)
         return keras.Model(inputs if len(inputs) > 1 else x, out, name="dcgan_discriminator")

@@ -116,3 +116,40 @@ def test_autoencoder_discriminator_scores_reconstruction_and_exposes_the_code():
 def test_bad_discriminator_options_are_rejected(bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
         keras_gans.architectures.get("mlp", data_shape=(2,), **bad)
+
+
+def head_errors(discriminator, seed=0):
+    """Each output head's largest error against a float64 `features @ W + b`."""
+    heads = [lay for lay in discriminator.layers if lay.name in discriminator.output_names]
+    rng, errors = np.random.default_rng(seed), {}
+    for head in heads:
+        dense = getattr(head, "layer", head)
+        features = rng.normal(size=(4, dense.kernel.shape[0])).astype("float32") * 3
+        scores = np.asarray(head(features, training=False), "float64")
+        exact = features.astype("float64") @ np.asarray(dense.kernel) + np.asarray(dense.bias)
+        errors[head.name] = float(np.abs(scores - exact).max())
+    return errors
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("dcgan", {}),
+        ("acgan", {"num_classes": 3}),
+        ("infogan", {"categorical_codes": (3,), "continuous_codes": 1, "shared_units": 8}),
+    ],
+)
+def test_spectrally_normalised_heads_score_in_float32_under_mixed_precision(name, kwargs):
+    # SpectralNormalization runs its inner layer under that layer's own policy: a policy-
+    # default Dense inside a float32 wrapper scored in float16 (errors near 1e-3).
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        arch = keras_gans.architectures.get(
+            name, image_shape=(8, 8, 1), latent_dim=8, base_filters=4, **kwargs,
+            spectral_normalization=True,
+        )  # fmt: skip
+        errors = head_errors(arch.build_discriminator())
+    finally:
+        keras.config.set_dtype_policy(previous)
+    assert errors and max(errors.values()) < 1e-5, errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_gans.architectures import Architecture
+from keras_gans.architectures._bodies import score_layer
 from keras_gans.checks import positive_int
 from keras_gans.layers import ConditionalBatchNormalization, ProjectionHead, label_input
 from keras_gans_style import _sagan_blocks as blocks
@@ -135,8 +136,7 @@ class SAGAN(Architecture):
         x = keras.Input(self.image_shape, name="x")
         features = blocks.discriminator_features(x, self._widths(), self.attention_resolution)
         if not self.num_classes:
-            dense = keras.layers.Dense(1, dtype="float32")
-            score = keras.layers.SpectralNormalization(dense, dtype="float32", name="score")
+            score = score_layer(True, 1, "score")
             return keras.Model(x, score(features), name="sagan_discriminator")
         labels = label_input()
         head = ProjectionHead(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_gans.architectures._bodies import score_layer
 from keras_gans.architectures._checks import non_negative_number
 from keras_gans.architectures.acgan import ACGAN
 
@@ -102,12 +103,6 @@ class TACGAN(ACGAN):
     def build_discriminator(self):
         acgan = super().build_discriminator()
         features = acgan.get_layer("class_logits").input
-        dense = keras.layers.Dense(self.num_classes, dtype="float32")
-        if self.spectral_normalization:
-            twin = keras.layers.SpectralNormalization(
-                dense, dtype="float32", name="twin_class_logits"
-            )
-        else:
-            twin = keras.layers.Dense(self.num_classes, dtype="float32", name="twin_class_logits")
+        twin = score_layer(self.spectral_normalization, self.num_classes, "twin_class_logits")
         outputs = {**acgan.output, "twin_class_logits": twin(features)}
         return keras.Model(acgan.inputs, outputs, name="tac_gan_discriminator")
