@@ -116,7 +116,10 @@ def _resume(keras_gans, args, worker, restart=False):
     if restart:
         train_strategy.check_same_flags(_given(args), config, run.path)
     config["strategy"] = worker.name
-    restored = train_strategy.backup_epoch(run.path) if worker.name == "multi-worker" else None
+    restored = None
+    if worker.name == "multi-worker":  # the backup, unless the last commit is as far or later
+        restored = train_strategy.backup_epoch(run.path, state)
+        worker.restore_backup = restored is not None
     if restored is not None:  # every worker restores the chief's backup (WorkerBackupAndRestore)
         state, checkpoint = {"epoch": restored}, None
     if args.epochs is not None:

@@ -71,7 +71,8 @@ def fit_run(model, config, run, extra, state, args, load_data, grid=None, backup
         raise CommandError(
             f"another worker of the job failed ({type(error).__name__}: {reason}). Start "
             "every worker again with the same command: the job continues from the chief's "
-            "last backup (the run's backup/ folder, written at each epoch end)."
+            "last backup (the run's backup/ folder, written at each epoch end) or from a "
+            "later --checkpoint-steps commit."
         ) from None
     elapsed = time.perf_counter() - start
     guard = callbacks[0]

@@ -111,6 +111,7 @@ class Worker:
         self.name = name
         self.chief = name != "multi-worker" or is_chief(read_tf_config())
         self.strategy = _make_strategy(name)
+        self.restore_backup = True
         self._scratch = None
 
     def scope(self):
@@ -139,7 +140,8 @@ class Worker:
         return lock(run) if self.chief else contextlib.nullcontext()
 
     def backup(self, run_path, scratch_path):
-        """The backup callbacks under multi-worker (none otherwise)."""
+        """The backup callbacks under multi-worker (none otherwise); they restore the backup
+        unless `restore_backup` was set to `False` (the run resumes from a later commit)."""
         if self.name != "multi-worker":
             return []
         from keras_gans.callbacks.backup import WorkerBackupAndRestore
@@ -147,7 +149,10 @@ class Worker:
         backup_dir = Path(run_path) / BACKUP
         write_dir = backup_dir if self.chief else Path(scratch_path) / BACKUP
         # Deleted by `finish` once the run is complete, not at the end of each `fit`.
-        return [WorkerBackupAndRestore(backup_dir, write_dir=write_dir, delete_checkpoint=False)]
+        backup = WorkerBackupAndRestore(
+            backup_dir, write_dir=write_dir, delete_checkpoint=False, restore=self.restore_backup
+        )
+        return [backup]
 
     def finish(self, run_path, code):
         """After training: the chief deletes the backup of a run that completed (`code` 0)."""
@@ -174,14 +179,24 @@ def _make_strategy(name):
     return tf.distribute.MirroredStrategy([d.name for d in tf.config.list_logical_devices("CPU")])
 
 
-def backup_epoch(run_path):
-    """The epochs held by the run's multi-worker backup, or `None` when it has none."""
+def backup_epoch(run_path, state=None):
+    """The epochs held by the run's multi-worker backup, or `None` when it has none or when
+    the run's last commit `state` (its state.json) holds as much training or more.
+
+    Both are written at each epoch end (the commit first); a run with `--checkpoint-steps`
+    also commits mid-epoch, so a job killed in epoch N + 1 after a step commit resumes from
+    that commit, not from the backup of epoch N. Every worker reads the same two files
+    before training, so all make the same choice.
+    """
     from keras_gans.callbacks.backup import backup_epoch as read
 
     try:
-        return read(Path(run_path) / BACKUP)
+        epoch = read(Path(run_path) / BACKUP)
     except ValueError as error:
         raise CommandError(str(error)) from None
+    if epoch is None or state is None:
+        return epoch
+    return None if (state["epoch"], state.get("batch") or 0) > (epoch, 0) else epoch
 
 
 def check_same_flags(given, config, run_dir):

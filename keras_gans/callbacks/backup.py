@@ -42,6 +42,9 @@ class WorkerBackupAndRestore(keras.callbacks.BackupAndRestore):
             the chief or a single process).
         delete_checkpoint: Delete `write_dir` when `fit` ends without error (default
             `True`), as Keras' callback does.
+        restore: Restore the backup at the first `fit` (default `True`); `False` when the
+            caller resumes from a later checkpoint of its own (the callback then only
+            writes backups).
 
     Example:
     >>> import tempfile, os, keras
@@ -55,10 +58,10 @@ class WorkerBackupAndRestore(keras.callbacks.BackupAndRestore):
     (2, ['epoch-0002.weights.h5', 'training_metadata.json'])
     """
 
-    def __init__(self, backup_dir, write_dir=None, delete_checkpoint=True):
+    def __init__(self, backup_dir, write_dir=None, delete_checkpoint=True, restore=True):
         super().__init__(str(backup_dir), save_freq="epoch", delete_checkpoint=delete_checkpoint)
         self.write_dir = str(backup_dir if write_dir is None else write_dir)
-        self._restored = False
+        self._restored = not restore
 
     def on_train_begin(self, logs=None):
         if not self._restored:  # once: a later `fit` (a resumed epoch's rest) goes on as is

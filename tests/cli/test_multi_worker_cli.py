@@ -44,7 +44,7 @@ TWO_CPUS = (
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
-def start_workers(run_dir, tmp_path):
+def start_workers(run_dir, tmp_path, extra=()):
     """Starts both workers, each in a folder of its own that is also its TMPDIR."""
     ports = _free_ports(2)
     cluster = {"worker": [f"localhost:{port}" for port in ports]}
@@ -54,7 +54,7 @@ def start_workers(run_dir, tmp_path):
         folder.mkdir(exist_ok=True)
         tf_config = {"cluster": cluster, "task": {"type": "worker", "index": index}}
         env = {**ENV, "TF_CONFIG": json.dumps(tf_config), "TMPDIR": str(folder)}
-        command = [sys.executable, "-m", "keras_gans_cli", "train", *FLAGS]
+        command = [sys.executable, "-m", "keras_gans_cli", "train", *FLAGS, *extra]
         command += ["--strategy", "multi-worker", "--run-dir", str(run_dir)]
         log = open(folder / "log.txt", "a")  # noqa: SIM115 - closed by finish()
         workers.append(
@@ -130,13 +130,7 @@ def _wait_for(path, workers, timeout=180):
         time.sleep(0.05)
 
 
-@pytest.mark.slow
-def test_a_killed_worker_restarts_from_the_backup_and_ends_as_if_uninterrupted(
-    tmp_path, mirrored_run
-):
-    run_dir = tmp_path / "run"
-    workers = start_workers(run_dir, tmp_path)
-    _wait_for(run_dir / "backup" / "training_metadata.json", workers)
+def _kill_the_job(workers):
     workers[1].send_signal(signal.SIGKILL)
     workers[1].wait()
     try:  # the chief cannot go on alone; a cluster manager would now restart the job
@@ -144,11 +138,52 @@ def test_a_killed_worker_restarts_from_the_backup_and_ends_as_if_uninterrupted(
     except subprocess.TimeoutExpired:
         workers[0].send_signal(signal.SIGKILL)
     finish(workers)
+
+
+@pytest.mark.slow
+def test_a_killed_worker_restarts_from_the_backup_and_ends_as_if_uninterrupted(
+    tmp_path, mirrored_run
+):
+    run_dir = tmp_path / "run"
+    workers = start_workers(run_dir, tmp_path)
+    _wait_for(run_dir / "backup" / "training_metadata.json", workers)
+    _kill_the_job(workers)
     backup = json.loads((run_dir / "backup" / "training_metadata.json").read_text())
     assert 1 <= backup["epoch"] < 3  # killed mid-training
     codes = finish(start_workers(run_dir, tmp_path))
     assert codes == [0, 0], logs(tmp_path)
     assert f"from its backup at epoch {backup['epoch'] + 1}" in logs(tmp_path)
+    model = final_model(run_dir)
+    assert int(model.g_optimizer.iterations) == UPDATES
+    for got, want in zip(weights(model), weights(mirrored_run), strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-5)
+    rows = (run_dir / "metrics.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["0", "1", "2"]
+    assert not (run_dir / "backup").exists()
+
+
+@pytest.mark.slow
+def test_a_job_killed_after_a_step_commit_resumes_from_it_not_from_the_older_backup(
+    tmp_path, mirrored_run
+):
+    run_dir, steps = tmp_path / "run", ["--checkpoint-steps", "4"]
+    workers = start_workers(run_dir, tmp_path, steps)
+    _wait_for(run_dir / "backup" / "training_metadata.json", workers)
+    state_path = run_dir / "checkpoints" / "state.json"
+    deadline = time.monotonic() + 120
+    while not json.loads(state_path.read_text()).get("batch"):  # a commit inside epoch 2
+        assert all(w.poll() is None for w in workers) and time.monotonic() < deadline
+        time.sleep(0.02)
+    _kill_the_job(workers)
+    backup = json.loads((run_dir / "backup" / "training_metadata.json").read_text())
+    state = json.loads(state_path.read_text())
+    assert (state["epoch"], state.get("batch") or 0) > (backup["epoch"], 0), (state, backup)
+    codes = finish(start_workers(run_dir, tmp_path, steps))
+    assert codes == [0, 0], logs(tmp_path)
+    text = logs(tmp_path)
+    assert "from its backup" not in text
+    if state.get("batch"):
+        assert f"at epoch {state['epoch'] + 1} of 3 after its batch {state['batch']}" in text
     model = final_model(run_dir)
     assert int(model.g_optimizer.iterations) == UPDATES
     for got, want in zip(weights(model), weights(mirrored_run), strict=True):
@@ -189,3 +224,23 @@ def test_multi_worker_needs_a_run_dir(tmp_path, monkeypatch, capsys):
     assert keras_gans_cli.main(["train", "--strategy", "multi-worker"]) == 1
     assert "--run-dir" in capsys.readouterr().err
     assert os.listdir(tmp_path) == []
+
+
+def test_the_backup_is_restored_only_when_it_holds_more_training_than_the_last_commit(
+    tmp_path,
+):
+    from keras_gans_cli import train_strategy
+
+    folder = tmp_path / train_strategy.BACKUP
+    folder.mkdir()
+    (folder / "epoch-0002.weights.h5").write_bytes(b"weights")
+    (folder / "training_metadata.json").write_text(
+        json.dumps({"epoch": 2, "weights": "epoch-0002.weights.h5"})
+    )
+    choose = train_strategy.backup_epoch
+    assert choose(tmp_path, None) == 2  # nothing committed
+    assert choose(tmp_path, {"epoch": 1, "batch": 20}) == 2  # inside epoch 2: older
+    assert choose(tmp_path, {"epoch": 2}) == 2  # the same epochs: the backup, as before
+    assert choose(tmp_path, {"epoch": 2, "batch": 4}) is None  # a step commit in epoch 3
+    assert choose(tmp_path, {"epoch": 3}) is None  # committed before the backup was
+    assert choose(tmp_path / "elsewhere", None) is None  # no backup
