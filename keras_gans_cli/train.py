@@ -117,7 +117,7 @@ def _resume(keras_gans, args, worker, restart=False):
         train_strategy.check_same_flags(_given(args), config, run.path)
     config["strategy"] = worker.name
     restored = None
-    if worker.name == "multi-worker":  # the backup, unless the last commit is as far or later
+    if worker.name == "multi-worker":  # the backup, unless the last commit is later
         restored = train_strategy.backup_epoch(run.path, state)
         worker.restore_backup = restored is not None
     if restored is not None:  # every worker restores the chief's backup (WorkerBackupAndRestore)

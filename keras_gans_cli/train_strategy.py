@@ -181,7 +181,8 @@ def _make_strategy(name):
 
 def backup_epoch(run_path, state=None):
     """The epochs held by the run's multi-worker backup, or `None` when it has none or when
-    the run's last commit `state` (its state.json) holds as much training or more.
+    the run's last commit `state` (its state.json) holds more training (a later epoch end,
+    or a batch inside the epoch after the backup's); with the same epochs, the backup.
 
     Both are written at each epoch end (the commit first); a run with `--checkpoint-steps`
     also commits mid-epoch, so a job killed in epoch N + 1 after a step commit resumes from
