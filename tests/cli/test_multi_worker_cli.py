@@ -140,6 +140,17 @@ def _kill_the_job(workers):
     finish(workers)
 
 
+def _assert_ends_as_if_uninterrupted(run_dir, mirrored_run):
+    """All updates, the uninterrupted run's weights, one metrics row per epoch, no backup."""
+    model = final_model(run_dir)
+    assert int(model.g_optimizer.iterations) == UPDATES
+    for got, want in zip(weights(model), weights(mirrored_run), strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-5)
+    rows = (run_dir / "metrics.csv").read_text().splitlines()
+    assert [row.split(",")[0] for row in rows[1:]] == ["0", "1", "2"]
+    assert not (run_dir / "backup").exists()
+
+
 @pytest.mark.slow
 def test_a_killed_worker_restarts_from_the_backup_and_ends_as_if_uninterrupted(
     tmp_path, mirrored_run
@@ -153,13 +164,7 @@ def test_a_killed_worker_restarts_from_the_backup_and_ends_as_if_uninterrupted(
     codes = finish(start_workers(run_dir, tmp_path))
     assert codes == [0, 0], logs(tmp_path)
     assert f"from its backup at epoch {backup['epoch'] + 1}" in logs(tmp_path)
-    model = final_model(run_dir)
-    assert int(model.g_optimizer.iterations) == UPDATES
-    for got, want in zip(weights(model), weights(mirrored_run), strict=True):
-        np.testing.assert_allclose(got, want, atol=1e-5)
-    rows = (run_dir / "metrics.csv").read_text().splitlines()
-    assert [row.split(",")[0] for row in rows[1:]] == ["0", "1", "2"]
-    assert not (run_dir / "backup").exists()
+    _assert_ends_as_if_uninterrupted(run_dir, mirrored_run)
 
 
 @pytest.mark.slow
@@ -184,13 +189,7 @@ def test_a_job_killed_after_a_step_commit_resumes_from_it_not_from_the_older_bac
     assert "from its backup" not in text
     if state.get("batch"):
         assert f"at epoch {state['epoch'] + 1} of 3 after its batch {state['batch']}" in text
-    model = final_model(run_dir)
-    assert int(model.g_optimizer.iterations) == UPDATES
-    for got, want in zip(weights(model), weights(mirrored_run), strict=True):
-        np.testing.assert_allclose(got, want, atol=1e-5)
-    rows = (run_dir / "metrics.csv").read_text().splitlines()
-    assert [row.split(",")[0] for row in rows[1:]] == ["0", "1", "2"]
-    assert not (run_dir / "backup").exists()
+    _assert_ends_as_if_uninterrupted(run_dir, mirrored_run)
 
 
 @pytest.mark.parametrize(
