@@ -31,6 +31,9 @@ def score_layer(spectral_normalization, units=1, name="score"):
     Under a mixed policy the wrapped `Dense` is float32 too: `SpectralNormalization` runs
     its inner layer with that layer's own policy, so a policy-default `Dense` would compute
     the scores in float16 (errors near 1e-3 instead of 1e-6) behind a float32 wrapper.
+    The inner `Dense` is created in both branches, as it always was: each new layer draws
+    an initializer seed, so skipping it would change the seeded initial weights of every
+    network built after it.
     """
     dense = keras.layers.Dense(units, dtype="float32")
     if spectral_normalization:

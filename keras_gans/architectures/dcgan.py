@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import keras
 
-from keras_gans.architectures._bodies import score_layer
 from keras_gans.architectures._checks import (
     discriminator_options,
     optional_classes,
@@ -274,6 +273,9 @@ class DCGAN(Architecture):
                 self.num_classes, spectral_normalization=sn, dtype="float32", name="score"
             )
             out = head([h, labels])
+        elif sn:  # not score_layer: its unused Dense would shift the seeded initial weights
+            dense = keras.layers.Dense(1, dtype="float32")  # float32 inside too, see score_layer
+            out = keras.layers.SpectralNormalization(dense, dtype="float32", name="score")(h)
         else:
-            out = score_layer(sn, 1, "score")(h)
+            out = keras.layers.Dense(1, dtype="float32", name="score")(h)
         return keras.Model(inputs if len(inputs) > 1 else x, out, name="dcgan_discriminator")
