@@ -1,4 +1,5 @@
-"""Test-session setup: quiet TensorFlow, and two logical CPUs for tf.distribute tests.
+"""Test-session setup: quiet TensorFlow, two logical CPUs for tf.distribute tests, and the
+`mixed_policy` fixture.
 
 The logical device split must happen before TensorFlow initialises its devices, so it is
 done here, before any test module imports keras_gans.
@@ -14,3 +15,16 @@ _cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(
     _cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
 )
+
+
+import keras  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def mixed_policy():
+    """The `mixed_float16` global dtype policy for one test, restored afterwards."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    yield
+    keras.config.set_dtype_policy(previous)

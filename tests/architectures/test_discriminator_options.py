@@ -139,17 +139,14 @@ def head_errors(discriminator, seed=0):
         ("infogan", {"categorical_codes": (3,), "continuous_codes": 1, "shared_units": 8}),
     ],
 )
-def test_spectrally_normalised_heads_score_in_float32_under_mixed_precision(name, kwargs):
+def test_spectrally_normalised_heads_score_in_float32_under_mixed_precision(
+    name, kwargs, mixed_policy
+):
     # SpectralNormalization runs its inner layer under that layer's own policy: a policy-
     # default Dense inside a float32 wrapper scored in float16 (errors near 1e-3).
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy("mixed_float16")
-    try:
-        arch = keras_gans.architectures.get(
-            name, image_shape=(8, 8, 1), latent_dim=8, base_filters=4, **kwargs,
-            spectral_normalization=True,
-        )  # fmt: skip
-        errors = head_errors(arch.build_discriminator())
-    finally:
-        keras.config.set_dtype_policy(previous)
+    arch = keras_gans.architectures.get(
+        name, image_shape=(8, 8, 1), latent_dim=8, base_filters=4, **kwargs,
+        spectral_normalization=True,
+    )  # fmt: skip
+    errors = head_errors(arch.build_discriminator())
     assert errors and max(errors.values()) < 1e-5, errors

@@ -181,15 +181,10 @@ def test_training_teaches_the_classifier_and_its_twin():
 
 
 @pytest.mark.parametrize("name", ["tac-gan", "sagan"])
-def test_heads_score_in_float32_under_mixed_precision(name):
+def test_heads_score_in_float32_under_mixed_precision(name, mixed_policy):
     from tests.architectures.test_discriminator_options import head_errors
 
     kwargs = dict(TINY) if name == "tac-gan" else {"image_shape": (8, 8, 1), "latent_dim": 8}
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy("mixed_float16")
-    try:
-        errors = head_errors(keras_gans.architectures.get(name, **kwargs).build_discriminator())
-    finally:
-        keras.config.set_dtype_policy(previous)
+    errors = head_errors(keras_gans.architectures.get(name, **kwargs).build_discriminator())
     expected = {"score", "class_logits", "twin_class_logits"} if name == "tac-gan" else {"score"}
     assert set(errors) == expected and max(errors.values()) < 1e-5, errors
