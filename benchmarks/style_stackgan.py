@@ -10,9 +10,10 @@ For each seed, on the 1,797 bundled digits upscaled to `--size` (`style_common.d
 with their labels as the condition (class ids):
 
 - **StackGAN**: `GANModel.from_architecture("stackgan", image_shape=(size, size, 1),
-  latent_dim=64, num_classes=10)` with small widths (Stage-I 128 filters at 4x4, Stage-II
-  32, discriminators `--discriminator-filters` (64, the architecture's default),
-  `projection_dim` 32; Stage-I at 8x8), the KL term as `--kl-weight` and
+  latent_dim=64, num_classes=10)` with small widths (Stage-I 128 filters at 4x4; Stage-II
+  `--stage-two-filters` (32) at 4x4, halving at each upsampling; discriminators
+  `--discriminator-filters` (64, the architecture's default); `projection_dim` 32;
+  Stage-I at 8x8), the KL term as `--kl-weight` and
   `--kl-reduction` say (default: the architecture's, the authors' code: 2.0 on the KL
   averaged over the dimensions), Adam (2e-4, beta_1 0.5) for every optimizer,
   non-saturating loss, batch 64, `--epochs` epochs in all: Stage-I for the first
@@ -68,7 +69,7 @@ def build(args, seed, stage_one_steps):
         num_classes=10,
         projection_dim=32,
         generator_filters=128,
-        stage_two_filters=32,
+        stage_two_filters=args.stage_two_filters,
         discriminator_filters=args.discriminator_filters,
         stage_one_steps=stage_one_steps,
         ema_decay=args.ema_decay,
@@ -163,6 +164,12 @@ def main():
         default=0.5,
         help="the share of the generator updates that train Stage-I (default 0.5)",
     )
+    parser.add_argument(
+        "--stage-two-filters",
+        type=int,
+        default=32,
+        help="Stage-II's filters at its smallest map; they halve at each upsampling (default 32)",
+    )
     parser.add_argument("--baseline-filters", type=int, default=32)
     parser.add_argument(
         "--ema-decay", type=float, help="EMA generators of this decay for both models [none]"
@@ -174,6 +181,7 @@ def main():
     print(f"# StackGAN on digits {args.size}x{args.size}, {args.epochs} epochs, batch 64")
     print(f"# KL settings: {kl_arguments(args) or 'the architecture defaults'}")
     print(f"# Stage-I trains for {args.stage_one_share:g} of the generator updates")
+    print(f"# Stage-II filters: {args.stage_two_filters}")
     print(f"# {machine_line()}")
     print(f"{'seed':>4}  {'model':<36} {'FID':>8} {'KID':>8} {'acc':>6} {'fit s':>7}")
     for i, seed in enumerate(args.seeds):
