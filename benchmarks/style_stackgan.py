@@ -10,8 +10,8 @@ For each seed, on the 1,797 bundled digits upscaled to `--size` (`style_common.d
 with their labels as the condition (class ids):
 
 - **StackGAN**: `GANModel.from_architecture("stackgan", image_shape=(size, size, 1),
-  latent_dim=64, num_classes=10)` with small widths (Stage-I 128 filters at 4x4; Stage-II
-  `--stage-two-filters` (32) at 4x4, halving at each upsampling; discriminators
+  latent_dim=64, num_classes=10)` with small widths (Stage-I `--generator-filters` (128)
+  at 4x4; Stage-II `--stage-two-filters` (32) at 4x4, halving at each upsampling; discriminators
   `--discriminator-filters` (64, the architecture's default); `projection_dim` 32;
   Stage-I at 8x8), the KL term as `--kl-weight` and
   `--kl-reduction` say (default: the architecture's, the authors' code: 2.0 on the KL
@@ -68,7 +68,7 @@ def build(args, seed, stage_one_steps):
         latent_dim=64,
         num_classes=10,
         projection_dim=32,
-        generator_filters=128,
+        generator_filters=args.generator_filters,
         stage_two_filters=args.stage_two_filters,
         discriminator_filters=args.discriminator_filters,
         stage_one_steps=stage_one_steps,
@@ -165,6 +165,9 @@ def main():
         help="the share of the generator updates that train Stage-I (default 0.5)",
     )
     parser.add_argument(
+        "--generator-filters", type=int, default=128, help="Stage-I's filters at 4x4 (default 128)"
+    )
+    parser.add_argument(
         "--stage-two-filters",
         type=int,
         default=32,
@@ -181,7 +184,7 @@ def main():
     print(f"# StackGAN on digits {args.size}x{args.size}, {args.epochs} epochs, batch 64")
     print(f"# KL settings: {kl_arguments(args) or 'the architecture defaults'}")
     print(f"# Stage-I trains for {args.stage_one_share:g} of the generator updates")
-    print(f"# Stage-II filters: {args.stage_two_filters}")
+    print(f"# Stage-I filters: {args.generator_filters}, Stage-II: {args.stage_two_filters}")
     print(f"# {machine_line()}")
     print(f"{'seed':>4}  {'model':<36} {'FID':>8} {'KID':>8} {'acc':>6} {'fit s':>7}")
     for i, seed in enumerate(args.seeds):
