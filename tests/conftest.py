@@ -1,5 +1,5 @@
 """Test-session setup: quiet TensorFlow, two logical CPUs for tf.distribute tests, and the
-`mixed_policy` fixture.
+`mixed_policy` and `bfloat16_policy` fixtures.
 
 The logical device split must happen before TensorFlow initialises its devices, so it is
 done here, before any test module imports keras_gans.
@@ -17,14 +17,20 @@ tf.config.set_logical_device_configuration(
 )
 
 
-import keras  # noqa: E402
 import pytest  # noqa: E402
+
+from tests.dtype_policy import global_policy  # noqa: E402
 
 
 @pytest.fixture
 def mixed_policy():
     """The `mixed_float16` global dtype policy for one test, restored afterwards."""
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy("mixed_float16")
-    yield
-    keras.config.set_dtype_policy(previous)
+    with global_policy("mixed_float16"):
+        yield
+
+
+@pytest.fixture
+def bfloat16_policy():
+    """The `mixed_bfloat16` global dtype policy for one test, restored afterwards."""
+    with global_policy("mixed_bfloat16"):
+        yield

@@ -8,6 +8,7 @@ import pytest
 import keras_gans
 import keras_gans_cli
 from tests.cli.conftest import TINY
+from tests.dtype_policy import global_policy
 
 
 def policies(network):
@@ -43,11 +44,8 @@ def test_float16_run_resumes_with_both_loss_scales_and_adam_state(tmp_path):
     run = tmp_path / "fp16"
     assert train(run, "--epochs", "1", "--precision", "mixed_float16") == 0
     assert keras_gans_cli.main(["train", "--resume", str(run), "--epochs", "2"]) == 0
-    keras.config.set_dtype_policy("mixed_float16")  # as the run trains (any policy loads it)
-    try:
+    with global_policy("mixed_float16"):  # as the run trains (any policy loads it)
         model = keras_gans.load_model(run / "checkpoints" / "latest.keras")
-    finally:
-        keras.config.set_dtype_policy("float32")
     assert policies(model.generator) == {"mixed_float16"}
     for optimizer in (model.d_optimizer, model.g_optimizer):
         assert isinstance(optimizer, keras.optimizers.LossScaleOptimizer)

@@ -1,7 +1,6 @@
 """A generator trained under a mixed dtype policy exports as the float32 network its weights
 define: TFLite's builtin kernels and the float32 verification take it."""
 
-import keras
 import numpy as np
 import pytest
 
@@ -9,18 +8,15 @@ import keras_gans
 from keras_gans import export
 from keras_gans_export.networks import in_float32
 from keras_gans_export.runtime_settings import onnx_session, tflite_interpreter
+from tests.dtype_policy import global_policy
 
 
 @pytest.fixture(params=["mixed_float16", "mixed_bfloat16"])
 def mixed_gan(request):
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(request.param)
-    try:
+    with global_policy(request.param):
         gan = keras_gans.GANModel.from_architecture(
             "dcgan", image_shape=(8, 8, 1), latent_dim=8, base_filters=8, seed=0
         )
-    finally:
-        keras.config.set_dtype_policy(previous)
     return gan, request.param
 
 

@@ -8,6 +8,7 @@ import tensorflow as tf
 import keras_gans
 from keras_gans.callbacks import EMAGenerator
 from keras_gans.testing import tiny_gan
+from tests.dtype_policy import global_policy
 
 from .helpers import points
 
@@ -116,9 +117,7 @@ def test_ema_under_mirrored_strategy_matches_one_device():
 
 
 def test_ema_and_tricks_under_mixed_precision():
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy("mixed_float16")
-    try:
+    with global_policy("mixed_float16"):
         gan = keras_gans.GANModel.from_architecture(
             "mlp", data_shape=(2,), latent_dim=8, hidden_units=(16,), seed=0, packing=2
         )
@@ -133,8 +132,6 @@ def test_ema_and_tricks_under_mixed_precision():
         assert all(np.isfinite(v[-1]) for v in history.values())
         assert gan.ema_generator.weights[0].dtype == "float32"
         assert np.isfinite(gan.generate(4, seed=0)).all()
-    finally:
-        keras.config.set_dtype_policy(previous)
 
 
 def test_stateful_tricks_train_under_mirrored_strategy():

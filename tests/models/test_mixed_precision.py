@@ -4,6 +4,7 @@ import keras
 import numpy as np
 
 import keras_gans
+from tests.dtype_policy import global_policy
 
 
 def make_gan(loss="wgan-gp"):
@@ -71,17 +72,13 @@ def test_mixed_precision_model_round_trips_with_its_loss_scale(mixed_policy, tmp
 
 
 def test_mixed_float16_file_loaded_in_a_float32_process_keeps_its_optimizer_state(tmp_path):
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy("mixed_float16")
-    try:
+    with global_policy("mixed_float16"):
         gan = make_gan()
         # Eight steps: an overflowing step is skipped (the scale halves), so two steps could
         # both be skipped and leave nothing to compare; eight leave room for the scale to come down.
         x = np.random.default_rng(0).normal(size=(256, 2)).astype("float32")
         gan.fit(x, batch_size=32, epochs=1, verbose=0)
         gan.save(tmp_path / "mixed.keras")
-    finally:
-        keras.config.set_dtype_policy(previous)
     loaded = keras_gans.load_model(tmp_path / "mixed.keras")  # under float32 now
     assert isinstance(loaded.d_optimizer, keras.optimizers.LossScaleOptimizer)
     assert isinstance(loaded.g_optimizer, keras.optimizers.LossScaleOptimizer)

@@ -2,17 +2,8 @@
 
 import keras
 import numpy as np
-import pytest
 
 import keras_gans
-
-
-@pytest.fixture
-def bfloat16_policy():
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy("mixed_bfloat16")
-    yield
-    keras.config.set_dtype_policy(previous)
 
 
 def make_digits_gan():
