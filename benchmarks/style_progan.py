@@ -11,8 +11,10 @@ size, 1), latent_dim=64, fmap_base=--fmap-base, fmap_max=--fmap-max, fade_images
 stable_images, ema_decay=--ema-decay)`) on the 1,797 bundled digits upscaled to `--size`
 (`style_common.digits_at`), with the paper's training: WGAN-GP (lambda 10) plus the drift
 term (0.001), one critic step per generator step, Adam(1e-3, beta_1=0, beta_2=0.99), batch
-64. Growth: 4x4 stable, then each resolution fades in and stabilises over
-`--fade-images`/`--stable-images` real images. Samples come from the EMA generator and are
+64; with `--reset-optimizers`, both Adams restart when each fade-in starts and ends (the
+official code's `reset_opt_for_new_lod`, `ProGAN(reset_optimizers=True)`). Growth: 4x4
+stable, then each resolution fades in and stabilises over `--fade-images`/`--stable-images`
+real images. Samples come from the EMA generator and are
 clipped to [-1, 1] (ProGAN's output is linear; the official code clips when it converts
 images). The baseline is the core `dcgan` at the same size, batch and epochs
 (`style_common.train_dcgan_baseline`, `base_filters=--dcgan-filters`). Scores: FID and KID
@@ -53,6 +55,7 @@ def build_progan(args, seed):
         "fmap_max": args.fmap_max,
         "fade_images": args.fade_images,
         "stable_images": args.stable_images,
+        "reset_optimizers": args.reset_optimizers,
     }
     model = keras_gans.GANModel.from_architecture(
         "progan", seed=seed, ema_decay=args.ema_decay, **keywords
@@ -100,7 +103,8 @@ def table(rows, args):
         f"ProGAN on digits {args.size}x{args.size}, {args.epochs} epochs of batch 64, "
         f"fade/stable {args.fade_images}/{args.stable_images} images, "
         f"fmap_base {args.fmap_base}, fmap_max {args.fmap_max}, Adam lr D "
-        f"{args.d_lr or 1e-3:g} / G {args.g_lr or 1e-3:g}; {machine_line()}",
+        f"{args.d_lr or 1e-3:g} / G {args.g_lr or 1e-3:g}, optimizers restarted at each "
+        f"stage: {'yes' if args.reset_optimizers else 'no'}; {machine_line()}",
         "",
         "| seed | model | FID | KID | train s |",
         "|---|---|---|---|---|",
@@ -137,6 +141,12 @@ def main(argv=None):
     parser.add_argument("--ema-decay", type=float, default=0.99)
     parser.add_argument("--d-lr", type=float, help="critic lr (default: the paper's 1e-3)")
     parser.add_argument("--g-lr", type=float, help="generator lr (default: the paper's 1e-3)")
+    parser.add_argument(
+        "--reset-optimizers",
+        action="store_true",
+        help="restart both Adams at each change of stage (the official code's "
+        "reset_opt_for_new_lod; ProGAN(reset_optimizers=True))",
+    )
     parser.add_argument("--dcgan-filters", type=int, default=32)
     parser.add_argument("--pictures", help="write progan_samples.png / progan_real.png here")
     parser.add_argument("--markdown", help="also write the table to this file")

@@ -13,9 +13,9 @@ with their labels as the condition (class ids):
   latent_dim=64, num_classes=10)` with small widths (Stage-I `--generator-filters` (128)
   at 4x4; Stage-II `--stage-two-filters` (32) at 4x4, halving at each upsampling; discriminators
   `--discriminator-filters` (64, the architecture's default); `projection_dim` 32;
-  Stage-I at 8x8), the KL term as `--kl-weight` and
-  `--kl-reduction` say (default: the architecture's, the authors' code: 2.0 on the KL
-  averaged over the dimensions), Adam (2e-4, beta_1 0.5) for every optimizer,
+  Stage-I's side `--stage-one-size`, by default the architecture's: 8), the KL term as
+  `--kl-weight` and `--kl-reduction` say (default: the architecture's, the authors'
+  code: 2.0 on the KL averaged over the dimensions), Adam (2e-4, beta_1 0.5) for every optimizer,
   non-saturating loss, batch 64, `--epochs` epochs in all: Stage-I for the first
   `--stage-one-share` of the generator updates (`stage_one_steps`; default half), then
   Stage-II with Stage-I fixed, as in the paper;
@@ -70,6 +70,7 @@ def build(args, seed, stage_one_steps):
         projection_dim=32,
         generator_filters=args.generator_filters,
         stage_two_filters=args.stage_two_filters,
+        stage_one_size=args.stage_one_size,
         discriminator_filters=args.discriminator_filters,
         stage_one_steps=stage_one_steps,
         ema_decay=args.ema_decay,
@@ -173,6 +174,12 @@ def main():
         default=32,
         help="Stage-II's filters at its smallest map; they halve at each upsampling (default 32)",
     )
+    parser.add_argument(
+        "--stage-one-size",
+        type=int,
+        default=None,
+        help="Stage-I's side (default: the architecture's, 8 at 16x16 and 32x32)",
+    )
     parser.add_argument("--baseline-filters", type=int, default=32)
     parser.add_argument(
         "--ema-decay", type=float, help="EMA generators of this decay for both models [none]"
@@ -185,6 +192,7 @@ def main():
     print(f"# KL settings: {kl_arguments(args) or 'the architecture defaults'}")
     print(f"# Stage-I trains for {args.stage_one_share:g} of the generator updates")
     print(f"# Stage-I filters: {args.generator_filters}, Stage-II: {args.stage_two_filters}")
+    print(f"# Stage-I side: {args.stage_one_size or 'the architecture default'}")
     print(f"# {machine_line()}")
     print(f"{'seed':>4}  {'model':<36} {'FID':>8} {'KID':>8} {'acc':>6} {'fit s':>7}")
     for i, seed in enumerate(args.seeds):

@@ -305,9 +305,13 @@ def _build_model(keras_gans, config, source, rebuild=False):
     except (TypeError, ValueError) as error:
         raise CommandError(f"--loss: {error}") from None
     d_rate, g_rate = _learning_rates(keras_gans, config, source)
+    # The family's Adam (ProGAN's restarts with its stages), keras.optimizers.Adam otherwise.
+    d_optimizer, g_optimizer = arch.make_optimizers(
+        d_rate, g_rate, config["beta1"], config["beta2"]
+    )
     model.compile(
-        d_optimizer=keras.optimizers.Adam(d_rate, config["beta1"], config["beta2"]),
-        g_optimizer=keras.optimizers.Adam(g_rate, config["beta1"], config["beta2"]),
+        d_optimizer=d_optimizer,
+        g_optimizer=g_optimizer,
         loss=loss_object,
         d_steps=config["d_steps"],
     )

@@ -79,15 +79,21 @@ class Architecture:
         0.5, beta_2 0.999; Radford et al. 2016); SAGAN's TTUR and ProGAN's settings come
         with their architectures: `gan.compile(*arch.default_optimizers(), loss=...)`.
         """
-        import keras
-
         settings = {"d_lr": 2e-4, "g_lr": 2e-4, "beta1": 0.5, "beta2": 0.999}
         settings.update(self.optimizer_defaults)
-        betas = {"beta_1": settings["beta1"], "beta_2": settings["beta2"]}
-        return (
-            keras.optimizers.Adam(settings["d_lr"], **betas),
-            keras.optimizers.Adam(settings["g_lr"], **betas),
-        )
+        return self.make_optimizers(**settings)
+
+    def make_optimizers(self, d_lr, g_lr, beta1, beta2):
+        """Returns `(d_optimizer, g_optimizer)`: the family's Adam with these settings.
+
+        `default_optimizers()` and `keras-gans train` build through it (the rates may be
+        schedules); a family whose training needs another Adam (ProGAN's optimizer
+        resets) overrides it. Default: `keras.optimizers.Adam`.
+        """
+        import keras
+
+        betas = {"beta_1": beta1, "beta_2": beta2}
+        return keras.optimizers.Adam(d_lr, **betas), keras.optimizers.Adam(g_lr, **betas)
 
     def default_latent_distribution(self):
         """Returns the generator's latent prior: a name or a `LatentDistribution`.

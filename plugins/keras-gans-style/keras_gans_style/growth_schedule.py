@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_gans.steps import Piece
 from keras_gans_style._equalized import positive_int
+from keras_gans_style.restartable_adam import restartable
 
 __all__ = ["GrowthSchedule"]
 
@@ -48,6 +49,12 @@ class GrowthSchedule(Piece):
     fade-in) and `progan/alpha` (its fade-in weight, 1 once stable) after each generator
     update. `compile(tricks=[GrowthSchedule(...)])` replaces the architecture's.
 
+    With `reset_optimizers=True` the model restarts both optimizers' state whenever the
+    stage changes, as the official code's `reset_opt_for_new_lod` does: when a fade-in
+    starts and when it ends (the level's floor or ceiling moves). Both optimizers must
+    then be `RestartableAdam`s (`ProGAN(reset_optimizers=True).default_optimizers()`
+    builds them), so that Adam's bias correction restarts with its moments.
+
     Formula:
         with `P = stable_images + fade_images`, `i = floor(n / P)`, `r = n - i * P`:
         `level(n) = min(i + max(r - stable_images, 0) / fade_images, num_levels - 1)`
@@ -61,6 +68,8 @@ class GrowthSchedule(Piece):
             the paper's 600,000 scaled to the 1,797 bundled digits: about 1.7 passes).
         stable_images: Real images shown while a resolution stabilises (default 3,000;
             the paper: 600,000).
+        reset_optimizers: Restart the optimizers at each change of stage (default
+            `False`; the official code: `True`).
         name: The piece's name (default `"growth"`).
 
     Example:
@@ -78,8 +87,21 @@ class GrowthSchedule(Piece):
     roles = ()
     reports = ("progan/resolution", "progan/alpha")
 
-    def __init__(self, num_levels=2, fade_images=3000, stable_images=3000, name="growth"):
+    def __init__(
+        self,
+        num_levels=2,
+        fade_images=3000,
+        stable_images=3000,
+        reset_optimizers=False,
+        name="growth",
+    ):
         super().__init__(name=name)
+        if not isinstance(reset_optimizers, bool):
+            raise ValueError(
+                "`reset_optimizers` must be a bool. "
+                f"Received: reset_optimizers={reset_optimizers!r}"
+            )
+        self.reset_optimizers = reset_optimizers
         self.num_levels = positive_int(num_levels, "num_levels")
         self.fade_images = _non_negative_int(fade_images, "fade_images")
         self.stable_images = _non_negative_int(stable_images, "stable_images")
@@ -128,6 +150,16 @@ class GrowthSchedule(Piece):
         alpha = ops.where(ops.equal(top, level), 1.0, level - ops.floor(level))
         return BASE_RESOLUTION * ops.power(2.0, top), alpha
 
+    @staticmethod
+    def stage_changed(old_level, new_level):
+        """Whether a fade-in starts or ends between two levels (a boolean tensor): their
+        floors or their ceilings differ, the official code's test for a new `lod`."""
+        old, new = (ops.cast(v, "float32") for v in (old_level, new_level))
+        return ops.logical_or(
+            ops.not_equal(ops.floor(old), ops.floor(new)),
+            ops.not_equal(ops.ceil(old), ops.ceil(new)),
+        )
+
     def describe(self, images_seen):
         """The level, the resolution being trained and its fade-in weight, as numbers."""
         level = float(ops.convert_to_numpy(self.level(images_seen)))
@@ -163,7 +195,8 @@ class GrowthSchedule(Piece):
 
     # ----------------------------------------------------------------- the piece
     def build(self, model):
-        """Checks that `model` (a `ProGANModel`) has `num_levels` levels."""
+        """Checks that `model` (a `ProGANModel`) has `num_levels` levels and, with
+        `reset_optimizers`, optimizers that restart."""
         levels = getattr(model, "num_levels", None)
         if levels != self.num_levels:
             raise ValueError(
@@ -171,7 +204,30 @@ class GrowthSchedule(Piece):
                 f"networks have {levels} levels (4x4 to the image size): use "
                 f"GrowthSchedule(num_levels={levels}, ...)."
             )
+        if self.reset_optimizers:
+            for argument in ("d_optimizer", "g_optimizer"):
+                optimizer = getattr(model, argument)
+                if restartable(optimizer) is None:
+                    raise ValueError(
+                        f"GrowthSchedule(reset_optimizers=True) restarts the optimizers at "
+                        f"each stage: `{argument}` must be a RestartableAdam "
+                        "(keras_gans_style.restartable_adam; `ProGAN(reset_optimizers=True)"
+                        ".default_optimizers()` builds them). "
+                        f"Received: {type(optimizer).__name__}"
+                    )
         self.model = model
+
+    def restart_optimizers(self, model, old_level, new_level):
+        """Restarts `model`'s optimizers if the stage changed (in the traced step)."""
+        if not self.reset_optimizers:
+            return
+
+        def restart():
+            for optimizer in (model.d_optimizer, model.g_optimizer):
+                restartable(optimizer).restart()
+            return ops.ones((), "int32")
+
+        ops.cond(self.stage_changed(old_level, new_level), restart, lambda: ops.zeros((), "int32"))
 
     def update(self, player, ctx):
         if player.role != "generator":
@@ -184,5 +240,6 @@ class GrowthSchedule(Piece):
             "num_levels": self.num_levels,
             "fade_images": self.fade_images,
             "stable_images": self.stable_images,
+            "reset_optimizers": self.reset_optimizers,
             "name": self.name,
         }

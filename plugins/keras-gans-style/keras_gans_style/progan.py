@@ -10,6 +10,7 @@ from keras_gans_style._progan_networks import progan_discriminator, progan_gener
 from keras_gans_style.drift_penalty import DriftPenalty
 from keras_gans_style.growth_schedule import GrowthSchedule
 from keras_gans_style.progan_model import ProGANModel
+from keras_gans_style.restartable_adam import RestartableAdam
 
 __all__ = ["ProGAN"]
 
@@ -66,14 +67,21 @@ class ProGAN(Architecture):
         stable_images: Real images per stabilisation, 4x4 first (default 3000; the
             paper: 600,000).
         group_size: Minibatch standard deviation group size (default 4, the paper's).
+        reset_optimizers: Restart both optimizers' state (Adam's moments and bias
+            correction) when each fade-in starts and ends, as the official code does
+            (`reset_opt_for_new_lod`); the optimizers are then `RestartableAdam`s, which
+            `default_optimizers()` and the CLI build (default `False`).
 
     Example:
     >>> arch = ProGAN(image_shape=(8, 8, 1), latent_dim=8, fmap_base=32, fmap_max=4)
     >>> networks = arch.build_networks()
     >>> networks["generator"].output_shape, networks["discriminator"].output_shape
     ((None, 8, 8, 1), (None, 1))
-    >>> arch.default_tricks()[1]
-    GrowthSchedule(num_levels=2, fade_images=3000, stable_images=3000, name='growth')
+    >>> growth = arch.default_tricks()[1]
+    >>> growth.num_levels, growth.fade_images, growth.stable_images, growth.reset_optimizers
+    (2, 3000, 3000, False)
+    >>> [type(o).__name__ for o in ProGAN(reset_optimizers=True).default_optimizers()]
+    ['RestartableAdam', 'RestartableAdam']
 
     Reference:
         Karras, Aila, Laine & Lehtinen, "Progressive Growing of GANs for Improved Quality,
@@ -94,13 +102,17 @@ class ProGAN(Architecture):
         fade_images=3000,
         stable_images=3000,
         group_size=4,
+        reset_optimizers=False,
     ):
         self.image_shape = _check_image_shape(image_shape)
         self.latent_dim = positive_int(latent_dim, "latent_dim")
         self.fmap_base = positive_int(fmap_base, "fmap_base")
         self.fmap_max = positive_int(fmap_max, "fmap_max")
         self.group_size = positive_int(group_size, "group_size")
-        self.growth = GrowthSchedule(self.num_levels, fade_images, stable_images)
+        self.growth = GrowthSchedule(
+            self.num_levels, fade_images, stable_images, reset_optimizers=reset_optimizers
+        )
+        self.reset_optimizers = reset_optimizers
         self.fade_images = self.growth.fade_images
         self.stable_images = self.growth.stable_images
 
@@ -116,6 +128,13 @@ class ProGAN(Architecture):
         return progan_discriminator(
             self.image_shape, self.fmap_base, self.fmap_max, self.group_size
         )
+
+    def make_optimizers(self, d_lr, g_lr, beta1, beta2):
+        """Adam, as `RestartableAdam` when the stages restart the optimizers."""
+        if not self.reset_optimizers:
+            return super().make_optimizers(d_lr, g_lr, beta1, beta2)
+        betas = {"beta_1": beta1, "beta_2": beta2}
+        return RestartableAdam(d_lr, **betas), RestartableAdam(g_lr, **betas)
 
     def default_tricks(self):
         """The drift term `DriftPenalty(0.001)` and the `GrowthSchedule` (new objects)."""

@@ -86,8 +86,8 @@ class ProGANModel(GANModel):
     ...     fade_images=64, stable_images=32)
     >>> type(model).__name__, model.generate(2, seed=0).shape
     ('ProGANModel', (2, 8, 8, 1))
-    >>> model.growth
-    GrowthSchedule(num_levels=2, fade_images=64, stable_images=32, name='growth')
+    >>> model.growth.num_levels, model.growth.fade_images, model.growth.stable_images
+    (2, 64, 32)
     >>> model.set_images_seen(64)  # half-way through the 8x8 fade-in
     >>> model.level, model.resolution, model.alpha
     (0.5, 8, 0.5)
@@ -194,12 +194,15 @@ class ProGANModel(GANModel):
         """GANModel's schedule on the reals at the current stage.
 
         In training, first advances the growth: the level of the images shown so far is
-        assigned to every `FadeIn` layer, then the batch is counted. In evaluation the
-        stage is left as it is.
+        assigned to every `FadeIn` layer (after restarting the optimizers if the stage
+        changed and the schedule says `reset_optimizers`), then the batch is counted. In
+        evaluation the stage is left as it is.
         """
         if training:
             state = self.growth_state
-            self._assign_level(self.growth.level(state.images_seen))
+            level = self.growth.level(state.images_seen)
+            self.growth.restart_optimizers(self, state.level, level)
+            self._assign_level(level)
             replicas = self.distribute_strategy.num_replicas_in_sync
             state.images_seen.assign_add(ops.cast(ops.shape(x)[0] * replicas, "int64"))
         alphas = self.growth.alphas(self.growth_state.level)
