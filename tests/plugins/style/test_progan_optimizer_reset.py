@@ -5,6 +5,7 @@ import json
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from keras_gans_style.growth_schedule import GrowthSchedule
 from keras_gans_style.progan import ProGAN
 from keras_gans_style.restartable_adam import RestartableAdam
@@ -114,6 +115,24 @@ def test_training_restarts_both_optimizers_when_a_fade_in_starts_and_ends(tmp_pa
         assert int(m.g_optimizer.iterations) == 6 and m.level == 1.0
     for a, b in zip(model.weights, loaded.weights, strict=True):
         np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
+
+
+def test_under_mirrored_strategy_every_replica_restarts_alike():
+    """Two logical CPUs (tests/conftest.py), global batch 32: the same restarts as on one
+    device, and both replicas hold the same moments and counters afterwards."""
+    devices = [d.name for d in tf.config.list_logical_devices("CPU")[:2]]
+    x = np.random.default_rng(0).uniform(-1, 1, size=(192, 8, 8, 1)).astype("float32")
+    with tf.distribute.MirroredStrategy(devices).scope():
+        model = tiny()
+        model.compile(*ProGAN(reset_optimizers=True).default_optimizers(), loss="wgan-gp")
+    model.fit(x, batch_size=32, epochs=1, shuffle=False, verbose=0)
+    for optimizer in (model.d_optimizer, model.g_optimizer):
+        for variable in optimizer.variables:
+            first, *others = [v.numpy() for v in variable.value.values]
+            for other in others:
+                np.testing.assert_array_equal(first, other, err_msg=variable.path)
+        assert int(optimizer.restart_iteration.value.values[0].numpy()) == 4
+    assert model.level == 1.0
 
 
 def test_bad_arguments_are_clear_errors():
