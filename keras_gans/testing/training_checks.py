@@ -94,7 +94,8 @@ def check_fit(
     Args:
         model_or_arch_name: A `keras_gans.GANModel` (compiled or not) or the name of an
             installed architecture, built with `GANModel.from_architecture(name,
-            **arch_kwargs)`.
+            **arch_kwargs)` (and compiled, if needed, with the architecture's
+            `make_optimizers`: Adam 1e-3, beta_1 0.5).
         data: Real samples (a NumPy array); default `None`: `steps * batch_size` uniform
             samples in [-1, 1] of the generator's output shape.
         labels: Conditions for a conditional model (default `None`: `sample_labels` of
@@ -118,8 +119,15 @@ def check_fit(
     """
     from keras_gans import GANModel, architectures
 
+    def make_optimizers(d_lr, g_lr, beta1, beta2):
+        adam = keras.optimizers.Adam
+        return adam(d_lr, beta_1=beta1, beta_2=beta2), adam(g_lr, beta_1=beta1, beta_2=beta2)
+
     if isinstance(model_or_arch_name, str):
         default_loss = architectures.registry.load(model_or_arch_name).default_loss
+        # The family's own Adam (e.g. ProGAN's RestartableAdam when its stages restart it).
+        keywords = {k: v for k, v in arch_kwargs.items() if k != "ema_decay"}  # the model's
+        make_optimizers = architectures.get(model_or_arch_name, **keywords).make_optimizers
         gan = GANModel.from_architecture(model_or_arch_name, seed=seed, **arch_kwargs)
     else:
         expect(
@@ -129,9 +137,10 @@ def check_fit(
         )
         default_loss, gan = "non-saturating", model_or_arch_name
     if gan.adversarial_loss is None:
+        d_optimizer, g_optimizer = make_optimizers(1e-3, 1e-3, 0.5, 0.999)
         gan.compile(
-            d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-            g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+            d_optimizer=d_optimizer,
+            g_optimizer=g_optimizer,
             loss=loss or default_loss,
             d_steps=d_steps,
         )

@@ -11,6 +11,7 @@ from keras_gans_style.progan import ProGAN
 from keras_gans_style.restartable_adam import RestartableAdam
 
 import keras_gans
+import keras_gans.testing as kgt
 import keras_gans_cli
 
 GRADIENTS = [np.array([0.5, -2.0], "float32"), np.array([1.5, 0.25], "float32"),
@@ -165,3 +166,15 @@ def test_the_command_line_builds_restarting_optimizers(tmp_path):
     model = keras_gans.load_model(run_dir / "checkpoints" / "latest.keras")
     # 16 images a step: levels 0, 0, 0 (32 images: the fade's first), 0.5 -> restart at 3
     assert [int(o.restart_iteration) for o in (model.d_optimizer, model.g_optimizer)] == [3, 3]
+
+
+@pytest.mark.slow
+def test_passes_the_conformance_suite_with_the_reset(tmp_path):
+    """The suite compiles with the architecture's `make_optimizers` (RestartableAdam here)
+    and trains two steps of 16 (the second starts the 8x8 fade: a restart), then checks
+    that save and load resume exactly."""
+    kinds = kgt.run_all(
+        "progan", tmp_path=tmp_path, image_shape=(8, 8, 1), latent_dim=4, fmap_base=64,
+        fmap_max=4, fade_images=16, stable_images=8, reset_optimizers=True,
+    )  # fmt: skip
+    assert kinds == ("architectures",)
