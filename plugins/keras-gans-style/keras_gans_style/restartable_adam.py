@@ -33,7 +33,9 @@ class RestartableAdam(keras.optimizers.Adam):
         learning rate `lr * alpha_s / alpha_t`; the moments' updates are unchanged).
 
     Args:
-        All of `keras.optimizers.Adam`'s.
+        *args: `keras.optimizers.Adam`'s positional arguments (`learning_rate`, `beta_1`,
+            `beta_2`, ...).
+        **kwargs: `keras.optimizers.Adam`'s keyword arguments.
 
     Example:
     >>> import numpy as np
