@@ -123,7 +123,12 @@ def test_under_mirrored_strategy_every_replica_restarts_alike():
     device, and both replicas hold the same moments and counters afterwards."""
     devices = [d.name for d in tf.config.list_logical_devices("CPU")[:2]]
     x = np.random.default_rng(0).uniform(-1, 1, size=(192, 8, 8, 1)).astype("float32")
-    with tf.distribute.MirroredStrategy(devices).scope():
+    # Reducing to one device (not collective ops), as tests/models/test_ema.py explains:
+    # collective instance keys of several strategies in one test process can clash.
+    strategy = tf.distribute.MirroredStrategy(
+        devices, cross_device_ops=tf.distribute.ReductionToOneDevice()
+    )
+    with strategy.scope():
         model = tiny()
         model.compile(*ProGAN(reset_optimizers=True).default_optimizers(), loss="wgan-gp")
     model.fit(x, batch_size=32, epochs=1, shuffle=False, verbose=0)
