@@ -119,15 +119,11 @@ def check_fit(
     """
     from keras_gans import GANModel, architectures
 
-    def make_optimizers(d_lr, g_lr, beta1, beta2):
-        adam = keras.optimizers.Adam
-        return adam(d_lr, beta_1=beta1, beta_2=beta2), adam(g_lr, beta_1=beta1, beta_2=beta2)
-
     if isinstance(model_or_arch_name, str):
-        default_loss = architectures.registry.load(model_or_arch_name).default_loss
-        # The family's own Adam (e.g. ProGAN's RestartableAdam when its stages restart it).
-        keywords = {k: v for k, v in arch_kwargs.items() if k != "ema_decay"}  # the model's
-        make_optimizers = architectures.get(model_or_arch_name, **keywords).make_optimizers
+        # The architecture (`ema_decay` is the model's keyword) gives the default loss and
+        # builds its own Adam (e.g. ProGAN's RestartableAdam when its stages restart it).
+        keywords = {k: v for k, v in arch_kwargs.items() if k != "ema_decay"}
+        arch = architectures.get(model_or_arch_name, **keywords)
         gan = GANModel.from_architecture(model_or_arch_name, seed=seed, **arch_kwargs)
     else:
         expect(
@@ -135,13 +131,14 @@ def check_fit(
             "`model_or_arch_name` must be a keras_gans.GANModel or an architecture name. "
             f"Received: {shown(model_or_arch_name)}",
         )
-        default_loss, gan = "non-saturating", model_or_arch_name
+        # The base class's defaults: the non-saturating loss and keras.optimizers.Adam.
+        arch, gan = architectures.Architecture(), model_or_arch_name
     if gan.adversarial_loss is None:
-        d_optimizer, g_optimizer = make_optimizers(1e-3, 1e-3, 0.5, 0.999)
+        d_optimizer, g_optimizer = arch.make_optimizers(1e-3, 1e-3, 0.5, 0.999)
         gan.compile(
             d_optimizer=d_optimizer,
             g_optimizer=g_optimizer,
-            loss=loss or default_loss,
+            loss=loss or arch.default_loss,
             d_steps=d_steps,
         )
     if data is None:

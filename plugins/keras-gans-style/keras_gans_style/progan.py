@@ -112,7 +112,7 @@ class ProGAN(Architecture):
         self.growth = GrowthSchedule(
             self.num_levels, fade_images, stable_images, reset_optimizers=reset_optimizers
         )
-        self.reset_optimizers = reset_optimizers
+        self.reset_optimizers = self.growth.reset_optimizers
         self.fade_images = self.growth.fade_images
         self.stable_images = self.growth.stable_images
 
