@@ -21,7 +21,10 @@ Each seed trains, on the 1,797 bundled digits upscaled to `--size` (`style_commo
 
 Scores (`style_common.scores`): FID and KID of 1,000 samples against the real digits with
 the bundled digits classifier's features (images area-resized to 8x8), for the untrained
-model (its init), the trained model at truncation psi 1.0, 0.7 and 0.5, and DCGAN.
+model (its init), the trained model at truncation psi 1.0, 0.7 and 0.5 with const noise (the
+stored noise maps of `generate` and export), at psi 1.0 with fresh per-sample noise (as
+training samples and the papers' FID protocol does: `generate(..., noise="random")`), and
+DCGAN.
 `--pictures DIR` writes `stylegan_samples.png` / `stylegan2_samples.png` (psi 1.0 samples) and
 `stylegan2_mixing.png` (style mixing: row i takes its coarse styles, layers below
 `num_ws / 2`, from source A_i and its fine ones from source B_j of column j; the first row
@@ -43,7 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from style_common import digits_at, machine_line, save_grid, scores, train_dcgan_baseline  # noqa: E402
 
-PSIS = (1.0, 0.7, 0.5)
+#: (truncation psi, noise) pairs scored: const noise (the stored maps `generate` and export
+#: use) at three psis, and fresh per-sample noise at psi 1 (the papers' FID protocol).
+SAMPLINGS = ((1.0, "const"), (1.0, "random"), (0.7, "const"), (0.5, "const"))
 
 
 def train_style(
@@ -171,11 +176,12 @@ def main(argv=None):
             )
             rows.append({"model": f"{name} (init)", "seed": seed, **init, "seconds": 0.0})
             print(json.dumps(rows[-1]), flush=True)
-            for psi in PSIS:
-                images = model.generate(1000, seed=seed, truncation_psi=psi)
+            for psi, noise in SAMPLINGS:
+                images = model.generate(1000, seed=seed, truncation_psi=psi, noise=noise)
+                label = f"{name} psi={psi}" + (" random noise" if noise == "random" else "")
                 rows.append(
                     {
-                        "model": f"{name} psi={psi}",
+                        "model": label,
                         "seed": seed,
                         **scores(images, x, seed=seed),
                         "seconds": seconds,

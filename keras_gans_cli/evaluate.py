@@ -12,6 +12,7 @@ the extractor used; --json writes every value with the protocol behind it.
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
@@ -81,6 +82,13 @@ def add_arguments(parser):
     )
     parser.add_argument(
         "--is-splits", type=positive_int, default=10, help="Inception Score: splits of the fakes"
+    )
+    parser.add_argument(
+        "--noise",
+        choices=("const", "random"),
+        help="stylegan, stylegan2: sample with the stored noise maps (const, as sample and "
+        "export do) or fresh per-sample maps drawn from --seed (random, the papers' FID "
+        "protocol) [const]",
     )
     parser.add_argument("--json", metavar="PATH", help="write the results and protocol here")
     add_standing_statistics_flag(parser)
@@ -212,7 +220,10 @@ def compute(args, chosen, model):
         labels = np.random.default_rng(args.seed).choice(real_y, size=args.n, replace=True)
     # Re-measured only once the real data has been read: it runs the generator BATCHES times.
     apply_standing_statistics(model, args.standing_statistics, args.seed)
-    fake = model.generate(args.n, seed=args.seed, labels=labels, batch_size=args.batch_size)
+    noise = {} if args.noise is None else {"noise": args.noise}
+    fake = model.generate(
+        args.n, seed=args.seed, labels=labels, batch_size=args.batch_size, **noise
+    )
     real_f = fake_f = None
     if _NEEDS_FEATURES & set(chosen):
         try:
@@ -312,6 +323,11 @@ def run(args) -> int:
 
         check_name("--extractor", args.extractor, "keras_gans.feature_extractors")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
+    if args.noise is not None and "noise" not in inspect.signature(model.generate).parameters:
+        raise CommandError(
+            f"--noise needs a model with noise inputs (stylegan, stylegan2); this is a "
+            f"{type(model).__name__}. Received: --noise {args.noise}"
+        )
     results, description, extractor = compute(args, chosen, model)
     print(f"{checkpoint}: {args.n} generated vs {description or 'no real data'}")
     if {"is", *_NEEDS_FEATURES} & set(chosen):
@@ -330,6 +346,7 @@ def run(args) -> int:
             "real": description,
             "n_fake": args.n,
             "seed": args.seed,
+            "noise": args.noise,
             "extractor": extractor or "none",
             "results": entries,
             "versions": _versions(),

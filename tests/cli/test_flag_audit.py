@@ -251,6 +251,8 @@ EVALUATE_CASES = [
     ("json-is-folder", EVALUATE + "--json {dir}", 1, "--json", "empty"),
     ("json-empty", EVALUATE + "--json ''", 1, "--json", "''"),
     ("checkpoint-choice", EVALUATE + "--checkpoint worst", 2, "--checkpoint", "'worst'"),
+    ("noise-choice", EVALUATE + "--noise fixed", 2, "--noise", "'fixed'"),
+    ("noise-on-dcgan", EVALUATE + "--noise random", 1, "--noise", "GANModel"),
     ("source-missing", "evaluate {tmp}/nowhere", 1, "RUN_OR_CHECKPOINT", "nowhere"),
 ]
 

@@ -222,20 +222,56 @@ class StyleGANModel(GANModel):
         use_ema=True,
         truncation_psi=1.0,
         truncation_cutoff=None,
+        noise="const",
     ):
         """`GANModel.generate`, plus the truncation trick (`truncation_psi`, see
-        `sampler`); const noise, so a seed gives the same images."""
+        `sampler`) and a noise choice.
+
+        `noise="const"` (default) uses the stored noise maps, so a seed gives the same
+        images and they match `sample` and the exported generator. `noise="random"` draws
+        fresh per-sample noise maps, as training does and as the papers' FID protocol
+        samples (Karras et al. 2019, 2020); with a `seed` they are drawn from it, so the
+        images are still reproducible. `"none"` leaves the noise out.
+        """
         psi = _check_psi(truncation_psi)
-        if psi == 1.0 and truncation_cutoff is None:
+        if noise not in ("const", "random", "none"):
+            raise ValueError(
+                "`noise` must be one of ('const', 'random', 'none'). "
+                f"Received: noise={noise!r}"
+            )
+        if psi == 1.0 and truncation_cutoff is None and noise == "const":
             return super().generate(n, seed, labels, batch_size, latents, use_ema)
         n = check.check_positive_int(n, "n")
+        batch_size = check.check_positive_int(batch_size, "batch_size")
         self._check_labels(labels, n)
         z = (
             self.sample_latent(n, seed=seed)
             if latents is None
             else check.check_latents(latents, n, self.latent_dim)
         )
-        network = self.sampler(psi, "const", use_ema, truncation_cutoff)
+        mode = "inputs" if noise == "random" else noise
+        network = self.sampler(psi, mode, use_ema, truncation_cutoff)
         z = ops.convert_to_numpy(z)
-        out = [network(z[i : i + batch_size], training=False) for i in range(0, n, batch_size)]
-        return np.concatenate([ops.convert_to_numpy(o) for o in out], axis=0)
+        shapes = self.part("synthesis", use_ema).noise_shapes
+        out = []
+        for start in range(0, n, batch_size):
+            inputs = z[start : start + batch_size]
+            if noise == "random":
+                inputs = [inputs, *_noise_maps(shapes, seed, start, len(inputs))]
+            out.append(ops.convert_to_numpy(network(inputs, training=False)))
+        return np.concatenate(out, axis=0)
+
+
+def _noise_maps(shapes, seed, start, rows):
+    """Standard normal noise maps of `shapes` for samples `start .. start + rows`.
+
+    With a `seed`, sample `i` draws from its own stream `(seed, 1, i)`: reproducible,
+    apart from the latents' stream, and the same whatever the batch size.
+    """
+    if seed is None:
+        rng = np.random.default_rng()
+        return [rng.standard_normal((rows, *s)).astype("float32") for s in shapes]
+    streams = [np.random.default_rng([seed, 1, i]) for i in range(start, start + rows)]
+    return [
+        np.stack([rng.standard_normal(s) for rng in streams]).astype("float32") for s in shapes
+    ]

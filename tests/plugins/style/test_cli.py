@@ -93,6 +93,16 @@ def test_truncation_psi_and_noise_inputs_in_sample_and_export(tmp_path, capsys):
     assert keras_gans_cli.main(argv) == 0
     assert not np.array_equal(np.asarray(Image.open(grids[0])), np.asarray(Image.open(grids[1])))
 
+    scores = {}
+    for noise in ("const", "random"):
+        out = tmp_path / f"{noise}.json"
+        argv = ["evaluate", str(run), "--n", "40", "--metrics", "fid", "--noise", noise]
+        assert keras_gans_cli.main([*argv, "--extractor", "none", "--json", str(out)]) == 0
+        report = json.loads(out.read_text())
+        assert report["noise"] == noise
+        scores[noise] = report["results"]["fid"]["value"]
+    assert scores["const"] != scores["random"]  # the trained noise strengths reach the pixels
+
     path = tmp_path / "psi.onnx"
     argv = ["export", str(run), "--format", "onnx", "--out", str(path), "--truncation-psi", "0.5"]
     assert keras_gans_cli.main(argv) == 0

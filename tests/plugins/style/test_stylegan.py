@@ -1,9 +1,11 @@
 """StyleGAN: architecture, R1 and style mixing defaults, save/load, exact resume, training."""
 
+import numpy as np
 import pytest
 from keras_gans_style.adaptive_instance_normalization import AdaptiveInstanceNormalization
 from keras_gans_style.lazy_regularization import LazyRegularization
 from keras_gans_style.stylegan import StyleGAN, default_style_mixing
+from keras_gans_style.stylegan2 import StyleGAN2
 from keras_gans_style.stylegan_model import StyleGANModel
 
 from keras_gans.penalties import R1Penalty
@@ -53,6 +55,33 @@ def test_bad_input_is_named():
         )
     with pytest.raises(ValueError, match="`noise` must be one of"):
         StyleGANModel(**StyleGAN(**TINY).build_networks(), latent_dim=8).sampler(noise="fixed")
+
+
+@pytest.mark.parametrize("arch_class", [StyleGAN, StyleGAN2])
+def test_generate_with_random_noise_draws_fresh_per_sample_maps(arch_class):
+    """`noise="random"`: sample i's maps come from the stream (seed, 1, i), whatever the
+    batch size; the images equal the explicit-noise sampler fed those maps by hand."""
+    arch = arch_class(image_shape=(8, 8, 1), latent_dim=8, filters=4, mapping_layers=1)
+    model = StyleGANModel(**arch.build_networks(), latent_dim=8, seed=0)
+    for weight in model.generator.weights:  # strengths start at zero: make noise show
+        if weight.path.endswith("strength"):
+            weight.assign(np.full(weight.shape, 0.5, "float32"))
+    images = model.generate(5, seed=3, noise="random", truncation_psi=0.7)
+    shapes = model.part("synthesis").noise_shapes
+    streams = [np.random.default_rng([3, 1, i]) for i in range(5)]
+    maps = [np.stack([r.standard_normal(s) for r in streams]).astype("float32") for s in shapes]
+    z = np.asarray(model.sample_latent(5, seed=3))
+    by_hand = model.sampler(0.7, noise="inputs")([z, *maps])
+    np.testing.assert_allclose(images, np.asarray(by_hand), atol=1e-6)
+    again = model.generate(5, seed=3, noise="random", truncation_psi=0.7, batch_size=2)
+    np.testing.assert_array_equal(images, again)
+    const = model.generate(5, seed=3, truncation_psi=0.7)
+    assert np.abs(images - const).max() > 0.05  # the noise reaches the pixels
+    assert np.abs(images[0] - images[1]).max() > 0
+    unseeded = model.generate(5, noise="random")
+    assert unseeded.shape == (5, 8, 8, 1) and np.isfinite(unseeded).all()
+    with pytest.raises(ValueError, match="`noise` must be one of"):
+        model.generate(2, noise="inputs")
 
 
 @pytest.fixture(scope="module")
