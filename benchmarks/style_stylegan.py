@@ -65,6 +65,7 @@ def train_style(
     learning_rate=2e-3,
     batch_size=64,
     augment=None,
+    mapping_lr_multiplier=0.01,
 ):
     """Builds, scores at init, trains; returns `(model, init_scores, seconds)`."""
     import keras
@@ -83,6 +84,7 @@ def train_style(
         r1_gamma=r1_gamma,
         style_mixing=style_mixing,
         augment=augment,
+        mapping_lr_multiplier=mapping_lr_multiplier,
     )
     init = scores(model, x, seed=seed)
 
@@ -129,6 +131,12 @@ def main(argv=None):
     parser.add_argument("--filters", type=int, default=16)
     parser.add_argument("--mapping-layers", type=int, default=4)
     parser.add_argument("--ema-decay", type=float, default=0.995)
+    parser.add_argument(
+        "--mapping-lr-multiplier",
+        type=float,
+        default=0.01,
+        help="the mapping layers' learning-rate multiplier (default 0.01, the paper's)",
+    )
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam's, both players")
     parser.add_argument("--r1-gamma", type=float, default=None, help="default: 10 (s/1024)^2")
     parser.add_argument(
@@ -155,7 +163,8 @@ def main(argv=None):
     print(machine_line())
     print(
         f"digits {args.size}x{args.size}, batch 64, {args.epochs} epochs, filters "
-        f"{args.filters}, mapping layers {args.mapping_layers}, lr {args.lr}, augment "
+        f"{args.filters}, mapping layers {args.mapping_layers} (lr x "
+        f"{args.mapping_lr_multiplier:g}), lr {args.lr}, augment "
         f"{args.augment}; FID/KID: 1,000 samples, "
         "digits features"
     )
@@ -173,6 +182,7 @@ def main(argv=None):
                 style_mixing=args.style_mixing,
                 learning_rate=args.lr,
                 augment=args.augment,
+                mapping_lr_multiplier=args.mapping_lr_multiplier,
             )
             rows.append({"model": f"{name} (init)", "seed": seed, **init, "seconds": 0.0})
             print(json.dumps(rows[-1]), flush=True)

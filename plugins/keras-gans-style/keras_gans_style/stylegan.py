@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keras_gans.architectures import Architecture
-from keras_gans.checks import positive_int
+from keras_gans.checks import positive_int, positive_number
 from keras_gans.penalties import R1Penalty
 from keras_gans.tricks import DiffAugment
 from keras_gans_style import _style_common as common
@@ -67,6 +67,9 @@ class StyleGAN(Architecture):
         w_avg_decay: Decay of the tracked `w_avg` (default 0.995).
         augment: A DiffAugment policy (e.g. `"translation"` or `("color",
             "translation")`) applied to every discriminator input, or `None` (default).
+        mapping_lr_multiplier: The mapping layers' learning-rate multiplier (default 0.01,
+            the paper's, tuned for runs of millions of images: at a few thousand updates
+            it leaves the mapping close to its initialisation).
 
     Example:
     >>> arch = StyleGAN(image_shape=(8, 8, 1), latent_dim=8, filters=8, mapping_layers=2)
@@ -99,6 +102,7 @@ class StyleGAN(Architecture):
         r1_interval=None,
         w_avg_decay=0.995,
         augment=None,
+        mapping_lr_multiplier=0.01,
     ):
         self.image_shape = common.check_image_shape(image_shape)
         self.latent_dim = positive_int(latent_dim, "latent_dim")
@@ -117,12 +121,17 @@ class StyleGAN(Architecture):
         self.augment = augment if augment is None or isinstance(augment, str) else list(augment)
         if augment is not None:
             DiffAugment(policy=augment)  # checks it
+        self.mapping_lr_multiplier = positive_number(
+            mapping_lr_multiplier, "mapping_lr_multiplier"
+        )
         self.num_classes = None
 
     def build_generator(self):
         """A new composite generator `z -> image` (const noise, output in [-1, 1])."""
         w_dim = self.w_dim or self.latent_dim
-        mapping = mapping_network(self.latent_dim, w_dim, self.mapping_layers)
+        mapping = mapping_network(
+            self.latent_dim, w_dim, self.mapping_layers, self.mapping_lr_multiplier
+        )
         synthesis = self.synthesis_class(self.image_shape, self.filters, name="synthesis")
         truncation = Truncation(synthesis.num_ws, decay=self.w_avg_decay, name="truncation")
         prefix = type(self).__name__.lower()

@@ -21,9 +21,9 @@ class StyleGAN2(StyleGAN):
 
     Args:
         image_shape, latent_dim, w_dim, mapping_layers, filters, style_mixing, r1_gamma,
-            w_avg_decay, augment: As in `StyleGAN` (defaults `(32, 32, 1)`, 64, `None`, 4,
+            w_avg_decay, augment, mapping_lr_multiplier: As in `StyleGAN` (defaults `(32, 32, 1)`, 64, `None`, 4,
             64, `None` (`default_style_mixing`: 0.9 from 64x64 up, 0 below), `None`, 0.995,
-            `None`).
+            `None`, 0.01).
         r1_interval: Discriminator updates between R1 evaluations (default `None`: 16).
         pl_weight: Path-length weight (default 2; 0 turns it off).
         pl_interval: Generator updates between path-length evaluations (default 4).
@@ -57,6 +57,7 @@ class StyleGAN2(StyleGAN):
         augment=None,
         pl_weight=2.0,
         pl_interval=4,
+        mapping_lr_multiplier=0.01,
     ):
         super().__init__(
             image_shape=image_shape,
@@ -69,6 +70,7 @@ class StyleGAN2(StyleGAN):
             r1_interval=r1_interval,
             w_avg_decay=w_avg_decay,
             augment=augment,
+            mapping_lr_multiplier=mapping_lr_multiplier,
         )
         PathLengthPenalty(weight=pl_weight)  # checks it
         self.pl_weight = pl_weight

@@ -40,6 +40,23 @@ def test_architecture_defaults_follow_the_paper():
     assert "minibatch_stddev" in names and not any(n.startswith("residual") for n in names)
 
 
+@pytest.mark.parametrize("arch_class", [StyleGAN, StyleGAN2])
+def test_mapping_lr_multiplier_reaches_the_mapping_and_the_config(arch_class):
+    """The stored mapping kernels are N(0, 1 / m^2) (m the multiplier), so their spread
+    tells which multiplier the built mapping took; the config round-trips it."""
+    spreads = {}
+    for multiplier in (0.01, 0.5):
+        arch = arch_class(mapping_lr_multiplier=multiplier, **TINY)
+        assert arch_class.from_config(arch.get_config()).mapping_lr_multiplier == multiplier
+        mapping = arch.build_generator().get_layer("mapping")
+        kernels = [w for w in mapping.weights if w.path.endswith("kernel")]
+        spreads[multiplier] = float(np.std(np.concatenate([np.ravel(k) for k in kernels])))
+    assert spreads[0.01] == pytest.approx(100.0, rel=0.2)  # the paper's default
+    assert spreads[0.5] == pytest.approx(2.0, rel=0.2)
+    with pytest.raises(ValueError, match="mapping_lr_multiplier"):
+        arch_class(mapping_lr_multiplier=0, **TINY)
+
+
 def test_works_at_32x32():
     arch = StyleGAN(image_shape=(32, 32, 1), latent_dim=8, filters=4, mapping_layers=1)
     model = StyleGANModel(**arch.build_networks(), latent_dim=8, seed=0)
