@@ -65,7 +65,7 @@ def train_style(
     learning_rate=2e-3,
     batch_size=64,
     augment=None,
-    mapping_lr_multiplier=0.01,
+    mapping_lr_multiplier=None,
 ):
     """Builds, scores at init, trains; returns `(model, init_scores, seconds)`."""
     import keras
@@ -134,8 +134,10 @@ def main(argv=None):
     parser.add_argument(
         "--mapping-lr-multiplier",
         type=float,
-        default=0.01,
-        help="the mapping layers' learning-rate multiplier (default 0.01, the paper's)",
+        default=None,
+        help="the mapping layers' learning-rate multiplier (default: the architecture's; "
+        "StyleGAN: 1.0 at 32x32 and below, 0.01 (the paper's) above, and 0.01 in the "
+        "figures of earlier sessions; StyleGAN2: 0.01)",
     )
     parser.add_argument("--lr", type=float, default=2e-3, help="Adam's, both players")
     parser.add_argument("--r1-gamma", type=float, default=None, help="default: 10 (s/1024)^2")
@@ -164,7 +166,7 @@ def main(argv=None):
     print(
         f"digits {args.size}x{args.size}, batch 64, {args.epochs} epochs, filters "
         f"{args.filters}, mapping layers {args.mapping_layers} (lr x "
-        f"{args.mapping_lr_multiplier:g}), lr {args.lr}, augment "
+        f"{args.mapping_lr_multiplier or 'default'}), lr {args.lr}, augment "
         f"{args.augment}; FID/KID: 1,000 samples, "
         "digits features"
     )

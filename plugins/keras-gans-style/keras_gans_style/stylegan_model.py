@@ -236,8 +236,7 @@ class StyleGANModel(GANModel):
         psi = _check_psi(truncation_psi)
         if noise not in ("const", "random", "none"):
             raise ValueError(
-                "`noise` must be one of ('const', 'random', 'none'). "
-                f"Received: noise={noise!r}"
+                f"`noise` must be one of ('const', 'random', 'none'). Received: noise={noise!r}"
             )
         if psi == 1.0 and truncation_cutoff is None and noise == "const":
             return super().generate(n, seed, labels, batch_size, latents, use_ema)
@@ -272,6 +271,4 @@ def _noise_maps(shapes, seed, start, rows):
         rng = np.random.default_rng()
         return [rng.standard_normal((rows, *s)).astype("float32") for s in shapes]
     streams = [np.random.default_rng([seed, 1, i]) for i in range(start, start + rows)]
-    return [
-        np.stack([rng.standard_normal(s) for rng in streams]).astype("float32") for s in shapes
-    ]
+    return [np.stack([rng.standard_normal(s) for rng in streams]).astype("float32") for s in shapes]

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 from keras_gans_style.adaptive_instance_normalization import AdaptiveInstanceNormalization
 from keras_gans_style.lazy_regularization import LazyRegularization
-from keras_gans_style.stylegan import StyleGAN, default_style_mixing
+from keras_gans_style.stylegan import (
+    StyleGAN,
+    default_mapping_lr_multiplier,
+    default_style_mixing,
+)
 from keras_gans_style.stylegan2 import StyleGAN2
 from keras_gans_style.stylegan_model import StyleGANModel
 
@@ -55,6 +59,10 @@ def test_mapping_lr_multiplier_reaches_the_mapping_and_the_config(arch_class):
     assert spreads[0.5] == pytest.approx(2.0, rel=0.2)
     with pytest.raises(ValueError, match="mapping_lr_multiplier"):
         arch_class(mapping_lr_multiplier=0, **TINY)
+    assert [default_mapping_lr_multiplier(side) for side in (8, 32, 64, 1024)] == [1, 1, 0.01, 0.01]
+    small = 1.0 if arch_class is StyleGAN else 0.01  # StyleGAN2 keeps the paper's at any size
+    assert arch_class(**TINY).mapping_lr_multiplier == small
+    assert arch_class(**{**TINY, "image_shape": (64, 64, 1)}).mapping_lr_multiplier == 0.01
 
 
 def test_works_at_32x32():
