@@ -221,17 +221,23 @@ def pinned_arch_args(keras_gans, config, kwargs):
     fit the networks the run began with. Keywords a later version of the plugin defaults
     differently (TAC-GAN's `spectral_normalization`, say) are taken from the architecture's
     configuration recorded at creation (`resolved.arch_config`), so the rebuild is the same
-    model. A keyword that was recorded only as text (an object) or that the plugin no longer
-    takes cannot be put back: that is an error naming it.
+    model; a keyword added since (absent from the record) takes the value the plugin names
+    in `legacy_keywords`. A keyword that was recorded only as text (an object) or that the
+    plugin no longer takes cannot be put back: that is an error naming it.
     """
     recorded = (config.get("resolved") or {}).get("arch_config")
     if not recorded:  # a run from before config.json recorded it
         return kwargs
     try:
-        current = jsonable(keras_gans.architectures.get(config["arch"], **kwargs).get_config())
+        arch = keras_gans.architectures.get(config["arch"], **kwargs)
     except (TypeError, ValueError) as error:
         raise CommandError(f"--arch {config['arch']}: {error}") from None
+    current = jsonable(arch.get_config())
     changed = {key: value for key, value in recorded.items() if current.get(key, ...) != value}
+    # A keyword the plugin added since the run was created: the value that rebuilds it.
+    for key, value in getattr(arch, "legacy_keywords", {}).items():
+        if key not in recorded and key in current and current[key] != value:
+            changed[key] = value
     lost = sorted(
         key
         for key, value in changed.items()

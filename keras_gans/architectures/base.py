@@ -36,6 +36,11 @@ class Architecture:
         optimizer_defaults: The paper's Adam settings, any of `d_lr`, `g_lr`, `beta1`,
             `beta2` (default empty: DCGAN's 2e-4, 2e-4, 0.5, 0.999); the CLI uses them for
             the flags not given, and `default_optimizers()` builds them.
+        legacy_keywords: Keywords added to `__init__` after runs were made without them,
+            each mapped to the value that rebuilds the networks those runs had (default
+            empty). A run rebuilt from its recorded configuration without the keyword
+            (`keras-gans train --resume` from a backup) gets that value, not today's
+            default.
     """
 
     default_loss = "non-saturating"
@@ -43,6 +48,7 @@ class Architecture:
     pairing = None
     default_batch_size = 64
     optimizer_defaults: dict = {}
+    legacy_keywords: dict = {}
     latent_dim: int
     num_classes: int | None = None
 

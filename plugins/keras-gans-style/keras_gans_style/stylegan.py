@@ -105,6 +105,8 @@ class StyleGAN(Architecture):
     synthesis_class = StyleGANSynthesis
     residual_discriminator = False
     default_r1_interval = 1
+    #: Runs made before `mapping_lr_multiplier` existed had the paper's 0.01 at every size.
+    legacy_keywords = {"mapping_lr_multiplier": 0.01}
 
     def __init__(
         self,

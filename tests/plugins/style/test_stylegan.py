@@ -65,6 +65,24 @@ def test_mapping_lr_multiplier_reaches_the_mapping_and_the_config(arch_class):
     assert arch_class(**{**TINY, "image_shape": (64, 64, 1)}).mapping_lr_multiplier == 0.01
 
 
+def test_a_run_recorded_before_the_mapping_multiplier_is_rebuilt_with_the_papers():
+    """`keras-gans train --resume` from a backup rebuilds the networks from config.json: a
+    run recorded before `mapping_lr_multiplier` existed had 0.01 at every size, and must
+    not get today's 1.0 (its restored mapping weights would then be 100 times too large)."""
+    import keras_gans
+    from keras_gans_cli.train_strategy import pinned_arch_args
+
+    kwargs = {**TINY, "image_shape": [8, 8, 1]}
+    recorded = StyleGAN(**TINY).get_config()
+    recorded.pop("mapping_lr_multiplier")
+    config = {"arch": "stylegan", "resolved": {"arch_config": recorded}}
+    rebuilt = pinned_arch_args(keras_gans, config, kwargs)
+    assert rebuilt["mapping_lr_multiplier"] == 0.01
+    assert StyleGAN(**rebuilt).build_generator().get_layer("mapping").count_params() > 0
+    recorded["mapping_lr_multiplier"] = 1.0  # recorded: today's default stays
+    assert "mapping_lr_multiplier" not in pinned_arch_args(keras_gans, config, kwargs)
+
+
 def test_works_at_32x32():
     arch = StyleGAN(image_shape=(32, 32, 1), latent_dim=8, filters=4, mapping_layers=1)
     model = StyleGANModel(**arch.build_networks(), latent_dim=8, seed=0)
