@@ -234,10 +234,7 @@ class StyleGANModel(GANModel):
         images are still reproducible. `"none"` leaves the noise out.
         """
         psi = _check_psi(truncation_psi)
-        if noise not in ("const", "random", "none"):
-            raise ValueError(
-                f"`noise` must be one of ('const', 'random', 'none'). Received: noise={noise!r}"
-            )
+        check_noise_mode(noise, "noise")
         if psi == 1.0 and truncation_cutoff is None and noise == "const":
             return super().generate(n, seed, labels, batch_size, latents, use_ema)
         n = check.check_positive_int(n, "n")
@@ -251,7 +248,7 @@ class StyleGANModel(GANModel):
         mode = "inputs" if noise == "random" else noise
         network = self.sampler(psi, mode, use_ema, truncation_cutoff)
         z = ops.convert_to_numpy(z)
-        shapes = self.part("synthesis", use_ema).noise_shapes
+        shapes = self.part("synthesis", use_ema).noise_shapes if noise == "random" else None
         out = []
         for start in range(0, n, batch_size):
             inputs = z[start : start + batch_size]
