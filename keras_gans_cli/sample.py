@@ -10,6 +10,7 @@ categorical code) with the same latent in every column.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from keras_gans_cli._common import (
@@ -48,6 +49,12 @@ def add_arguments(parser):
         help="stylegan, stylegan2: the w-space truncation trick (1 keeps w, 0 gives the "
         "average w; 0.7 is common) [none]",
     )
+    parser.add_argument(
+        "--noise",
+        choices=("const", "random", "none"),
+        help="stylegan, stylegan2: the stored noise maps (const, as export does), fresh "
+        "per-sample maps drawn from --seed (random; grids only), or no noise (none) [const]",
+    )
     parser.add_argument("--labels", help="class ids for conditional models: 3 | 0,1,2 | 0-9")
     parser.add_argument(
         "--truncation", type=positive_float, help="truncation threshold (normal prior only)"
@@ -71,9 +78,18 @@ def add_arguments(parser):
     )
 
 
-def _network(model, truncation_psi):
+def _network(model, truncation_psi, noise=None):
     """The network that draws: `None` (the generator, or its EMA copy), or a StyleGAN's
-    `sampler(truncation_psi=...)`."""
+    `sampler(truncation_psi=..., noise=...)` (`noise="random"` is drawn by `generate`)."""
+    if noise is not None and "noise" not in inspect.signature(model.generate).parameters:
+        raise CommandError(
+            f"--noise needs a model with noise inputs (stylegan, stylegan2); this is a "
+            f"{type(model).__name__}. Received: --noise {noise}"
+        )
+    if noise == "none":
+        return model.sampler(
+            truncation_psi=1.0 if truncation_psi is None else truncation_psi, noise="none"
+        )
     if truncation_psi is None:
         return None
     if not callable(getattr(model, "sampler", None)):
@@ -134,6 +150,13 @@ def _check_combinations(args, out):
             f"--rows does not apply to --interpolate (a walk is one strip or an animation). "
             f"Received: --rows {args.rows}"
         )
+    if args.noise == "random" and (args.interpolate or args.class_sweep):
+        flag = "--interpolate" if args.interpolate else "--class-sweep"
+        raise CommandError(
+            f"--noise random draws new noise maps for every image, so the frames of {flag} "
+            f"would differ by more than their latents: use --noise const or none. "
+            f"Received: --noise random with {flag}"
+        )
     if args.class_sweep:
         if args.interpolate or out.suffix.lower() != ".png":
             raise CommandError(
@@ -187,7 +210,7 @@ def run(args) -> int:
             "`keras-gans translate RUN --input DIR --out DIR` (CoGAN's pairs from latents: "
             "its `generate` in Python)."
         )
-    network = _network(model, args.truncation_psi)
+    network = _network(model, args.truncation_psi, args.noise)
     _check_labels(model, labels)
     if args.interpolate:
         count = (len(seeds) - 1) * steps + 1
@@ -229,7 +252,13 @@ def run(args) -> int:
     # Re-measured only once every flag is checked: it runs the generator BATCHES times.
     apply_standing_statistics(model, args.standing_statistics, args.seed)
     try:
-        samples = generate_from_latents(model, latents, labels, network=network)
+        if args.noise == "random":  # per-sample maps from --seed, as `evaluate --noise`
+            psi = 1.0 if args.truncation_psi is None else args.truncation_psi
+            samples = model.generate(
+                n, seed=args.seed, latents=latents, truncation_psi=psi, noise="random"
+            )
+        else:
+            samples = generate_from_latents(model, latents, labels, network=network)
     except ValueError as error:
         raise CommandError(str(error)) from None
     rows = 1 if args.interpolate and out.suffix.lower() == ".png" else args.rows

@@ -110,6 +110,8 @@ def test_checkpoint_file_works_too(trained_run, tmp_path):
         (["--out", "walk.gif"], "add --interpolate"),
         (["--interpolate", "linear", "--seeds", "4"], "at least two seeds"),
         (["--truncation-psi", "0.7"], "--truncation-psi needs a model with a w-space"),
+        (["--noise", "random"], "--noise needs a model with noise inputs"),
+        (["--noise", "random", "--class-sweep"], "use --noise const or none"),
     ],
 )
 def test_bad_sample_input_is_one_line(trained_run, tmp_path, capsys, extra, message, monkeypatch):

@@ -16,6 +16,7 @@ from PIL import Image
 
 import keras_gans
 import keras_gans_cli
+from keras_gans.images import image_grid
 
 TINY = ["--batch-size", "16", "--steps-per-epoch", "2", "--samples", "10", "--verbose", "0"]
 
@@ -92,6 +93,20 @@ def test_truncation_psi_and_noise_inputs_in_sample_and_export(tmp_path, capsys):
     argv = ["sample", str(run), "--n", "4", "--out", str(grids[1]), "--truncation-psi", "0.5"]
     assert keras_gans_cli.main(argv) == 0
     assert not np.array_equal(np.asarray(Image.open(grids[0])), np.asarray(Image.open(grids[1])))
+
+    # --noise: the grid's pixels are the model's own `generate` / `sampler` images.
+    seeded = np.asarray(model.sample_latent(4, seed=3))
+    for noise, images in (
+        ("random", model.generate(4, seed=3, noise="random")),
+        ("none", np.asarray(model.sampler(noise="none")(seeded))),
+    ):
+        out = tmp_path / f"noise_{noise}.png"
+        argv = ["sample", str(run), "--n", "4", "--seed", "3", "--out", str(out)]
+        assert keras_gans_cli.main([*argv, "--noise", noise, "--scale", "1"]) == 0
+        grid = np.asarray(Image.open(out), dtype="float32")
+        expected = image_grid(images).astype("float32")
+        np.testing.assert_allclose(grid.reshape(expected.shape), expected, atol=1)
+    assert not np.array_equal(images, model.generate(4, seed=3))  # "none" is not "const"
 
     scores = {}
     for noise in ("const", "random"):
