@@ -21,7 +21,7 @@ with their labels as the condition (class ids):
   Stage-II with Stage-I fixed, as in the paper;
 - **its initialisation**: the same model before `fit`;
 - **DCGAN**: the label-conditional `dcgan` (`style_common.train_dcgan_baseline(x, y)`) at
-  the same size, batch and epochs.
+  the same size, batch and epochs (`--no-baseline` skips it).
 
 Scores: FID and KID (`style_common.scores`, digits features, 1,000 samples whose asked
 labels cycle 0..9, against the 1,797 real digits) and the accuracy of the bundled digits
@@ -131,6 +131,8 @@ def run(args, seed):
     start = time.perf_counter()
     gan.fit(x, y, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True)
     rows.update(sampled_rows("StackGAN", gan, x, seed, time.perf_counter() - start))
+    if args.no_baseline:
+        return gan, rows
     baseline, seconds = train_dcgan_baseline(
         x, y, epochs=args.epochs, seed=seed, base_filters=args.baseline_filters,
         ema_decay=args.ema_decay,
@@ -183,6 +185,12 @@ def main():
     parser.add_argument("--baseline-filters", type=int, default=32)
     parser.add_argument(
         "--ema-decay", type=float, help="EMA generators of this decay for both models [none]"
+    )
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip the DCGAN (its figures depend only on --seeds, --size, --epochs, "
+        "--baseline-filters and --ema-decay)",
     )
     parser.add_argument("--picture", type=Path, default=None)
     args = parser.parse_args()
