@@ -62,6 +62,7 @@ def test_mapping_lr_multiplier_reaches_the_mapping_and_the_config(arch_class):
     assert [default_mapping_lr_multiplier(side) for side in (8, 32, 64, 1024)] == [1, 1, 0.01, 0.01]
     small = 1.0 if arch_class is StyleGAN else 0.01  # StyleGAN2 keeps the paper's at any size
     assert arch_class(**TINY).mapping_lr_multiplier == small
+    assert arch_class(mapping_lr_multiplier=None, **TINY).mapping_lr_multiplier == small
     assert arch_class(**{**TINY, "image_shape": (64, 64, 1)}).mapping_lr_multiplier == 0.01
 
 
