@@ -5,7 +5,8 @@ RUN_OR_CHECKPOINT is a run directory (its latest checkpoint, or --checkpoint bes
 cycle through every class). --interpolate walks between the latents of --seeds, linearly or
 along great circles (slerp, White 2016), and writes a strip (.png) or an animation (.gif).
 --class-sweep writes one row per class (or per category of an InfoGAN model's first
-categorical code) with the same latent in every column.
+categorical code) with the same latent in every column. StyleGAN models take
+--truncation-psi (the truncation trick in w) and --noise const|random|none.
 """
 
 from __future__ import annotations
