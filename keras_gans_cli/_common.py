@@ -257,6 +257,18 @@ def load_gan(path: str | os.PathLike, checkpoint: str = "latest", debug: bool = 
     return model, file
 
 
+def check_noise_flag(model, noise: str | None) -> None:
+    """`--noise` (sample, evaluate) needs a model whose `generate` takes `noise`: the
+    StyleGAN family's per-layer noise."""
+    import inspect
+
+    if noise is not None and "noise" not in inspect.signature(model.generate).parameters:
+        raise CommandError(
+            f"--noise needs a model with noise inputs (stylegan, stylegan2); this is a "
+            f"{type(model).__name__}. Received: --noise {noise}"
+        )
+
+
 def add_standing_statistics_flag(parser) -> None:
     """`--standing-statistics BATCHES`, for the commands that sample a loaded model."""
     parser.add_argument(

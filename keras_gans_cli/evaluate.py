@@ -12,7 +12,6 @@ the extractor used; --json writes every value with the protocol behind it.
 
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from keras_gans_cli._common import (
     CommandError,
     add_standing_statistics_flag,
     apply_standing_statistics,
+    check_noise_flag,
     default_extractor,
     extractor_unavailable,
     load_gan,
@@ -323,11 +323,7 @@ def run(args) -> int:
 
         check_name("--extractor", args.extractor, "keras_gans.feature_extractors")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
-    if args.noise is not None and "noise" not in inspect.signature(model.generate).parameters:
-        raise CommandError(
-            f"--noise needs a model with noise inputs (stylegan, stylegan2); this is a "
-            f"{type(model).__name__}. Received: --noise {args.noise}"
-        )
+    check_noise_flag(model, args.noise)
     results, description, extractor = compute(args, chosen, model)
     print(f"{checkpoint}: {args.n} generated vs {description or 'no real data'}")
     if {"is", *_NEEDS_FEATURES} & set(chosen):

@@ -11,7 +11,6 @@ categorical code) with the same latent in every column. StyleGAN models take
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 from keras_gans_cli._common import (
@@ -19,6 +18,7 @@ from keras_gans_cli._common import (
     CommandError,
     add_standing_statistics_flag,
     apply_standing_statistics,
+    check_noise_flag,
     finite_float,
     load_gan,
     parse_labels,
@@ -82,11 +82,7 @@ def add_arguments(parser):
 def _network(model, truncation_psi, noise=None):
     """The network that draws: `None` (the generator, or its EMA copy), or a StyleGAN's
     `sampler(truncation_psi=..., noise=...)` (`noise="random"` is drawn by `generate`)."""
-    if noise is not None and "noise" not in inspect.signature(model.generate).parameters:
-        raise CommandError(
-            f"--noise needs a model with noise inputs (stylegan, stylegan2); this is a "
-            f"{type(model).__name__}. Received: --noise {noise}"
-        )
+    check_noise_flag(model, noise)
     if noise == "none":
         return model.sampler(
             truncation_psi=1.0 if truncation_psi is None else truncation_psi, noise="none"
