@@ -15,7 +15,8 @@ with their labels as the condition (class ids):
   `--discriminator-filters` (64, the architecture's default); `projection_dim` 32;
   Stage-I's side `--stage-one-size`, by default the architecture's: 8), the KL term as
   `--kl-weight` and `--kl-reduction` say (default: the architecture's, the authors'
-  code: 2.0 on the KL averaged over the dimensions), Adam (2e-4, beta_1 0.5) for every optimizer,
+  code: 2.0 on the KL averaged over the dimensions), Adam (2e-4, beta_1 0.5) for every optimizer
+  (`--halve-every E`: the rate halves every `E` epochs of each stage's updates, as the paper's),
   non-saturating loss, batch 64, `--epochs` epochs in all: Stage-I for the first
   `--stage-one-share` of the generator updates (`stage_one_steps`; default half), then
   Stage-II with Stage-I fixed, as in the paper;
@@ -77,11 +78,25 @@ def build(args, seed, stage_one_steps):
         **kl_arguments(args),
     )
     gan.compile(
-        keras.optimizers.Adam(2e-4, beta_1=0.5),
-        keras.optimizers.Adam(2e-4, beta_1=0.5),
+        keras.optimizers.Adam(learning_rate(args), beta_1=0.5),
+        keras.optimizers.Adam(learning_rate(args), beta_1=0.5),
         loss="non-saturating",
     )
     return gan
+
+
+def learning_rate(args):
+    """2e-4, or with `--halve-every E` a rate halved every `E` epochs of each optimizer's own
+    updates (the paper halves every 100 of each stage's 600 epochs). Each stage's optimizers
+    count their own updates, so Stage-II starts again at 2e-4."""
+    import keras
+
+    if args.halve_every is None:
+        return 2e-4
+    steps_per_epoch = -(-len(digits_at(args.size)[0]) // 64)
+    return keras.optimizers.schedules.ExponentialDecay(
+        2e-4, decay_steps=args.halve_every * steps_per_epoch, decay_rate=0.5, staircase=True
+    )
 
 
 def kl_arguments(args):
@@ -182,6 +197,13 @@ def main():
         default=None,
         help="Stage-I's side (default: the architecture's, 8 at 16x16 and 32x32)",
     )
+    parser.add_argument(
+        "--halve-every",
+        type=int,
+        default=None,
+        help="halve every rate every this many epochs of each stage's own updates "
+        "(the paper: 100 of 600) [constant 2e-4]",
+    )
     parser.add_argument("--baseline-filters", type=int, default=32)
     parser.add_argument(
         "--ema-decay", type=float, help="EMA generators of this decay for both models [none]"
@@ -196,11 +218,15 @@ def main():
     args = parser.parse_args()
     if not 0 <= args.stage_one_share <= 1:
         parser.error(f"--stage-one-share must be in [0, 1]. Received: {args.stage_one_share}")
+    if args.halve_every is not None and args.halve_every < 1:
+        parser.error(f"--halve-every must be a positive epoch count. Received: {args.halve_every}")
     print(f"# StackGAN on digits {args.size}x{args.size}, {args.epochs} epochs, batch 64")
     print(f"# KL settings: {kl_arguments(args) or 'the architecture defaults'}")
     print(f"# Stage-I trains for {args.stage_one_share:g} of the generator updates")
     print(f"# Stage-I filters: {args.generator_filters}, Stage-II: {args.stage_two_filters}")
     print(f"# Stage-I side: {args.stage_one_size or 'the architecture default'}")
+    halving = f"halved every {args.halve_every} epochs of each stage" if args.halve_every else ""
+    print(f"# Adam 2e-4 {halving or 'constant'}")
     print(f"# {machine_line()}")
     print(f"{'seed':>4}  {'model':<36} {'FID':>8} {'KID':>8} {'acc':>6} {'fit s':>7}")
     for i, seed in enumerate(args.seeds):
