@@ -40,6 +40,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from keras_gans_cli.train_flags import key_value  # noqa: E402
 
 
 def train_family(
@@ -79,6 +80,14 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
     parser.add_argument("--g-lr", type=float, help="generator rate [the paper's]")
     parser.add_argument("--d-steps", type=int, default=1)
     parser.add_argument(
+        "--arch-arg",
+        action="append",
+        type=key_value,
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra architecture keyword, repeatable (e.g. initializer=orthogonal)",
+    )
+    parser.add_argument(
         "--ema-decay",
         type=float,
         help="keep EMA generators of this decay (the family's and the baseline's) and score "
@@ -113,6 +122,7 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
         "latent_dim": 64,
         "base_filters": args.base_filters,
         **(extra_keywords or {}),
+        **dict(args.arch_arg),
     }
     if conditional:
         keywords["num_classes"] = 10
@@ -184,8 +194,10 @@ def markdown(name, rows, times, args, seeds, machine):
     lines += [
         "",
         f"Mean (min-max) over seeds {', '.join(map(str, seeds))}; {args.size}x{args.size} "
-        f"digits, batch 64, base_filters {args.base_filters}; 1,000 samples vs the 1,797 real "
-        f"digits, digits-classifier features (area-resized to 8x8); {machine}.",
+        f"digits, batch 64, base_filters {args.base_filters}, d_steps {args.d_steps}"
+        + "".join(f", {key}={value!r}" for key, value in args.arch_arg)
+        + "; 1,000 samples vs the 1,797 real digits, digits-classifier features (area-resized "
+        f"to 8x8); {machine}.",
     ]
     return "\n".join(lines)
 

@@ -17,6 +17,8 @@ from keras_gans_style.orthogonal_regularization import OrthogonalRegularization
 
 __all__ = ["BigGAN"]
 
+INITIALIZERS = ("glorot", "orthogonal")
+
 
 def latent_chunks(latent_dim, slots):
     """Sizes of the `slots` chunks `z` is split into: as equal as possible, larger first.
@@ -27,6 +29,26 @@ def latent_chunks(latent_dim, slots):
     """
     size, extra = divmod(latent_dim, slots)
     return [size + (i < extra) for i in range(slots)]
+
+
+def orthogonalize(model):
+    """Re-draw every trainable kernel and embedding matrix of `model` as a random orthogonal
+    matrix (Saxe et al. 2014), as BigGAN initialises its layers; a kernel of shape
+    `(..., out)` is orthogonal as a `(-1, out)` matrix. Spectral-norm state is untouched:
+    its power iteration starts again from its random `u` either way.
+
+    Example:
+    >>> import numpy as np
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(5)])
+    >>> kernel = orthogonalize(model).layers[0].kernel.numpy()
+    >>> np.allclose(kernel @ kernel.T, np.eye(3), atol=1e-5)
+    True
+    """
+    draw = keras.initializers.Orthogonal()
+    for weight in model.trainable_weights:
+        if weight.path.endswith(("/kernel", "/embeddings")) and len(weight.shape) >= 2:
+            weight.assign(draw(weight.shape, dtype=weight.dtype))
+    return model
 
 
 class BigGAN(Architecture):
@@ -68,6 +90,9 @@ class BigGAN(Architecture):
             it, 64 of 128; at least 4).
         orthogonal_beta: The orthogonal regulariser's coefficient (default 1e-4; 0 leaves
             it out).
+        initializer: `"glorot"` (default: Keras' Glorot-uniform kernels and uniform
+            embeddings) or `"orthogonal"`: every kernel and embedding of both networks
+            drawn orthogonal (`orthogonalize`), the paper's initialisation.
 
     Example:
     >>> arch = BigGAN(image_shape=(8, 8, 1), latent_dim=8, num_classes=3, base_filters=4,
@@ -99,6 +124,7 @@ class BigGAN(Architecture):
         shared_dim=128,
         attention_resolution=None,
         orthogonal_beta=1e-4,
+        initializer="glorot",
     ):
         self.image_shape, self._doublings = blocks.check_image_shape(image_shape)
         self.latent_dim = positive_int(latent_dim, "latent_dim")
@@ -120,6 +146,15 @@ class BigGAN(Architecture):
             attention_resolution, self.image_shape[0], self.image_shape[0] // 2
         )
         self.orthogonal_beta = non_negative(orthogonal_beta, "orthogonal_beta")
+        if initializer not in INITIALIZERS:
+            raise ValueError(
+                f"`initializer` must be one of {INITIALIZERS}. Received: "
+                f"initializer={initializer!r}"
+            )
+        self.initializer = initializer
+
+    def _initialized(self, model):
+        return orthogonalize(model) if self.initializer == "orthogonal" else model
 
     def default_tricks(self):
         if not self.orthogonal_beta:
@@ -159,7 +194,7 @@ class BigGAN(Architecture):
             if side == self.attention_resolution:
                 h = blocks.attention(h, "g_attention")
         images = blocks.generator_output(h, self.image_shape[-1])
-        return keras.Model([z, labels], images, name="biggan_generator")
+        return self._initialized(keras.Model([z, labels], images, name="biggan_generator"))
 
     def build_discriminator(self):
         x = keras.Input(self.image_shape, name="x")
@@ -169,4 +204,5 @@ class BigGAN(Architecture):
         head = ProjectionHead(
             self.num_classes, spectral_normalization=True, dtype="float32", name="score"
         )
-        return keras.Model([x, labels], head([features, labels]), name="biggan_discriminator")
+        model = keras.Model([x, labels], head([features, labels]), name="biggan_discriminator")
+        return self._initialized(model)

@@ -124,6 +124,34 @@ def test_networks_projection_attention_and_spectral_norm():
     assert plain == []
 
 
+def test_orthogonal_initializer_draws_every_kernel_and_embedding_orthogonal():
+    """Each kernel as a `(-1, out)` matrix, and each embedding table, has orthonormal rows
+    or columns (whichever are fewer); Glorot kernels do not."""
+
+    def orthonormal(matrix):
+        gram = matrix.T @ matrix if matrix.shape[0] >= matrix.shape[1] else matrix @ matrix.T
+        return np.allclose(gram, np.eye(len(gram)), atol=1e-4)
+
+    def matrices(model):
+        for weight in model.trainable_weights:
+            if weight.path.endswith(("/kernel", "/embeddings")) and len(weight.shape) >= 2:
+                value = keras.ops.convert_to_numpy(weight)
+                yield weight.path, value.reshape(-1, value.shape[-1])
+
+    keras.utils.set_random_seed(0)
+    arch = BigGAN(**TINY, initializer="orthogonal")
+    networks = {"shared_embedding": arch.build_generator(), "score": arch.build_discriminator()}
+    for embedding, model in networks.items():
+        found = dict(matrices(model))
+        assert f"{embedding}/embeddings" in found and len(found) > 10
+        assert [path for path, m in found.items() if not orthonormal(m)] == []
+    glorot = dict(matrices(BigGAN(**TINY).build_generator()))
+    assert not all(orthonormal(m) for m in glorot.values())
+    assert BigGAN.from_config(arch.get_config()).initializer == "orthogonal"
+    with pytest.raises(ValueError, match="`initializer` must be one of.*initializer='ortho'"):
+        BigGAN(**TINY, initializer="ortho")
+
+
 def test_defaults_config_and_errors():
     arch = BigGAN(**TINY)
     config = json.loads(json.dumps(arch.get_config()))
