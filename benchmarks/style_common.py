@@ -27,6 +27,15 @@ import numpy as np
 from machine import cpu_name, usable_cores, version
 
 
+def add_arch_arg(parser, help):
+    """`--arch-arg KEY=VALUE` (repeatable; the CLI's `key_value` parsing, a list of pairs)."""
+    from keras_gans_cli.train_flags import key_value
+
+    parser.add_argument(
+        "--arch-arg", action="append", type=key_value, default=[], metavar="KEY=VALUE", help=help
+    )
+
+
 def digits_at(size):
     """The bundled digits at `size` x `size` (bilinear, antialiased), float32 in [-1, 1].
 

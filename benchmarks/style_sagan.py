@@ -40,7 +40,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from keras_gans_cli.train_flags import key_value  # noqa: E402
+from style_common import add_arch_arg  # noqa: E402
 
 
 def train_family(
@@ -79,14 +79,7 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
     parser.add_argument("--d-lr", type=float, help="discriminator rate [the paper's]")
     parser.add_argument("--g-lr", type=float, help="generator rate [the paper's]")
     parser.add_argument("--d-steps", type=int, default=1)
-    parser.add_argument(
-        "--arch-arg",
-        action="append",
-        type=key_value,
-        default=[],
-        metavar="KEY=VALUE",
-        help="extra architecture keyword, repeatable (e.g. initializer=orthogonal)",
-    )
+    add_arch_arg(parser, "extra architecture keyword, repeatable (e.g. initializer=orthogonal)")
     parser.add_argument(
         "--ema-decay",
         type=float,

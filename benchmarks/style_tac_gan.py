@@ -57,7 +57,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from keras_gans_cli.train_flags import key_value  # noqa: E402
+from style_common import add_arch_arg  # noqa: E402
 
 SHAPE = {"image_shape": (8, 8, 1), "latent_dim": 32, "base_filters": 32, "num_classes": 10}
 MODELS = ("acgan", "tac-gan", "tac-gan@0.9")
@@ -190,13 +190,8 @@ def main(argv=None):
     parser.add_argument(
         "--ema-decay", type=float, help="EMA generators of this decay for every model [none]"
     )
-    parser.add_argument(
-        "--arch-arg",
-        action="append",
-        type=key_value,
-        default=[],
-        metavar="KEY=VALUE",
-        help="an architecture keyword for every model, repeatable [spectral_normalization=True]",
+    add_arch_arg(
+        parser, "an architecture keyword for every model, repeatable [spectral_normalization=True]"
     )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.models.split(",") if n.strip()]
