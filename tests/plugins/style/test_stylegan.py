@@ -118,7 +118,9 @@ def test_generate_with_random_noise_draws_fresh_per_sample_maps(arch_class):
     by_hand = model.sampler(0.7, noise="inputs")([z, *maps])
     np.testing.assert_allclose(images, np.asarray(by_hand), atol=1e-6)
     again = model.generate(5, seed=3, noise="random", truncation_psi=0.7, batch_size=2)
-    np.testing.assert_array_equal(images, again)
+    # The same maps in smaller batches: equal up to float rounding (a batch's size can change
+    # the kernels' summation order); other maps would move pixels by ~0.1.
+    np.testing.assert_allclose(images, again, atol=1e-5)
     const = model.generate(5, seed=3, truncation_psi=0.7)
     assert np.abs(images - const).max() > 0.05  # the noise reaches the pixels
     assert np.abs(images[0] - images[1]).max() > 0
