@@ -15,7 +15,8 @@ in [-1, 1]; `benchmarks/style_common.digits_at`):
   `latent_dim=64` (the command line's default), `base_filters=--base-filters`, and the
   paper's optimizers (`SAGAN(...).default_optimizers()`: TTUR, discriminator 4e-4,
   generator 1e-4, Adam beta_1 0, beta_2 0.9) unless `--g-lr` / `--d-lr` say otherwise;
-  unconditional (no labels);
+  unconditional (no labels); `--arch-arg KEY=VALUE` adds architecture keywords (e.g.
+  BigGAN's `initializer=orthogonal`);
 - the DCGAN baseline (`style_common.train_dcgan_baseline`: the core `dcgan` at the same
   size, its default widths, Adam 2e-4 / beta_1 0.5, non-saturating loss), unconditional;
 
