@@ -56,7 +56,7 @@ from style_common import (  # noqa: E402  (benchmarks/style_common.py)
 )
 
 
-def build(args, seed, stage_one_steps):
+def build(args, seed, steps_per_epoch):
     import keras
 
     import keras_gans
@@ -73,19 +73,19 @@ def build(args, seed, stage_one_steps):
         stage_two_filters=args.stage_two_filters,
         stage_one_size=args.stage_one_size,
         discriminator_filters=args.discriminator_filters,
-        stage_one_steps=stage_one_steps,
+        stage_one_steps=round(args.epochs * steps_per_epoch * args.stage_one_share),
         ema_decay=args.ema_decay,
         **kl_arguments(args),
     )
     gan.compile(
-        keras.optimizers.Adam(learning_rate(args), beta_1=0.5),
-        keras.optimizers.Adam(learning_rate(args), beta_1=0.5),
+        keras.optimizers.Adam(learning_rate(args, steps_per_epoch), beta_1=0.5),
+        keras.optimizers.Adam(learning_rate(args, steps_per_epoch), beta_1=0.5),
         loss="non-saturating",
     )
     return gan
 
 
-def learning_rate(args):
+def learning_rate(args, steps_per_epoch):
     """2e-4, or with `--halve-every E` a rate halved every `E` epochs of each optimizer's own
     updates (the paper halves every 100 of each stage's 600 epochs). Each stage's optimizers
     count their own updates, so Stage-II starts again at 2e-4."""
@@ -93,7 +93,6 @@ def learning_rate(args):
 
     if args.halve_every is None:
         return 2e-4
-    steps_per_epoch = -(-len(digits_at(args.size)[0]) // 64)
     return keras.optimizers.schedules.ExponentialDecay(
         2e-4, decay_steps=args.halve_every * steps_per_epoch, decay_rate=0.5, staircase=True
     )
@@ -140,8 +139,7 @@ def sampled_rows(name, model, x, seed, seconds):
 
 def run(args, seed):
     x, y = digits_at(args.size)
-    steps = args.epochs * (len(x) // 64 + (len(x) % 64 > 0))
-    gan = build(args, seed, stage_one_steps=round(steps * args.stage_one_share))
+    gan = build(args, seed, steps_per_epoch=-(-len(x) // 64))
     rows = {"StackGAN, initialisation": row(gan, x, seed, 0.0)}
     start = time.perf_counter()
     gan.fit(x, y, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True)
