@@ -119,6 +119,30 @@ def scores(model_or_images, x_real, *, seed, n=1000, labels=None, use_ema=True):
     return {"fid": float(fid), "kid": float(kid.value), "kid_std": float(kid.std)}
 
 
+def progress_callback(x_real, *, every, seed, label):
+    """A Keras callback that, every `every` epochs, prints the elapsed time, the epoch's
+    losses and the FID/KID of the live generator (its moving statistics untouched), so a
+    multi-hour run can be judged, or cut short, before it ends. `every=0`: no callback."""
+    import keras
+
+    class Progress(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            if (epoch + 1) % every:
+                return
+            value = scores(self.model, x_real, seed=seed, use_ema=False)
+            losses = " ".join(f"{k} {float(v):.3f}" for k, v in sorted((logs or {}).items()))
+            print(
+                f"  {label} epoch {epoch + 1} ({time.perf_counter() - self.start:.0f} s): "
+                f"{losses}; live FID {value['fid']:.2f} KID {value['kid']:.4f}",
+                flush=True,
+            )
+
+    return [Progress()] if every else []
+
+
 #: How a table row names each of `sampling_variants`' keys after the model's name.
 VARIANT_SUFFIXES = {"raw": "", "standing": ", standing stats", "ema_standing": ", EMA + standing"}
 

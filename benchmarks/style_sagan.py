@@ -45,12 +45,14 @@ from style_common import add_arch_arg  # noqa: E402
 
 
 def train_family(
-    name, x, y, *, epochs, seed, keywords, d_lr=None, g_lr=None, d_steps=1, ema_decay=None
-):
+    name, x, y, *, epochs, seed, keywords, d_lr=None, g_lr=None, d_steps=1, ema_decay=None,
+    progress_every=0,
+):  # fmt: skip
     """Builds `name` with its default optimizers (rates overridable) and, given
-    `ema_decay`, an EMA generator; returns `(model, init_scores, seconds)`."""
+    `ema_decay`, an EMA generator; returns `(model, init_scores, seconds)`. With
+    `progress_every`, prints the live generator's scores every that many epochs."""
     import keras
-    from style_common import scores
+    from style_common import progress_callback, scores
 
     import keras_gans
 
@@ -66,7 +68,11 @@ def train_family(
     before = scores(model, x, seed=seed)
     start = time.perf_counter()
     labels = y if model.conditional else None
-    model.fit(x, labels, batch_size=64 * d_steps, epochs=epochs, verbose=0, shuffle=True)
+    progress = progress_callback(x, every=progress_every, seed=seed, label=f"{name} seed {seed}")
+    model.fit(
+        x, labels, batch_size=64 * d_steps, epochs=epochs, verbose=0, shuffle=True,
+        callbacks=progress,
+    )  # fmt: skip
     return model, before, time.perf_counter() - start
 
 
@@ -95,6 +101,13 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
     )
     parser.add_argument(
         "--skip-baseline", action="store_true", help="do not train the DCGAN baseline"
+    )
+    parser.add_argument(
+        "--progress-every",
+        type=int,
+        default=0,
+        help="print the live generator's FID/KID every N epochs (the scoring runs inside "
+        "fit, so its seconds count in the fit time) [0: never]",
     )
     parser.add_argument("--markdown", help="write the table to this file")
     parser.add_argument("--json", help="write the raw results to this file")
@@ -126,6 +139,7 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
         model, before, seconds = train_family(
             name, x, y, epochs=args.epochs, seed=seed, keywords=keywords,
             d_lr=args.d_lr, g_lr=args.g_lr, d_steps=args.d_steps, ema_decay=args.ema_decay,
+            progress_every=args.progress_every,
         )  # fmt: skip
         rows["init"].append(before)
         times["trained"].append(seconds)
