@@ -14,6 +14,7 @@ __all__ = [
     "metric_name",
     "non_negative",
     "number_in",
+    "one_of",
     "positive_int",
     "positive_int_tuple",
     "positive_number",
@@ -119,6 +120,32 @@ def number_in(value, argument, low, high, *, low_open=False, high_open=False):
     return float(value)
 
 
+def one_of(value, argument, choices):
+    """Returns `value` if it is one of `choices` (compared with `==`).
+
+    Args:
+        value: The value to check.
+        argument: Its name, for the message.
+        choices: The accepted values, listed in the message in this order.
+
+    Example:
+    >>> one_of("hinge", "loss", ("hinge", "wasserstein"))
+    'hinge'
+    >>> one_of("l3", "norm", ("l1", "l2"))
+    Traceback (most recent call last):
+    ...
+    ValueError: `norm` must be one of ('l1', 'l2'). Received: norm='l3'
+    """
+    choices = tuple(choices)
+    try:
+        found = any(value == choice for choice in choices)
+    except (TypeError, ValueError):  # e.g. an array, whose `==` has no single truth value
+        found = False
+    if not found:
+        raise ValueError(f"`{argument}` must be one of {choices}. Received: {argument}={value!r}")
+    return value
+
+
 def known_keywords(factory, kwargs, what):
     """Returns `kwargs` if `factory` takes every keyword in it, else raises a `TypeError`
     naming those it does not take and listing those it does (`**kwargs` accepts any).
@@ -162,7 +189,7 @@ def seed(value, argument="seed"):
         raise ValueError(
             f"`{argument}` must be None or an integer >= 0. Received: {argument}={value!r}"
         )
-    return value
+    return None if value is None else int(value)
 
 
 def metric_name(value, argument="name"):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from keras_gans.checks import one_of
 from keras_gans_export import noise as noise_lib
 from keras_gans_export.base import Exporter, require
 from keras_gans_export.runtime_settings import tflite_interpreter
@@ -75,10 +76,7 @@ class TFLiteExporter(Exporter):
     packages = ("ai-edge-litert",)
 
     def __init__(self, quantize=None, calibration_batches=16, conv_transpose="subpixel"):
-        if quantize not in QUANTIZATIONS:
-            raise ValueError(
-                f"`quantize` must be one of {QUANTIZATIONS}. Received: quantize={quantize!r}"
-            )
+        one_of(quantize, "quantize", QUANTIZATIONS)
         if (
             isinstance(calibration_batches, bool)
             or not isinstance(calibration_batches, int)

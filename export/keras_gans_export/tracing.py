@@ -16,6 +16,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.checks import one_of
 from keras_gans.models.standing_statistics import standing_statistics_record
 from keras_gans_export import noise as noise_lib
 from keras_gans_export.networks import check_not_discriminator, in_float32, resolve_generator
@@ -104,12 +105,6 @@ def _infer_num_classes(model):
         if isinstance(layer, keras.layers.Embedding):
             return int(layer.input_dim)
     return None
-
-
-def _check_choice(value, choices, argument):
-    if value not in choices:
-        raise ValueError(f"`{argument}` must be one of {choices}. Received: {argument}={value!r}")
-    return value
 
 
 def _check_range(value):
@@ -264,8 +259,8 @@ def build_serving(
     >>> [(info.name, info.shape) for info in serving.inputs], serving.output.name
     ([('z', (None, 4))], 'samples')
     """
-    _check_choice(output, OUTPUTS, "output")
-    _check_choice(noise, _NOISE_MODES, "noise")
+    one_of(output, "output", OUTPUTS)
+    one_of(noise, "noise", _NOISE_MODES)
     batch_size = _check_batch_size(batch_size)
     output_range = _check_range(output_range)
     generator, network, gan = resolve_generator(

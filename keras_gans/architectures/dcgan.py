@@ -12,6 +12,7 @@ from keras_gans.architectures._checks import (
     spectral,
 )
 from keras_gans.architectures.base import Architecture
+from keras_gans.checks import one_of
 from keras_gans.layers import (
     ConditionalBatchNormalization,
     MinibatchDiscrimination,
@@ -133,11 +134,7 @@ class DCGAN(Architecture):
                 "4 or 7 (e.g. 8, 28, 32, 64) and 1 or 3 channels. "
                 f"Received: image_shape={image_shape!r}"
             )
-        if discriminator_normalization not in _NORMALIZATIONS:
-            raise ValueError(
-                f"`discriminator_normalization` must be one of {_NORMALIZATIONS}. "
-                f"Received: discriminator_normalization={discriminator_normalization!r}"
-            )
+        one_of(discriminator_normalization, "discriminator_normalization", _NORMALIZATIONS)
         self.image_shape = shape
         self.latent_dim = positive_int(latent_dim, "latent_dim")
         self.num_classes = optional_classes(num_classes)
@@ -157,10 +154,7 @@ class DCGAN(Architecture):
             ("conditioning", conditioning, _CONDITIONINGS),
             ("generator_conditioning", generator_conditioning, _GENERATOR_CONDITIONINGS),
         ):
-            if value not in choices:
-                raise ValueError(
-                    f"`{argument}` must be one of {choices}. Received: {argument}={value!r}"
-                )
+            one_of(value, argument, choices)
             if value != choices[0] and self.num_classes is None:
                 raise ValueError(
                     f"`{argument}={value!r}` conditions on labels: it needs `num_classes`. "

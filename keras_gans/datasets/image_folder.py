@@ -246,9 +246,9 @@ def load_image_folder(
     shuffle = _checks.boolean(shuffle, "shuffle")
     seed = _checks.seed(seed)
     drop_remainder = _checks.boolean(drop_remainder, "drop_remainder")
-    _checks.one_of(interpolation, _checks.RESIZE_METHODS, "interpolation")
+    _checks.one_of(interpolation, "interpolation", _checks.RESIZE_METHODS)
     crop_to_aspect_ratio = _checks.boolean(crop_to_aspect_ratio, "crop_to_aspect_ratio")
-    _checks.one_of(on_invalid, ON_INVALID, "on_invalid")
+    _checks.one_of(on_invalid, "on_invalid", ON_INVALID)
 
     root = Path(path).expanduser()
     if not root.exists():

@@ -119,7 +119,7 @@ FASHION_MNIST = _Spec("Fashion-MNIST", None, "fashion-mnist", FASHION_CLASS_NAME
 def read_uint8(spec, path=None, split="train", download=False):
     """Finds and reads one of the datasets: `(x, y, origin)` with uint8 `x` of shape
     `(n, 28, 28, 1)`, int32 `y` and a string saying where the data came from."""
-    _checks.one_of(split, SPLITS, "split")
+    _checks.one_of(split, "split", SPLITS)
     _checks.boolean(download, "download")
     splits = ("train", "test") if split == "all" else (split,)
     if path is not None:
@@ -279,7 +279,7 @@ def _download_npz(spec, splits):
 
 def check_resize(image_size, interpolation):
     """Validates the resize arguments: `None` or a `(height, width)` tuple."""
-    _checks.one_of(interpolation, _checks.RESIZE_METHODS, "interpolation")
+    _checks.one_of(interpolation, "interpolation", _checks.RESIZE_METHODS)
     return None if image_size is None else _checks.image_size(image_size)
 
 

@@ -101,7 +101,7 @@ def translation_task(name, *, image_size=32, split="train"):
     size = _checks.positive_int(image_size, "image_size")
     if size < 8:
         raise ValueError(f"`image_size` must be at least 8. Received: image_size={image_size!r}")
-    split = _checks.one_of(split, _SPLITS, "split")
+    split = _checks.one_of(split, "split", _SPLITS)
     sharp, labels = _sharp_digits(size)
     if name == "digits-edges":
         a, b = sharp, _edges(sharp)

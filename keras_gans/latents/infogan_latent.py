@@ -12,6 +12,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gans.checks import one_of
 from keras_gans.latents.priors import LatentDistribution
 
 __all__ = ["InfoGANLatent"]
@@ -80,8 +81,7 @@ class InfoGANLatent(LatentDistribution):
                 "`continuous_codes` must be a non-negative integer. "
                 f"Received: continuous_codes={continuous_codes!r}"
             )
-        if noise not in _NOISES:
-            raise ValueError(f"`noise` must be one of {_NOISES}. Received: noise={noise!r}")
+        one_of(noise, "noise", _NOISES)
         if isinstance(continuous_range, bool) or not isinstance(continuous_range, (int, float)):
             continuous_range = None
         if continuous_range is None or continuous_range <= 0:

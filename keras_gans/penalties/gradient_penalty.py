@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.checks import non_negative
+from keras_gans.checks import non_negative, one_of
 from keras_gans.penalties.base import Penalty, gradient_norm
 
 __all__ = ["FORMS", "GradientPenalty", "gradient_penalty_term"]
@@ -16,8 +16,7 @@ FORMS = ("difference", "ratio")
 
 def check_form(form, target=1.0):
     """Checks `form` (and that the `"ratio"` form has a positive `target`)."""
-    if form not in FORMS:
-        raise ValueError(f"`form` must be one of {FORMS}. Received: form={form!r}")
+    one_of(form, "form", FORMS)
     if form == "ratio" and not target > 0:
         raise ValueError(
             f"`target` must be positive with form='ratio' (it divides the norm). "

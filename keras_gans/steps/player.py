@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from keras_gans.checks import one_of
+
 __all__ = ["ROLES", "Player"]
 
 #: A player either scores samples (`"discriminator"`: critics, code discriminators, joint
@@ -46,8 +48,7 @@ class Player:
     prefix: str | None = None
 
     def __post_init__(self):
-        if self.role not in ROLES:
-            raise ValueError(f"`role` must be one of {ROLES}. Received: role={self.role!r}")
+        one_of(self.role, "role", ROLES)
         if not isinstance(self.name, str) or not self.name or "/" in self.name:
             raise ValueError(
                 f"`name` must be a non-empty string without '/'. Received: name={self.name!r}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.checks import positive_int, positive_number
+from keras_gans.checks import one_of, positive_int, positive_number
 from keras_gans.tricks.base import Trick
 
 __all__ = ["UnrolledDiscriminator"]
@@ -92,12 +92,7 @@ class UnrolledDiscriminator(Trick):
                 f"`second_order` must be a bool. Received: second_order={second_order!r}"
             )
         self.second_order = second_order
-        if update_rule not in UPDATE_RULES:
-            raise ValueError(
-                f"`update_rule` must be one of {UPDATE_RULES}. "
-                f"Received: update_rule={update_rule!r}"
-            )
-        self.update_rule = update_rule
+        self.update_rule = one_of(update_rule, "update_rule", UPDATE_RULES)
         self._model = None
         self._rule = None
 

@@ -198,7 +198,7 @@ def test_loose_images_next_to_class_folders_are_ambiguous(classes):
         ({"image_size": (0, 4)}, ValueError, r"`image_size` must be .*Received: image_size"),
         ({"labels": "yes"}, ValueError, "`labels` must be 'inferred' or None"),
         ({"interpolation": "linear"}, ValueError, "`interpolation` must be one of"),
-        ({"on_invalid": "ignore"}, ValueError, "`on_invalid` must be one of 'error', 'skip'"),
+        ({"on_invalid": "ignore"}, ValueError, r"`on_invalid` must be one of \('error', 'skip'\)"),
         ({"seed": "0"}, ValueError, "`seed` must be None or an integer"),
         ({"shuffle": 1}, TypeError, "`shuffle` must be True or False"),
     ],

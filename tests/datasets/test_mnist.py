@@ -177,7 +177,7 @@ def test_corrupt_files_are_named(tmp_path):
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"split": "val"}, ValueError, "`split` must be one of 'train', 'test', 'all'"),
+        ({"split": "val"}, ValueError, r"`split` must be one of \('train', 'test', 'all'\)"),
         ({"image_size": 0}, ValueError, "`image_size` must be a positive integer"),
         ({"image_size": (8, 8, 1)}, ValueError, r"image_size=\(8, 8, 1\)"),
         ({"interpolation": "cubic"}, ValueError, "`interpolation` must be one of"),

@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans.checks import positive_int
+from keras_gans.checks import one_of, positive_int
 
 __all__ = [
     "batched",
@@ -58,11 +58,7 @@ def unpack_pair(data_batch, family):
 
 def check_direction(direction, directions):
     """Returns `direction` if the model translates that way."""
-    if direction not in directions:
-        raise ValueError(
-            f"`direction` must be one of {directions}. Received: direction={direction!r}"
-        )
-    return direction
+    return one_of(direction, "direction", directions)
 
 
 def check_images(images, shape, argument="images"):

@@ -13,7 +13,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans.checks import positive_int
+from keras_gans.checks import one_of, positive_int
 from keras_gans.models import data, step
 from keras_gans.steps import DiscriminatorInputs, StepContext
 
@@ -166,10 +166,7 @@ class PairedTranslation:
         return {"a": self.a_shape, "b": self.b_shape}
 
     def _check_direction(self, direction):
-        if direction not in self.directions:
-            raise ValueError(
-                f"`direction` must be one of {self.directions}. Received: direction={direction!r}"
-            )
+        one_of(direction, "direction", self.directions)
 
     def translate(self, images, direction="a2b", batch_size=32):
         """Translates images of domain A to domain B in inference mode.

@@ -7,6 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_gans import GANModel
+from keras_gans.checks import one_of
 from keras_gans.models import data, step
 from keras_gans.models import validation as check
 from keras_gans.models.serialization import prepare_optimizer
@@ -283,10 +284,7 @@ class CycleGANModel(GANModel):
 
     # ----------------------------------------------------------------- inference
     def _network(self, direction):
-        if direction not in self.directions:
-            raise ValueError(
-                f"`direction` must be one of {self.directions}. Received: direction={direction!r}"
-            )
+        one_of(direction, "direction", self.directions)
         return self.generator if direction == "a2b" else self.generator_b2a
 
     def translate(self, images, direction="a2b", batch_size=32):

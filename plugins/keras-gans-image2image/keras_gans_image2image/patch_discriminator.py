@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import keras
 
-from keras_gans.checks import positive_int, positive_int_tuple
+from keras_gans.checks import one_of, positive_int, positive_int_tuple
 
 __all__ = ["build_patch_discriminator", "default_patch_layers", "patch_receptive_field"]
 
@@ -110,8 +110,7 @@ def build_patch_discriminator(
         CVPR 2017, section 3.2.2 and appendix 6.1.2.
     """
     height, width, channels = _shape(input_shape)
-    if norm not in NORMS:
-        raise ValueError(f"`norm` must be one of {', '.join(NORMS)}. Received: norm={norm!r}")
+    one_of(norm, "norm", NORMS)
     if num_layers is None:
         sides = [s for s in (height, width) if s is not None]
         num_layers = default_patch_layers(min(sides)) if sides else 3

@@ -8,6 +8,7 @@ import keras
 from keras import ops
 
 from keras_gans import GANModel
+from keras_gans.checks import one_of
 from keras_gans.steps import Player
 from keras_gans_image2image._paired import PairedTranslation
 from keras_gans_image2image.discriminator_feature_matching import DiscriminatorFeatureMatching
@@ -150,9 +151,7 @@ class Pix2PixHDModel(PairedTranslation, GANModel):
     # ----------------------------------------------------------------- stages
     @staticmethod
     def _check_stage(stage):
-        if stage not in STAGES:
-            raise ValueError(f"`stage` must be one of {STAGES}. Received: stage={stage!r}")
-        return stage
+        return one_of(stage, "stage", STAGES)
 
     def _apply_stage(self, everything=False):
         """Freezes the parts of the generator the stage does not train."""

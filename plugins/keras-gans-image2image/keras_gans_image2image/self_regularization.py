@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.checks import non_negative
+from keras_gans.checks import non_negative, one_of
 from keras_gans.steps import Piece
 
 __all__ = ["SelfRegularization", "digits_feature_map", "self_regularization_loss"]
@@ -126,9 +126,7 @@ class SelfRegularization(Piece):
     def __init__(self, weight=1.0, space="pixels", name="self_regularization"):
         super().__init__(name=name)
         self.weight = non_negative(weight, "weight")
-        if space not in SPACES:
-            raise ValueError(f"`space` must be one of {SPACES}. Received: space={space!r}")
-        self.space = space
+        self.space = one_of(space, "space", SPACES)
         self.features = None
 
     def build(self, model):

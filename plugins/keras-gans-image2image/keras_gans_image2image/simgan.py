@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_gans.architectures import Architecture
-from keras_gans.checks import non_negative, positive_int, positive_int_tuple
+from keras_gans.checks import non_negative, one_of, positive_int, positive_int_tuple
 from keras_gans_image2image.refined_history import RefinedHistory
 from keras_gans_image2image.self_regularization import SPACES, SelfRegularization
 from keras_gans_image2image.simgan_model import SimGANModel
@@ -96,12 +96,7 @@ class SimGAN(Architecture):
         self.discriminator_filters = positive_int_tuple(
             discriminator_filters, "discriminator_filters", rank=4
         )
-        if self_regularization not in SPACES:
-            raise ValueError(
-                f"`self_regularization` must be one of {SPACES}. "
-                f"Received: self_regularization={self_regularization!r}"
-            )
-        self.self_regularization = self_regularization
+        self.self_regularization = one_of(self_regularization, "self_regularization", SPACES)
         self.self_regularization_weight = non_negative(
             self_regularization_weight, "self_regularization_weight"
         )

@@ -8,7 +8,7 @@ import keras
 
 from keras_gans import latents
 from keras_gans.architectures import Architecture
-from keras_gans.checks import positive_int, positive_int_tuple
+from keras_gans.checks import one_of, positive_int, positive_int_tuple
 from keras_gans_representation.aae_model import AAEModel
 from keras_gans_representation.gaussian_mixture_prior import GaussianMixturePrior
 from keras_gans_representation.swiss_roll_prior import SwissRollPrior
@@ -98,12 +98,7 @@ class AAE(Architecture):
         self.latent_dim = positive_int(latent_dim, "latent_dim")
         self.hidden_units = positive_int_tuple(hidden_units, "hidden_units")
         self.discriminator_units = positive_int_tuple(discriminator_units, "discriminator_units")
-        if output_activation not in _ACTIVATIONS:
-            raise ValueError(
-                f"`output_activation` must be one of {_ACTIVATIONS}. "
-                f"Received: output_activation={output_activation!r}"
-            )
-        self.output_activation = output_activation
+        self.output_activation = one_of(output_activation, "output_activation", _ACTIVATIONS)
         self.prior, distribution = _prior(prior)
         if not isinstance(distribution, str):
             distribution.check(self.latent_dim)

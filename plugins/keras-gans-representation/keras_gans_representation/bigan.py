@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from keras_gans.architectures import Architecture
-from keras_gans.checks import number_in, positive_int, positive_int_tuple
+from keras_gans.checks import number_in, one_of, positive_int, positive_int_tuple
 from keras_gans_representation import _bigan_networks as networks
 from keras_gans_representation.bigan_model import BiGANModel
 
@@ -77,10 +77,7 @@ class BiGAN(Architecture):
             ("encoder_distribution", encoder_distribution, _ENCODERS),
             ("output_activation", output_activation, _ACTIVATIONS),
         ):
-            if value not in choices:
-                raise ValueError(
-                    f"`{argument}` must be one of {choices}. Received: {argument}={value!r}"
-                )
+            one_of(value, argument, choices)
         self.encoder_distribution = encoder_distribution
         self.output_activation = output_activation
         supported = networks.convolutional_plan(self.data_shape) is not None

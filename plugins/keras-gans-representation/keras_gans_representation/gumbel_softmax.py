@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.checks import non_negative, positive_int, positive_number
+from keras_gans.checks import non_negative, one_of, positive_int, positive_number
 
 __all__ = ["GumbelSoftmax", "annealed_temperature", "gumbel_noise", "gumbel_softmax"]
 
@@ -182,11 +182,7 @@ class GumbelSoftmax(keras.layers.Layer):
         self.anneal_every = positive_int(anneal_every, "anneal_every")
         if not isinstance(axis, int) or isinstance(axis, bool):
             raise TypeError(f"`axis` must be an integer. Received: axis={axis!r}")
-        if inference not in _INFERENCE:
-            raise ValueError(
-                f"`inference` must be one of {_INFERENCE}. Received: inference={inference!r}"
-            )
-        self.inference = inference
+        self.inference = one_of(inference, "inference", _INFERENCE)
         self.seed = seed
         self.axis = axis
         self.seed_generator = keras.random.SeedGenerator(seed)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from keras_gans.checks import positive_int
+from keras_gans.checks import one_of, positive_int
 
 __all__ = [
     "csls_retrieve",
@@ -196,8 +196,7 @@ def precision_at_1(mapped, target, translation, queries=None, method="csls", k=1
     >>> precision_at_1([[1.0, 0.0], [0.0, 1.0]], [[0.0, 1.0], [1.0, 0.0]], [1, 0], k=1)
     1.0
     """
-    if method not in _RETRIEVERS:
-        raise ValueError(f"`method` must be one of {_RETRIEVERS}. Received: method={method!r}")
+    one_of(method, "method", _RETRIEVERS)
     translation = np.asarray(translation, "int64")
     rows = np.arange(len(translation)) if queries is None else np.asarray(queries, "int64")
     if method == "csls":

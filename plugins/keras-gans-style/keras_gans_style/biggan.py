@@ -6,7 +6,7 @@ import keras
 from keras import ops
 
 from keras_gans.architectures import Architecture
-from keras_gans.checks import non_negative, positive_int
+from keras_gans.checks import non_negative, one_of, positive_int
 from keras_gans.layers import ProjectionHead, label_input
 from keras_gans_style import _sagan_blocks as blocks
 from keras_gans_style.biggan_batch_normalization import BigGANBatchNormalization
@@ -146,12 +146,7 @@ class BigGAN(Architecture):
             attention_resolution, self.image_shape[0], self.image_shape[0] // 2
         )
         self.orthogonal_beta = non_negative(orthogonal_beta, "orthogonal_beta")
-        if initializer not in INITIALIZERS:
-            raise ValueError(
-                f"`initializer` must be one of {INITIALIZERS}. Received: "
-                f"initializer={initializer!r}"
-            )
-        self.initializer = initializer
+        self.initializer = one_of(initializer, "initializer", INITIALIZERS)
 
     def _initialized(self, model):
         return orthogonalize(model) if self.initializer == "orthogonal" else model

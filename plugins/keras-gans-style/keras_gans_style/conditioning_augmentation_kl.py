@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 from keras import ops
 
-from keras_gans.checks import non_negative
+from keras_gans.checks import non_negative, one_of
 from keras_gans.steps import Piece
 from keras_gans_style.conditioning_augmentation import kl_divergence
 
@@ -62,11 +62,7 @@ class ConditioningAugmentationKL(Piece):
     def __init__(self, weight=1.0, reduction="sum", name="kl"):
         super().__init__(name=name)
         self.weight = non_negative(weight, "weight")
-        if reduction not in REDUCTIONS:
-            raise ValueError(
-                f"`reduction` must be one of {REDUCTIONS}. Received: reduction={reduction!r}"
-            )
-        self.reduction = reduction
+        self.reduction = one_of(reduction, "reduction", REDUCTIONS)
 
     def terms(self, player, ctx):
         extras = ctx.extras

@@ -5,17 +5,15 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import one_of
+
 #: How a `NoiseInjection` layer gets its noise when none is passed explicitly.
 NOISE_MODES = ("random", "const", "none")
 
 
 def check_noise_mode(mode, argument="noise_mode"):
     """`mode` if it is one of `NOISE_MODES`, else a `ValueError` naming `argument`."""
-    if mode not in NOISE_MODES:
-        raise ValueError(
-            f"`{argument}` must be one of {NOISE_MODES}. Received: {argument}={mode!r}"
-        )
-    return mode
+    return one_of(mode, argument, NOISE_MODES)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans_style")

@@ -15,6 +15,7 @@ from keras_gans.architectures._checks import (
 )
 from keras_gans.architectures.base import Architecture
 from keras_gans.architectures.gan_cls import GANCLS
+from keras_gans.checks import one_of
 from keras_gans.layers import label_embedding, label_input
 from keras_gans.layers.condition_encoding import embedding_input, tiled_channels
 from keras_gans_style._stackgan_parts import stackgan_discriminator, stackgan_generator
@@ -179,12 +180,7 @@ class StackGAN(Architecture):
         self.discriminator_normalization = discriminator_normalization
         self.mismatch_weight = non_negative_number(mismatch_weight, "mismatch_weight")
         self.kl_weight = non_negative_number(kl_weight, "kl_weight")
-        if kl_reduction not in REDUCTIONS:
-            raise ValueError(
-                f"`kl_reduction` must be one of {REDUCTIONS}. Received: "
-                f"kl_reduction={kl_reduction!r}"
-            )
-        self.kl_reduction = kl_reduction
+        self.kl_reduction = one_of(kl_reduction, "kl_reduction", REDUCTIONS)
         self.stage_one_steps = non_negative_int(stage_one_steps, "stage_one_steps")
         self._gan_cls(self.image_shape)  # checks discriminator_normalization
 

@@ -1,0 +1,32 @@
+"""`keras_gans.checks`: the shared argument checks and their messages."""
+
+import numpy as np
+import pytest
+
+from keras_gans import checks
+
+
+def test_one_of_returns_the_value_and_lists_the_choices_in_order_when_it_is_missing():
+    assert checks.one_of("b", "mode", ["a", "b"]) == "b"
+    with pytest.raises(ValueError) as error:
+        checks.one_of("c", "mode", (name for name in ("z", "a")))
+    assert str(error.value) == "`mode` must be one of ('z', 'a'). Received: mode='c'"
+
+
+@pytest.mark.parametrize("value", [None, ["a"], np.array(["a", "b"]), 1, True])
+def test_one_of_rejects_values_that_are_not_a_choice_with_a_value_error(value):
+    with pytest.raises(ValueError, match=r"`mode` must be one of \('a', 'b'\)\. Received"):
+        checks.one_of(value, "mode", ("a", "b"))
+
+
+def test_one_of_accepts_none_or_numbers_when_they_are_choices():
+    assert checks.one_of(None, "quantize", (None, "int8")) is None
+    assert checks.one_of(2, "energy_power", (1, 2)) == 2
+
+
+def test_seed_returns_a_python_int():
+    value = checks.seed(np.int64(7))
+    assert value == 7 and type(value) is int
+    assert checks.seed(None) is None
+    with pytest.raises(ValueError, match="`seed` must be None or an integer >= 0"):
+        checks.seed(-1)
