@@ -28,6 +28,8 @@ baseline after training, each sampled as trained, with standing batch-norm stati
 (`--standing-passes` batches) and, with `--ema-decay`, from its EMA generator with standing
 statistics (`style_common.variant_scores`). `--pictures DIR` writes
 `sagan_samples.png` (64 samples of the first seed) and `sagan_real.png` (64 real digits).
+`--progress-every N` prints the epoch's losses and the live generator's FID/KID every N
+epochs while the family trains (`style_common.progress_callback`), for runs of hours.
 """
 
 from __future__ import annotations
