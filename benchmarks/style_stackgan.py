@@ -49,6 +49,7 @@ from style_common import (  # noqa: E402  (benchmarks/style_common.py)
     VARIANT_SUFFIXES,
     digits_at,
     machine_line,
+    progress_callback,
     sampling_variants,
     save_grid,
     scores,
@@ -142,7 +143,8 @@ def run(args, seed):
     gan = build(args, seed, steps_per_epoch=-(-len(x) // 64))
     rows = {"StackGAN, initialisation": row(gan, x, seed, 0.0)}
     start = time.perf_counter()
-    gan.fit(x, y, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True)
+    progress = progress_callback(x, every=args.progress_every, seed=seed, label=f"seed {seed}")
+    gan.fit(x, y, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True, callbacks=progress)
     rows.update(sampled_rows("StackGAN", gan, x, seed, time.perf_counter() - start))
     if args.no_baseline:
         return gan, rows
@@ -211,6 +213,12 @@ def main():
         action="store_true",
         help="skip the DCGAN (its figures depend only on --seeds, --size, --epochs, "
         "--baseline-filters and --ema-decay)",
+    )
+    parser.add_argument(
+        "--progress-every",
+        type=int,
+        default=0,
+        help="print StackGAN's losses and live FID/KID every N epochs [0: never]",
     )
     parser.add_argument("--picture", type=Path, default=None)
     args = parser.parse_args()
