@@ -119,10 +119,12 @@ def scores(model_or_images, x_real, *, seed, n=1000, labels=None, use_ema=True):
     return {"fid": float(fid), "kid": float(kid.value), "kid_std": float(kid.std)}
 
 
-def progress_callback(x_real, *, every, seed, label):
+def progress_callback(x_real, *, every, seed, label, images=None):
     """A Keras callback that, every `every` epochs, prints the elapsed time, the epoch's
     losses and the FID/KID of the live generator (its moving statistics untouched), so a
-    multi-hour run can be judged, or cut short, before it ends. `every=0`: no callback."""
+    multi-hour run can be judged, or cut short, before it ends. `every=0`: no callback.
+    `images(model)`, when given, returns the images to score instead of the live
+    generator's 1,000 samples (StackGAN scores Stage-I's while Stage-I trains)."""
     import keras
 
     class Progress(keras.callbacks.Callback):
@@ -132,7 +134,10 @@ def progress_callback(x_real, *, every, seed, label):
         def on_epoch_end(self, epoch, logs=None):
             if (epoch + 1) % every:
                 return
-            value = scores(self.model, x_real, seed=seed, use_ema=False)
+            if images is None:
+                value = scores(self.model, x_real, seed=seed, use_ema=False)
+            else:
+                value = scores(images(self.model), x_real, seed=seed)
             losses = " ".join(f"{k} {float(v):.3f}" for k, v in sorted((logs or {}).items()))
             print(
                 f"  {label} epoch {epoch + 1} ({time.perf_counter() - self.start:.0f} s): "

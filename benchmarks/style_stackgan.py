@@ -30,7 +30,8 @@ classifier (`keras_gans.metrics.load_digits_classifier()`, images area-resized t
 the asked class, for each model as trained, with standing batch-norm statistics
 (`GANModel.standing_statistics`, 100 batches) and, with `--ema-decay D` (both models then
 keep an EMA generator of decay `D`), from the EMA generator with standing statistics. The
-wall-clock time of each `fit` is reported.
+wall-clock time of each `fit` is reported. `--progress-every N` prints the losses and the
+live FID/KID of the stage being trained every `N` epochs (`training_stage_images`).
 """
 
 from __future__ import annotations
@@ -138,12 +139,24 @@ def sampled_rows(name, model, x, seed, seconds):
     return {f"{name}{VARIANT_SUFFIXES[variant]}": value for variant, value in variants.items()}
 
 
+def training_stage_images(gan, n=1000, seed=0):
+    """1,000 live samples, classes 0-9 in turn, of Stage-I (at its own side, which the
+    digits extractor area-resizes like any other) until Stage-II has made an update, then
+    of Stage-II (so the epoch that ends Stage-I scores Stage-I's final images)."""
+    low, images = gan.stage_images(n, np.arange(n) % 10, seed=seed, use_ema=False)
+    stage_two_started = int(gan.stage_two_g_optimizer.iterations.numpy()) > 0
+    return images if stage_two_started else low
+
+
 def run(args, seed):
     x, y = digits_at(args.size)
     gan = build(args, seed, steps_per_epoch=-(-len(x) // 64))
     rows = {"StackGAN, initialisation": row(gan, x, seed, 0.0)}
     start = time.perf_counter()
-    progress = progress_callback(x, every=args.progress_every, seed=seed, label=f"seed {seed}")
+    progress = progress_callback(
+        x, every=args.progress_every, seed=seed, label=f"seed {seed}",
+        images=lambda model: training_stage_images(model, seed=seed),
+    )  # fmt: skip
     gan.fit(x, y, batch_size=64, epochs=args.epochs, verbose=0, shuffle=True, callbacks=progress)
     rows.update(sampled_rows("StackGAN", gan, x, seed, time.perf_counter() - start))
     if args.no_baseline:
@@ -218,7 +231,8 @@ def main():
         "--progress-every",
         type=int,
         default=0,
-        help="print StackGAN's losses and live FID/KID every N epochs [0: never]",
+        help="print StackGAN's losses and the live FID/KID of the stage being trained "
+        "every N epochs [0: never]",
     )
     parser.add_argument("--picture", type=Path, default=None)
     args = parser.parse_args()
