@@ -30,6 +30,8 @@ import copy
 import keras
 import tensorflow as tf
 
+from keras_gans.checks import one_of
+
 __all__ = [
     "CONV_TRANSPOSE_FORMS",
     "check_form",
@@ -176,12 +178,7 @@ CONV_TRANSPOSE_FORMS = ("subpixel", "native")
 
 def check_form(conv_transpose):
     """Raises unless `conv_transpose` is one of `CONV_TRANSPOSE_FORMS`; returns it."""
-    if conv_transpose not in CONV_TRANSPOSE_FORMS:
-        raise ValueError(
-            f"`conv_transpose` must be one of {CONV_TRANSPOSE_FORMS}. "
-            f"Received: conv_transpose={conv_transpose!r}"
-        )
-    return conv_transpose
+    return one_of(conv_transpose, "conv_transpose", CONV_TRANSPOSE_FORMS)
 
 
 def serving_for_export(serving, conv_transpose):

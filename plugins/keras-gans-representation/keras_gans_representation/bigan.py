@@ -73,13 +73,8 @@ class BiGAN(Architecture):
         self.hidden_units = positive_int_tuple(hidden_units, "hidden_units")
         self.base_filters = positive_int(base_filters, "base_filters")
         self.dropout = number_in(dropout, "dropout", 0.0, 1.0, high_open=True)
-        for argument, value, choices in (
-            ("encoder_distribution", encoder_distribution, _ENCODERS),
-            ("output_activation", output_activation, _ACTIVATIONS),
-        ):
-            one_of(value, argument, choices)
-        self.encoder_distribution = encoder_distribution
-        self.output_activation = output_activation
+        self.encoder_distribution = one_of(encoder_distribution, "encoder_distribution", _ENCODERS)
+        self.output_activation = one_of(output_activation, "output_activation", _ACTIVATIONS)
         supported = networks.convolutional_plan(self.data_shape) is not None
         if convolutional not in (None, True, False):
             raise ValueError(
