@@ -13,6 +13,7 @@ __all__ = [
     "known_keywords",
     "metric_name",
     "non_negative",
+    "non_negative_int",
     "number_in",
     "one_of",
     "positive_int",
@@ -35,6 +36,20 @@ def positive_int(value, argument):
     """
     if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value <= 0:
         raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
+    return int(value)
+
+
+def non_negative_int(value, argument):
+    """Returns `value` as an `int` if it is an integer >= 0.
+
+    Example:
+    >>> non_negative_int(0, "start")
+    0
+    """
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 0:
+        raise ValueError(
+            f"`{argument}` must be a non-negative integer. Received: {argument}={value!r}"
+        )
     return int(value)
 
 

@@ -293,7 +293,11 @@ def _build_model(keras_gans, config, source, rebuild=False):
         # Through from_architecture, so the architecture's latent prior and training terms
         # (ACGAN's classifier, InfoGAN's codes, ...) come with the model.
         model = keras_gans.GANModel.from_architecture(
-            config["arch"], seed=config["seed"], ema_decay=config["ema_decay"], **kwargs
+            config["arch"],
+            seed=config["seed"],
+            ema_decay=config["ema_decay"],
+            ema_start=config.get("ema_start", 0),  # runs from before the flag lack it
+            **kwargs,
         )
     except (TypeError, ValueError) as error:
         raise CommandError(f"--arch {config['arch']}: {error}") from None

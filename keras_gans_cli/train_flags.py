@@ -13,6 +13,7 @@ from pathlib import Path
 from keras_gans_cli._common import (
     CommandError,
     non_empty,
+    non_negative_int,
     positive_float,
     positive_int,
     seed_int,
@@ -54,6 +55,7 @@ DEFAULTS = {
     "eval_samples": 1000,
     "eval_extractor": None,  # None: "digits" for 8x8x1 images, else "inception-v3"
     "ema_decay": None,
+    "ema_start": 0,  # generator updates before the EMA averages (BigGAN's late start)
     "strategy": "none",  # none, mirrored, multi-worker (keras_gans_cli.train_strategy)
     "precision": "float32",  # the Keras dtype policy the networks are built under
 }
@@ -68,8 +70,8 @@ RESUMABLE = {"epochs", "debug", "verbose", "resume", "dry_run", "strategy"}
 MAX_IMAGE_SIZE = 4096
 #: The most `--samples` in an epoch's grid (more would not be readable, only slow).
 MAX_GRID_SAMPLES = 10_000
-#: The fewest fakes each `--eval` metric can be computed from (FID's covariance needs 2, KID's
-#: unbiased MMD 2; precision/recall need more than their k=3 and density_k=5 neighbours).
+#: The fewest fakes for each `--eval` metric (FID's covariance and KID's unbiased MMD need 2;
+#: precision/recall more than their k=3 and density_k=5 neighbours).
 MIN_EVAL_SAMPLES = {"fid": 2, "kid": 2, "precision_recall": 6}
 #: Flags naming a file or folder.
 PATHS = ("data", "target")
@@ -251,6 +253,9 @@ def add_arguments(parser):
         type=positive_float,
         help="keep an exponential moving average of the generator (e.g. 0.999)",
     )
+    model.add_argument(
+        "--ema-start", type=non_negative_int, help="generator updates before the EMA averages [0]"
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="print the configuration and model summaries only"
     )
@@ -325,6 +330,9 @@ def resolve_config(args):
         )
     if config["ema_decay"] is not None and not 0 < config["ema_decay"] < 1:
         raise CommandError(f"--ema-decay must be in (0, 1). Received: {config['ema_decay']}")
+    if config.get("ema_start") and config["ema_decay"] is None:
+        start = config["ema_start"]
+        raise CommandError(f"--ema-start needs --ema-decay. Received: --ema-start {start} alone")
     for beta in ("beta1", "beta2"):
         if config[beta] is not None and not 0 <= config[beta] < 1:
             raise CommandError(f"--{beta} must be in [0, 1). Received: {config[beta]}")

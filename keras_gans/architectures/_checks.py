@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from keras_gans.checks import non_negative_int
+
 
 def positive_int(value, argument):
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
@@ -31,14 +33,6 @@ def shape_tuple(value, argument):
             f"Received: {argument}={value!r}"
         )
     return shape
-
-
-def non_negative_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(
-            f"`{argument}` must be a non-negative integer. Received: {argument}={value!r}"
-        )
-    return value
 
 
 def non_negative_number(value, argument):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import keras
 
+from keras_gans.checks import non_negative_int
+
 __all__ = ["EMAGenerator"]
 
 
@@ -15,12 +17,14 @@ class EMAGenerator(keras.callbacks.Callback):
     `model.ema_generator` after every generator update:
     `ema <- decay * ema + (1 - decay) * weights` (batch-norm statistics are copied).
     `model.generate` and the exporters use the average; it is saved with the model. A
-    model that already keeps an EMA only gets its decay set.
+    model that already keeps an EMA only gets its decay and start set.
 
     The same as `GANModel(..., ema_decay=decay)`, for scripts that do not build the model.
 
     Args:
         decay: The EMA decay in (0, 1) (default 0.999).
+        start: Generator updates during which the copy follows the generator before it
+            starts averaging (default 0; `GANModel.enable_ema`'s `start`).
 
     Example:
     >>> import keras, numpy as np, keras_gans
@@ -38,11 +42,12 @@ class EMAGenerator(keras.callbacks.Callback):
         Variation", ICLR 2018.
     """
 
-    def __init__(self, decay=0.999):
+    def __init__(self, decay=0.999, start=0):
         super().__init__()
         if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0 < decay < 1:
             raise ValueError(f"`decay` must be a number in (0, 1). Received: decay={decay!r}")
         self.decay = float(decay)
+        self.start = non_negative_int(start, "start")
 
     def on_train_begin(self, logs=None):
         model = self.model
@@ -50,8 +55,9 @@ class EMAGenerator(keras.callbacks.Callback):
             raise TypeError(
                 f"EMAGenerator works with a keras_gans.GANModel. Received: a {type(model).__name__}"
             )
-        if model.ema_generator is not None and model.ema_decay == self.decay:
+        current = (model.ema_decay, model.ema_start)
+        if model.ema_generator is not None and current == (self.decay, self.start):
             return
         with model.distribute_strategy.scope():
-            model.enable_ema(self.decay)
+            model.enable_ema(self.decay, start=self.start)
         model.make_train_function(force=True)  # the traced step must include the update

@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import keras
 import tensorflow as tf
 from keras import ops
 
+from keras_gans.checks import non_negative_int
+from keras_gans.models import validation as check
 from keras_gans.steps import Piece
 
-__all__ = ["GeneratorEMA"]
+__all__ = ["GeneratorEMA", "attach_ema", "check_start"]
+
+
+def check_start(start, decay):
+    """`start` as an `int` >= 0; a positive `start` needs an EMA (`decay` not `None`)."""
+    start = non_negative_int(start, "ema_start")
+    if start and decay is None:
+        raise ValueError(
+            "`ema_start` needs an exponential moving average: give `ema_decay` too. "
+            f"Received: ema_start={start}, ema_decay=None"
+        )
+    return start
+
+
+def attach_ema(model, decay, start):
+    """Sets `model`'s `ema_decay` and `ema_start`; makes its `ema_generator` (a copy of the
+    generator) and, for a positive start, its `ema_updates` counter if it has none
+    (`GANModel.enable_ema`, under the model's distribution scope). Each replica adds one to
+    the counter per update; the first replica's count is kept."""
+    start = check_start(start, decay)
+    model.ema_decay, model.ema_start = check.check_decay(decay), start
+    if model.ema_start and model.ema_updates is None:
+        model.ema_updates = keras.Variable(
+            0, dtype="int64", trainable=False, aggregation="only_first_replica", name="ema_updates"
+        )
+    if model.ema_generator is None:
+        model.ema_generator = check.clone_network(
+            model.generator, model.latent_dim, model.conditional
+        )
+        model.ema_generator.trainable = False
 
 
 def assign_replicated(pairs):
@@ -34,11 +66,20 @@ class GeneratorEMA(Piece):
     generator update; non-trainable ones (batch-norm statistics) are copied. `GANModel`
     adds it last when it keeps an EMA (`ema_decay`, `enable_ema`).
 
+    With `model.ema_start = n > 0` the copy follows the generator exactly (decay 0) for
+    its first `n` updates and averages from update `n + 1` on, as BigGAN starts its
+    average late (`--ema_start` in the authors' code), so that an average of a slow decay
+    does not keep the random initial weights of a short run. The updates are counted in
+    `model.ema_updates`, saved with the model, so a resumed run starts where it would have.
+
     Args:
-        model: The `GANModel` (its `generator`, `ema_generator` and `ema_decay`).
+        model: The `GANModel` (its `generator`, `ema_generator`, `ema_decay` and
+            `ema_start`).
 
     Reference:
-        Yazıcı et al., "The Unusual Effectiveness of Averaging in GAN Training", ICLR 2019.
+        Yazıcı et al., "The Unusual Effectiveness of Averaging in GAN Training", ICLR 2019;
+        Brock, Donahue & Simonyan, "Large Scale GAN Training for High Fidelity Natural
+        Image Synthesis", ICLR 2019 (the late start).
     """
 
     roles = ()
@@ -51,6 +92,11 @@ class GeneratorEMA(Piece):
         if player.name != "generator":
             return None
         decay = self.model.ema_decay
+        start = getattr(self.model, "ema_start", 0)
+        if start:
+            count = self.model.ema_updates
+            count.assign_add(1)
+            decay = ops.where(ops.greater(count.value, start), decay, 0.0)
         pairs = []
         for average, weight in zip(
             self.model.ema_generator.weights, self.model.generator.weights, strict=True

@@ -16,7 +16,7 @@ from keras_gans.losses import resolve
 from keras_gans.models import data, step
 from keras_gans.models import validation as check
 from keras_gans.models.distributed import LocalBatchBuild, replica_logs
-from keras_gans.models.ema import GeneratorEMA
+from keras_gans.models.ema import GeneratorEMA, attach_ema, check_start
 from keras_gans.models.generation import GenerationMixin, ReplicaSeedGenerator
 from keras_gans.models.serialization import SerializationMixin, prepare_optimizer
 from keras_gans.steps import DiscriminatorInputs, Player, StepContext
@@ -70,6 +70,7 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
         ema_decay: Keep `ema_generator`, an exponential moving average of the generator's
             weights with this decay, updated after every generator update (default `None`:
             no EMA; 0.999 is common).
+        ema_start: Updates before the EMA starts averaging (`enable_ema`'s `start`; default 0).
         **kwargs: Passed to `keras.Model` (e.g. `name`).
 
     Example:
@@ -99,6 +100,7 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
         num_classes=None,
         seed=None,
         ema_decay=None,
+        ema_start=0,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -122,10 +124,9 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
         self._trick_states = []
         self.d_steps = 1
         self._build_networks()
-        self.ema_decay = None
-        self.ema_generator = None
-        if ema_decay is not None:
-            self.enable_ema(check.check_decay(ema_decay, "ema_decay"))
+        self.ema_decay, self.ema_start, self.ema_generator, self.ema_updates = None, 0, None, None
+        if check_start(ema_start, ema_decay) or ema_decay is not None:
+            self.enable_ema(check.check_decay(ema_decay, "ema_decay"), start=ema_start)
         self.built = True
 
     def check_networks(self, generator, discriminator):
@@ -139,17 +140,20 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
             return  # functional conditional networks are always built
         check.build_on_latents(self.generator, self.discriminator, self.latent_dim)
 
-    def enable_ema(self, decay=0.999):
+    def enable_ema(self, decay=0.999, start=0):
         """Keeps `ema_generator`, an exponential moving average of the generator.
 
         Creates the copy (with the generator's current weights) if there is none, else
-        only changes the decay. Call it under the model's distribution scope. The copy is
-        saved with the model; `generate` uses it by default. After the first `fit`, call
-        `make_train_function(force=True)` so the train step includes the update (the
-        `EMAGenerator` callback does both).
+        only changes the decay and start; call it under the model's distribution scope.
+        The copy is saved with the model and `generate` uses it by default. After the first
+        `fit`, call `make_train_function(force=True)` to include the update in the step
+        (the `EMAGenerator` callback does both).
 
         Args:
             decay: The EMA decay in (0, 1) (default 0.999).
+            start: Generator updates during which the copy follows the generator exactly
+                before averaging begins (default 0), counted in `ema_updates` (saved with
+                the model). BigGAN's late start: a slow decay averages trained weights.
 
         Example:
         >>> gan = GANModel.from_architecture("mlp", data_shape=(2,), latent_dim=4)
@@ -161,23 +165,18 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
             Yazıcı et al., "The Unusual Effectiveness of Averaging in GAN Training",
             ICLR 2019; Karras et al., "Progressive Growing of GANs", ICLR 2018.
         """
-        self.ema_decay = check.check_decay(decay)
-        if self.ema_generator is None:
-            self.ema_generator = check.clone_network(
-                self.generator, self.latent_dim, self.conditional
-            )
-            self.ema_generator.trainable = False
+        attach_ema(self, decay, start)
         self._collect_pieces()
 
     # ----------------------------------------------------------------- construction
     @classmethod
-    def from_architecture(cls, name, *, seed=None, ema_decay=None, **kwargs):
+    def from_architecture(cls, name, *, seed=None, ema_decay=None, ema_start=0, **kwargs):
         """Builds an architecture plugin's networks and the `GANModel` around them.
 
         Args:
             name: A registered architecture (`keras_gans.architectures.names()`).
             seed: Seed of the latent sampler (default `None`).
-            ema_decay: As in `GANModel` (default `None`: no EMA generator).
+            ema_decay, ema_start: As in `GANModel` (defaults `None`: no EMA generator, 0).
             **kwargs: The architecture's keywords (e.g. `image_shape`, `latent_dim`,
                 `num_classes`).
 
@@ -206,6 +205,8 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
             name=f"{architectures.normalize_name(name).replace('-', '_')}_gan",
         )
         gan.architecture_tricks = check.check_tricks(arch.default_tricks())
+        if check_start(ema_start, ema_decay):
+            gan.enable_ema(ema_decay, start=ema_start)
         return gan
 
     def compile(

@@ -139,6 +139,7 @@ class SerializationMixin:
             "num_classes": self.num_classes,
             "seed": self.seed,
             "ema_decay": self.ema_decay,
+            **({"ema_start": self.ema_start} if getattr(self, "ema_start", 0) else {}),
             **self._architecture_tricks_config(),
         }
 
@@ -157,6 +158,9 @@ class SerializationMixin:
         if isinstance(config.get("latent_distribution"), dict):
             config["latent_distribution"] = latents.resolve(config["latent_distribution"])
         tricks = config.pop("architecture_tricks", [])
+        ema_start = config.pop("ema_start", 0)  # through enable_ema: subclasses do not take it
         model = cls(**config)
+        if ema_start:
+            model.enable_ema(model.ema_decay, start=ema_start)
         model.architecture_tricks = [keras.saving.deserialize_keras_object(t) for t in tricks]
         return model

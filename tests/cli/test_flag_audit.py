@@ -50,6 +50,8 @@ TRAIN_CASES = [
     ("beta2-text", TRAIN + "--beta2 abc", 2, "--beta2", "'abc'"),
     ("ema-decay-one", TRAIN + "--ema-decay 1", 1, "--ema-decay", "(0, 1)", "1"),
     ("ema-decay-nan", TRAIN + "--ema-decay nan", 2, "--ema-decay", "nan"),
+    ("ema-start-negative", TRAIN + "--ema-decay 0.9 --ema-start -1", 2, "--ema-start", "-1"),
+    ("ema-start-alone", TRAIN + "--ema-start 5", 1, "--ema-start", "--ema-decay", "5"),
     ("lr-decay-epochs-zero", TRAIN + "--lr-decay-epochs 0", 2, "--lr-decay-epochs", "0"),
     ("lr-decay-over-epochs", TRAIN + "--lr-decay-epochs 5", 1, "--lr-decay-epochs", "5"),
     ("seed-negative", TRAIN + "--seed -1", 2, "--seed", "-1"),

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import keras_gans
 import keras_gans_cli
 from keras_gans.latents import interpolate, slerp, truncated_normal
 
@@ -86,6 +87,15 @@ def test_an_ema_generator_with_batch_norm_gets_a_hint(tmp_path, capsys):
     assert "add --standing-statistics 100" in capsys.readouterr().err
     assert keras_gans_cli.main([*argv, "--standing-statistics", "2"]) == 0
     assert "--standing-statistics" not in capsys.readouterr().err
+
+
+def test_ema_start_reaches_the_saved_model(tmp_path):
+    run = tmp_path / "late"
+    train = ["train", *TINY, "--epochs", "1", "--ema-decay", "0.9", "--ema-start", "2"]
+    assert keras_gans_cli.main([*train, "--run-dir", str(run)]) == 0
+    model = keras_gans.load_model(run / "checkpoints" / "latest.keras")
+    updates = int(model.g_optimizer.iterations.numpy())
+    assert model.ema_start == 2 and int(model.ema_updates.numpy()) == updates == 3
 
 
 def test_no_hint_without_an_ema_generator(trained_run, tmp_path, capsys):

@@ -91,6 +91,18 @@ def test_ema_callback_attaches_the_average_to_a_model_built_elsewhere():
     assert not np.allclose(gan.ema_generator.weights[0].numpy(), gan.generator.weights[0].numpy())
     with pytest.raises(ValueError, match="decay"):
         EMAGenerator(decay=0)
+    with pytest.raises(ValueError, match="`start` must be a non-negative integer"):
+        EMAGenerator(0.5, start=-1)
+
+
+def test_ema_callback_passes_its_start():
+    gan = tiny_gan()
+    gan.compile("adam", "adam")
+    callback = EMAGenerator(0.5, start=5)
+    gan.fit(points(32), batch_size=16, epochs=1, verbose=0, callbacks=[callback])
+    assert (gan.ema_start, int(gan.ema_updates.numpy())) == (5, 2)
+    for average, weight in zip(gan.ema_generator.weights, gan.generator.weights, strict=True):
+        np.testing.assert_array_equal(average.numpy(), weight.numpy())  # still copying
 
 
 def test_ema_under_mirrored_strategy_matches_one_device():
@@ -160,3 +172,94 @@ def test_stateful_tricks_train_under_mirrored_strategy():
     assert all(np.isfinite(v[-1]) for v in history.values())
     assert pool.filled == 8 and float(loss.k.numpy()) > 0.0
     assert {"d_term/historical_averaging", "g_term/feature_matching", "began/k"} <= set(history)
+
+
+def fit_one_step_at_a_time(gan, steps, data=None):
+    """Trains `steps` single-batch steps; returns the generator's weights after each."""
+    x = points(16 * steps) if data is None else data
+    after = []
+    for step in range(steps):
+        gan.fit(x[16 * step : 16 * (step + 1)], batch_size=16, epochs=1, verbose=0)
+        after.append([w.numpy() for w in gan.generator.weights])
+    return after
+
+
+def test_ema_start_copies_the_generator_then_averages():
+    gan = tiny_gan()
+    gan.enable_ema(0.5, start=2)
+    gan.compile("adam", "adam")
+    after = fit_one_step_at_a_time(gan, 2)
+    for average, value in zip(gan.ema_generator.weights, after[-1], strict=True):
+        np.testing.assert_array_equal(average.numpy(), value)  # updates 1 and 2: copies
+    after += fit_one_step_at_a_time(gan, 2, data=points(64)[32:])
+    expected = [0.5 * (0.5 * a + 0.5 * b) + 0.5 * c for a, b, c in zip(*after[1:], strict=True)]
+    for average, value in zip(gan.ema_generator.weights, expected, strict=True):
+        np.testing.assert_allclose(average.numpy(), value, rtol=1e-5, atol=1e-7)
+    assert int(gan.ema_updates.numpy()) == 4 and gan.ema_start == 2
+
+
+def test_ema_start_is_saved_and_a_loaded_model_resumes_the_count(tmp_path):
+    def build():
+        generator, discriminator = tiny_gan().generator, tiny_gan().discriminator
+        gan = keras_gans.GANModel(
+            generator, discriminator, latent_dim=4, seed=0, ema_decay=0.5, ema_start=2
+        )
+        gan.compile("adam", "adam")
+        return gan
+
+    data = points(48)
+    uninterrupted = build()
+    fit_one_step_at_a_time(uninterrupted, 3, data)
+    first = build()
+    fit_one_step_at_a_time(first, 1, data)
+    first.save(tmp_path / "start.keras")
+    loaded = keras.saving.load_model(tmp_path / "start.keras")
+    assert (loaded.ema_start, int(loaded.ema_updates.numpy())) == (2, 1)
+    assert loaded.get_config()["ema_start"] == 2
+    fit_one_step_at_a_time(loaded, 2, data[16:])
+    for a, b in zip(loaded.ema_generator.weights, uninterrupted.ema_generator.weights, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-7)
+    live = [w.numpy() for w in loaded.generator.weights]
+    assert not np.allclose(loaded.ema_generator.weights[0].numpy(), live[0])  # averaging now
+
+
+def test_ema_start_is_checked_and_absent_from_configs_without_it():
+    with pytest.raises(ValueError, match=r"`ema_start` needs .*ema_decay"):
+        keras_gans.GANModel.from_architecture("mlp", data_shape=(2,), latent_dim=4, ema_start=3)
+    gan = tiny_gan()
+    for bad in (-1, 2.5, True, "10"):
+        with pytest.raises(ValueError, match=r"`ema_start` must be a non-negative integer"):
+            gan.enable_ema(0.9, start=bad)
+    assert gan.ema_generator is None  # a rejected call changed nothing
+    gan.enable_ema(0.9)
+    assert "ema_start" not in gan.get_config() and gan.ema_updates is None
+    built = keras_gans.GANModel.from_architecture(
+        "mlp", data_shape=(2,), latent_dim=4, ema_decay=0.99, ema_start=np.int64(7)
+    )
+    assert (built.ema_decay, built.ema_start, built.get_config()["ema_start"]) == (0.99, 7, 7)
+
+
+def test_ema_start_under_mirrored_strategy_matches_one_device():
+    from .test_distributed import build_pair
+
+    def run(strategy):
+        with strategy.scope():
+            generator, discriminator = build_pair()
+            gan = keras_gans.GANModel(
+                generator, discriminator, latent_dim=3, seed=0, ema_decay=0.5, ema_start=1
+            )
+            gan.compile(keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5))
+        data = np.random.default_rng(0).normal(size=(32, 2)).astype("float32")
+        after = []
+        for part in (data[:16], data[16:]):
+            gan.fit(tf.data.Dataset.from_tensor_slices(part).batch(16), epochs=1, verbose=0)
+            after.append([w.numpy() for w in gan.generator.weights])
+        expected = [0.5 * a + 0.5 * b for a, b in zip(*after, strict=True)]
+        for average, value in zip(gan.ema_generator.weights, expected, strict=True):
+            np.testing.assert_allclose(average.numpy(), value, rtol=1e-5, atol=1e-6)
+        assert int(gan.ema_updates.numpy()) == 2
+        return [w.numpy() for w in gan.ema_generator.weights]
+
+    single, distributed = run(tf.distribute.get_strategy()), run(mirrored_strategy())
+    for a, b in zip(single, distributed, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
