@@ -61,7 +61,10 @@ class StyleGAN(Architecture):
     start, as StyleGAN2 later does (at 8-32 pixels growing buys little). Trained with the
     non-saturating logistic loss, R1 on reals (every update: `r1_interval=1`) and style
     mixing (`default_style_mixing`); `augment` adds DiffAugment on both real and fake
-    discriminator inputs.
+    discriminator inputs. Optimizers (`optimizer_defaults`, used by `keras-gans train` and
+    `default_optimizers()`): Adam(2e-3, beta_1 0, beta_2 0.99) for both players, the
+    papers' betas and StyleGAN2's rate, with which every figure in the docs was measured;
+    StyleGAN's own rate below 128x128, 1e-3, trained more slowly on the digits.
 
     Scaled to small images: `filters` replaces the paper's 512 (halved per doubling above
     64x64), `w_dim` defaults to `latent_dim` (paper: both 512), `mapping_layers` to 4
@@ -105,6 +108,7 @@ class StyleGAN(Architecture):
     synthesis_class = StyleGANSynthesis
     residual_discriminator = False
     default_r1_interval = 1
+    optimizer_defaults = {"d_lr": 2e-3, "g_lr": 2e-3, "beta1": 0.0, "beta2": 0.99}
     #: Runs made before `mapping_lr_multiplier` existed had the paper's 0.01 at every size.
     legacy_keywords = {"mapping_lr_multiplier": 0.01}
 
