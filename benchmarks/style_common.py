@@ -54,10 +54,11 @@ def digits_at(size):
 
 def train_dcgan_baseline(
     x, y=None, *, epochs, seed, batch_size=64, base_filters=None, latent_dim=64, verbose=0,
-    ema_decay=None, augment=None,
+    ema_decay=None, ema_start=0, augment=None,
 ):  # fmt: skip
     """Trains the core `dcgan` on `x` (conditioned on `y` when given) for `epochs` epochs,
-    keeping an EMA generator of decay `ema_decay` when given, and augmenting the
+    keeping an EMA generator of decay `ema_decay` when given (averaging after `ema_start`
+    updates), and augmenting the
     discriminator's inputs with DiffAugment policy `augment` when given.
 
     Returns:
@@ -74,7 +75,7 @@ def train_dcgan_baseline(
     if y is not None:
         keywords["num_classes"] = int(np.max(y)) + 1
     model = keras_gans.GANModel.from_architecture(
-        "dcgan", seed=seed, ema_decay=ema_decay, **keywords
+        "dcgan", seed=seed, ema_decay=ema_decay, ema_start=ema_start, **keywords
     )
     model.compile(
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),

@@ -21,13 +21,14 @@ in [-1, 1]; `benchmarks/style_common.digits_at`):
   size, its default widths, Adam 2e-4 / beta_1 0.5, non-saturating loss), unconditional;
 
 both for `--epochs` epochs of batch 64, timed (`fit` only); with `--ema-decay D` both keep
-an EMA generator of that decay. Scores: FID and KID of 1,000 samples against the 1,797 real
-digits with the bundled digits classifier's features (`style_common.scores`; images
-area-resized to 8x8), for SAGAN before training (its initialisation), and for SAGAN and the
-baseline after training, each sampled as trained, with standing batch-norm statistics
-(`--standing-passes` batches) and, with `--ema-decay`, from its EMA generator with standing
-statistics (`style_common.variant_scores`). `--pictures DIR` writes
-`sagan_samples.png` (64 samples of the first seed) and `sagan_real.png` (64 real digits).
+an EMA generator of that decay (averaging after `--ema-start` updates). Scores: FID and KID
+of 1,000 samples against the 1,797 real digits with the bundled digits classifier's features
+(`style_common.scores`; images area-resized to 8x8), for SAGAN before training (its
+initialisation), and for SAGAN and the baseline after training, each sampled as trained,
+with standing batch-norm statistics (`--standing-passes` batches) and, with `--ema-decay`,
+from its EMA generator with standing statistics (`style_common.variant_scores`). `--pictures
+DIR` writes `sagan_samples.png` (64 samples of the first seed) and `sagan_real.png` (64 real
+digits).
 `--progress-every N` prints the epoch's losses and the live generator's FID/KID every N
 epochs while the family trains (`style_common.progress_callback`), for runs of hours.
 """
@@ -48,11 +49,12 @@ from style_common import add_arch_arg  # noqa: E402
 
 def train_family(
     name, x, y, *, epochs, seed, keywords, d_lr=None, g_lr=None, d_steps=1, ema_decay=None,
-    progress_every=0,
+    ema_start=0, progress_every=0,
 ):  # fmt: skip
     """Builds `name` with its default optimizers (rates overridable) and, given
-    `ema_decay`, an EMA generator; returns `(model, init_scores, seconds)`. With
-    `progress_every`, prints the live generator's scores every that many epochs."""
+    `ema_decay`, an EMA generator (averaging after `ema_start` updates); returns
+    `(model, init_scores, seconds)`. With `progress_every`, prints the live generator's
+    scores every that many epochs."""
     import keras
     from style_common import progress_callback, scores
 
@@ -60,7 +62,9 @@ def train_family(
 
     keras.utils.set_random_seed(seed)
     arch = keras_gans.architectures.get(name, **keywords)
-    model = keras_gans.GANModel.from_architecture(name, seed=seed, ema_decay=ema_decay, **keywords)
+    model = keras_gans.GANModel.from_architecture(
+        name, seed=seed, ema_decay=ema_decay, ema_start=ema_start, **keywords
+    )
     d_optimizer, g_optimizer = arch.default_optimizers()
     if d_lr is not None:
         d_optimizer.learning_rate = d_lr
@@ -94,6 +98,9 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
         type=float,
         help="keep EMA generators of this decay (the family's and the baseline's) and score "
         "them with standing statistics [none]",
+    )
+    parser.add_argument(
+        "--ema-start", type=int, default=0, help="updates before the EMAs start averaging [0]"
     )
     parser.add_argument(
         "--standing-passes",
@@ -141,7 +148,7 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
         model, before, seconds = train_family(
             name, x, y, epochs=args.epochs, seed=seed, keywords=keywords,
             d_lr=args.d_lr, g_lr=args.g_lr, d_steps=args.d_steps, ema_decay=args.ema_decay,
-            progress_every=args.progress_every,
+            ema_start=args.ema_start, progress_every=args.progress_every,
         )  # fmt: skip
         rows["init"].append(before)
         times["trained"].append(seconds)
@@ -149,7 +156,7 @@ def run(name, argv=None, *, conditional=False, extra_keywords=None, doc=None):
         if not args.skip_baseline:
             baseline, base_seconds = train_dcgan_baseline(
                 x, y if conditional else None, epochs=args.epochs, seed=seed,
-                ema_decay=args.ema_decay,
+                ema_decay=args.ema_decay, ema_start=args.ema_start,
             )  # fmt: skip
             times["dcgan"].append(base_seconds)
             results["dcgan"] = variant_scores(baseline, x, seed=seed, passes=args.standing_passes)
@@ -181,7 +188,8 @@ def markdown(name, rows, times, args, seeds, machine):
         return f"**{mean:.{digits}f}** ({min(numbers):.{digits}f}-{max(numbers):.{digits}f})"
 
     standing = f"standing statistics ({args.standing_passes} batches)"
-    ema = f"EMA generator ({args.ema_decay}) with {standing}"
+    start = f", start {args.ema_start}" if args.ema_start else ""
+    ema = f"EMA generator ({args.ema_decay}{start}) with {standing}"
     titles = {
         "init": f"`{name}` at initialisation",
         "trained": f"`{name}`, {args.epochs} epochs",
