@@ -263,3 +263,17 @@ def test_ema_start_under_mirrored_strategy_matches_one_device():
     single, distributed = run(tf.distribute.get_strategy()), run(mirrored_strategy())
     for a, b in zip(single, distributed, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_the_ema_start_benchmark_twin_follows_the_piece_by_hand():
+    from tests import benchmark_modules
+
+    bench = benchmark_modules.load("ema_start")
+    weights = [np.array([0.0]), np.array([5.0])]  # a kernel, then a batch-norm statistic
+    averages = bench.Averages([(0.5, 1), (0.5, 0)], weights, trainable=[True, False])
+    for value in (2.0, 4.0):
+        averages.update([np.array([value]), np.array([value + 10])])
+    late, early = averages.values[(0.5, 1)], averages.values[(0.5, 0)]
+    assert late[0][0] == 0.5 * 2.0 + 0.5 * 4.0  # copied at update 1, averaged at update 2
+    assert early[0][0] == 0.5 * (0.5 * 0.0 + 0.5 * 2.0) + 0.5 * 4.0
+    assert late[1][0] == early[1][0] == 14.0  # statistics copied, never averaged
