@@ -124,8 +124,9 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
         self._trick_states = []
         self.d_steps = 1
         self._build_networks()
-        self.ema_decay, self.ema_start, self.ema_generator, self.ema_updates = None, 0, None, None
-        if check_start(ema_start, ema_decay) or ema_decay is not None:
+        self.ema_decay, self.ema_generator, self.ema_updates = None, None, None
+        self.ema_start = check_start(ema_start, ema_decay)  # a start needs a decay
+        if ema_decay is not None:
             self.enable_ema(check.check_decay(ema_decay, "ema_decay"), start=ema_start)
         self.built = True
 
@@ -151,9 +152,8 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
 
         Args:
             decay: The EMA decay in (0, 1) (default 0.999).
-            start: Generator updates during which the copy follows the generator exactly
-                before averaging begins (default 0), counted in `ema_updates` (saved with
-                the model). BigGAN's late start: a slow decay averages trained weights.
+            start: Updates during which the copy follows the generator before it averages
+                (default 0; BigGAN's late start), counted in `ema_updates` (saved).
 
         Example:
         >>> gan = GANModel.from_architecture("mlp", data_shape=(2,), latent_dim=4)
