@@ -58,8 +58,8 @@ def train_dcgan_baseline(
 ):  # fmt: skip
     """Trains the core `dcgan` on `x` (conditioned on `y` when given) for `epochs` epochs,
     keeping an EMA generator of decay `ema_decay` when given (averaging after `ema_start`
-    updates), and augmenting the
-    discriminator's inputs with DiffAugment policy `augment` when given.
+    updates), and augmenting the discriminator's inputs with DiffAugment policy `augment`
+    when given.
 
     Returns:
         `(model, seconds)`: the trained `GANModel` and the wall-clock time of `fit`.
