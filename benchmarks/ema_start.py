@@ -37,9 +37,8 @@ class Averages:
     (and which of them are trainable) after each update."""
 
     def __init__(self, pairs, weights, trainable):
-        self.pairs = list(pairs)
         self.trainable = list(trainable)
-        self.values = {pair: [w.copy() for w in weights] for pair in self.pairs}
+        self.values = {pair: [w.copy() for w in weights] for pair in pairs}
         self.updates = 0
 
     def update(self, weights):
@@ -63,11 +62,9 @@ def run_seed(seed, args, x, y):
     adam = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)  # noqa: E731
     model.compile(adam(), adam(), loss="non-saturating")
     weights = model.generator.weights
-    pairs = [(d, s) for d in args.decays for s in args.starts]
-    pairs.append((args.check_decay, args.check_start))
-    averages = Averages(
-        dict.fromkeys(pairs), [w.numpy() for w in weights], [w.trainable for w in weights]
-    )
+    grid = [(d, s) for d in args.decays for s in args.starts]
+    pairs = list(dict.fromkeys([*grid, (args.check_decay, args.check_start)]))  # unique, ordered
+    averages = Averages(pairs, [w.numpy() for w in weights], [w.trainable for w in weights])
 
     class Feed(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
@@ -85,7 +82,7 @@ def run_seed(seed, args, x, y):
         if trainable
     )
     rows = {"live generator, as trained": scores(model, x, seed=seed, use_ema=False)}
-    for decay, begin in dict.fromkeys(pairs):
+    for decay, begin in pairs:
         model.ema_generator.set_weights(averages.values[(decay, begin)])
         model.standing_statistics(passes=100, seed=seed, use_ema=True)
         rows[f"EMA {decay}, start {begin}"] = scores(model, x, seed=seed, use_ema=True)

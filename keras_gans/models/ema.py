@@ -92,7 +92,7 @@ class GeneratorEMA(Piece):
         if player.name != "generator":
             return None
         decay = self.model.ema_decay
-        start = getattr(self.model, "ema_start", 0)
+        start = self.model.ema_start
         if start:
             count = self.model.ema_updates
             count.assign_add(1)

@@ -139,7 +139,7 @@ class SerializationMixin:
             "num_classes": self.num_classes,
             "seed": self.seed,
             "ema_decay": self.ema_decay,
-            **({"ema_start": self.ema_start} if getattr(self, "ema_start", 0) else {}),
+            **({"ema_start": self.ema_start} if self.ema_start else {}),
             **self._architecture_tricks_config(),
         }
 

@@ -26,12 +26,8 @@ def test_ema_weights_after_steps_match_hand_computation():
     gan = tiny_gan()
     gan.enable_ema(0.5)
     gan.compile("adam", "adam")
-    initial = [w.numpy() for w in gan.generator.weights]
-    expected = [w.copy() for w in initial]
-    x = points(64)
-    for step in range(3):
-        gan.fit(x[16 * step : 16 * (step + 1)], batch_size=16, epochs=1, verbose=0)
-        current = [w.numpy() for w in gan.generator.weights]
+    expected = [w.numpy() for w in gan.generator.weights]
+    for current in fit_one_step_at_a_time(gan, 3, points(64)):
         expected = [0.5 * e + 0.5 * c for e, c in zip(expected, current, strict=True)]
     for average, value in zip(gan.ema_generator.weights, expected, strict=True):
         np.testing.assert_allclose(average.numpy(), value, rtol=1e-5, atol=1e-7)
