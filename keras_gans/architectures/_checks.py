@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from keras_gans.checks import non_negative_int
+from keras_gans.checks import non_negative, non_negative_int, positive_int
 
-
-def positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
-    return value
+__all__ = [
+    "boolean",
+    "discriminator_options",
+    "non_negative_int",
+    "non_negative_number",
+    "optional_classes",
+    "positive_int",
+    "shape_tuple",
+    "spectral",
+]
 
 
 def optional_classes(num_classes):
@@ -35,12 +40,8 @@ def shape_tuple(value, argument):
     return shape
 
 
-def non_negative_number(value, argument):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(
-            f"`{argument}` must be a non-negative number. Received: {argument}={value!r}"
-        )
-    return float(value)
+# The core's checks, under the names the architectures import (a NaN is rejected too).
+non_negative_number = non_negative
 
 
 def boolean(value, argument):

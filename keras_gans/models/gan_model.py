@@ -13,7 +13,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.losses import resolve
-from keras_gans.models import data, step
+from keras_gans.models import construction, data, step
 from keras_gans.models import validation as check
 from keras_gans.models.distributed import LocalBatchBuild, replica_logs
 from keras_gans.models.ema import GeneratorEMA, attach_ema, check_start
@@ -192,22 +192,7 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
         >>> gan.latent_dim
         8
         """
-        from keras_gans import architectures
-
-        arch = architectures.get(name, **kwargs)
-        gan = check.check_model_class(arch.model_class, cls, name)(
-            **arch.build_networks(),
-            latent_dim=arch.latent_dim,
-            latent_distribution=arch.default_latent_distribution(),
-            num_classes=getattr(arch, "num_classes", None),
-            seed=seed,
-            ema_decay=ema_decay,
-            name=f"{architectures.normalize_name(name).replace('-', '_')}_gan",
-        )
-        gan.architecture_tricks = check.check_tricks(arch.default_tricks())
-        if check_start(ema_start, ema_decay):
-            gan.enable_ema(ema_decay, start=ema_start)
-        return gan
+        return construction.from_architecture(cls, name, seed, ema_decay, ema_start, kwargs)
 
     def compile(
         self,

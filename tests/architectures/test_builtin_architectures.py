@@ -58,3 +58,15 @@ def test_architectures_come_from_entry_points():
         info = keras_gans.architectures.describe(name)
         assert info.distribution == "keras-gans"
         assert info.value.startswith("keras_gans.architectures.")
+
+
+def test_numpy_integers_are_taken_as_ints_and_a_nan_weight_is_refused():
+    # Sizes read from arrays or configs are NumPy integers: taken, stored as plain ints
+    # (so a model's config stays JSON); a NaN term weight would train on NaN losses.
+    arch = keras_gans.architectures.get("dcgan", image_shape=(8, 8, 1), latent_dim=np.int64(6))
+    assert type(arch.latent_dim) is int and arch.latent_dim == 6
+    assert arch.build_generator().input_shape == (None, 6)
+    with pytest.raises(ValueError, match="classifier_weight=nan"):
+        keras_gans.architectures.get(
+            "acgan", image_shape=(8, 8, 1), num_classes=3, classifier_weight=float("nan")
+        )
