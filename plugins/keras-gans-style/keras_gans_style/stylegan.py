@@ -62,8 +62,9 @@ class StyleGAN(Architecture):
     non-saturating logistic loss, R1 on reals (every update: `r1_interval=1`) and style
     mixing (`default_style_mixing`); `augment` adds DiffAugment on both real and fake
     discriminator inputs. Optimizers (`optimizer_defaults`, used by `keras-gans train` and
-    `default_optimizers()`): Adam(2e-3, beta_1 0, beta_2 0.99) for both players, the
-    papers' betas and StyleGAN2's rate, with which every figure in the docs was measured;
+    `default_optimizers()`): Adam(2e-3, beta_1 0, beta_2 0.99, epsilon 1e-8) for both
+    players, the papers' betas and epsilon and StyleGAN2's rate, with which every figure
+    in the docs was measured;
     StyleGAN's own rate below 128x128, 1e-3, trained more slowly on the digits.
 
     Scaled to small images: `filters` replaces the paper's 512 (halved per doubling above
@@ -111,6 +112,13 @@ class StyleGAN(Architecture):
     optimizer_defaults = {"d_lr": 2e-3, "g_lr": 2e-3, "beta1": 0.0, "beta2": 0.99}
     #: Runs made before `mapping_lr_multiplier` existed had the paper's 0.01 at every size.
     legacy_keywords = {"mapping_lr_multiplier": 0.01}
+
+    def make_optimizers(self, d_lr, g_lr, beta1, beta2):
+        """Adam with the papers' epsilon, 1e-8 (Keras' default is 1e-7), as the benchmarks."""
+        import keras
+
+        settings = {"beta_1": beta1, "beta_2": beta2, "epsilon": 1e-8}
+        return keras.optimizers.Adam(d_lr, **settings), keras.optimizers.Adam(g_lr, **settings)
 
     def __init__(
         self,

@@ -166,5 +166,10 @@ def test_augmentation_reaches_real_and_fake():
 def test_both_families_bring_the_papers_adam(family):
     d_optimizer, g_optimizer = family(image_shape=(8, 8, 1), latent_dim=8).default_optimizers()
     for optimizer in (d_optimizer, g_optimizer):
-        settings = (float(optimizer.learning_rate), optimizer.beta_1, optimizer.beta_2)
-        assert settings == pytest.approx((2e-3, 0.0, 0.99))
+        settings = (
+            float(optimizer.learning_rate),
+            optimizer.beta_1,
+            optimizer.beta_2,
+            optimizer.epsilon,
+        )
+        assert settings == pytest.approx((2e-3, 0.0, 0.99, 1e-8), rel=1e-6, abs=0)
