@@ -291,10 +291,7 @@ class StackGAN(Architecture):
 
     def build_stage_discriminator(self, stage):
         """GAN-CLS's matching-aware discriminator at `"stage_one"` or `"stage_two"` size."""
-        if stage not in ("stage_one", "stage_two"):
-            raise ValueError(
-                f"`stage` must be 'stage_one' or 'stage_two'. Received: stage={stage!r}"
-            )
+        one_of(stage, "stage", ("stage_one", "stage_two"))
         shape = self.stage_one_shape() if stage == "stage_one" else self.image_shape
         network = self._gan_cls(shape).build_discriminator()
         network.name = f"{stage}_discriminator"

@@ -124,6 +124,8 @@ def test_bad_arguments_name_the_argument():
         StackGAN(image_shape=(16, 16, 1), stage_one_size=16)
     with pytest.raises(ValueError, match="stage_one_steps"):
         StackGAN(stage_one_steps=-1)
+    with pytest.raises(ValueError, match=r"`stage` must be one of .*Received: stage='stage_three'"):
+        StackGAN().build_stage_discriminator("stage_three")
 
 
 @pytest.fixture(scope="module")
