@@ -113,7 +113,9 @@ def commit(stage, staged, target, staged_metadata=None, metadata_target=None):
     A file replaces the target atomically (`os.replace`). A directory cannot replace a
     non-empty directory in one rename, so an existing target is first moved into the
     staging directory (removed with it), and restored if the second rename fails. The
-    metadata file is moved first and removed again if the artifact cannot be moved.
+    metadata file is moved first; a previous metadata file is copied into the staging
+    directory beforehand and put back if the artifact cannot be moved, so a failure leaves
+    the previous artifact and its metadata as they were.
 
     Args:
         stage: The staging directory the artifact was written in.
@@ -122,7 +124,13 @@ def commit(stage, staged, target, staged_metadata=None, metadata_target=None):
         staged_metadata: A staged metadata file to move beside the artifact (default `None`).
         metadata_target: Its final path (default `None`).
     """
+    previous_metadata = None
     if staged_metadata is not None:
+        if Path(metadata_target).is_file():
+            # mkdtemp: a name no staged file has (the artifact may be named anything)
+            backup = Path(tempfile.mkdtemp(prefix="previous-", dir=stage))
+            previous_metadata = backup / Path(metadata_target).name
+            shutil.copy2(metadata_target, previous_metadata)
         os.replace(staged_metadata, metadata_target)
     try:
         if Path(staged).is_dir() and target.exists():
@@ -136,7 +144,9 @@ def commit(stage, staged, target, staged_metadata=None, metadata_target=None):
         else:
             os.replace(staged, target)
     except OSError:
-        if metadata_target is not None:
+        if previous_metadata is not None:
+            os.replace(previous_metadata, metadata_target)
+        elif metadata_target is not None:
             Path(metadata_target).unlink(missing_ok=True)
         raise
 
