@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 
 import keras
@@ -14,6 +15,14 @@ from keras_gans._files import replace_atomically
 from keras_gans.callbacks.signals import StopSignals
 
 __all__ = ["GANCheckpoint", "atomic_save", "atomic_write_text"]
+
+
+#: The files a commit writes: the model files, and `replace_atomically`'s temporary names
+#: for them and for `latest.keras`, `best.keras` and `state.json` (".<stem>.<random><suffix>").
+_MODEL = re.compile(r"(?:epoch-\d{4,}|step-\d{4,}-\d{6,})\.keras")
+_STAGED = re.compile(
+    r"\.(?:(?:latest|best|epoch-\d{4,}|step-\d{4,}-\d{6,})\.\w+\.keras|state\.\w+\.json)"
+)
 
 
 def _link_atomically(source, path):
@@ -188,15 +197,17 @@ class GANCheckpoint(keras.callbacks.Callback):
             self._signals = self._active_signals = None
 
     def _remove_uncommitted(self):
-        """Drops what a killed process left: temporary files and uncommitted model files."""
+        """Drops what a killed commit left: its temporary files and uncommitted model files.
+
+        Only the names this callback writes are touched, and only regular files: others
+        (an export staging `.latest.onnx.partial-...` beside the checkpoints) are left alone.
+        """
         kept = set(self._files.values())
-        for stale in self.directory.glob(".*.*"):
-            if stale.name.startswith((".latest.", ".best.", ".state.", ".epoch-", ".step-")):
-                stale.unlink(missing_ok=True)
-        for pattern in ("epoch-*.keras", "step-*.keras"):
-            for old in self.directory.glob(pattern):
-                if old.name not in kept:
-                    old.unlink(missing_ok=True)
+        for entry in self.directory.glob("*"):
+            name = entry.name
+            ours = _STAGED.fullmatch(name) or (_MODEL.fullmatch(name) and name not in kept)
+            if ours and entry.is_file() and not entry.is_symlink():
+                entry.unlink(missing_ok=True)
 
     def _improved(self, value):
         if self.best is None:
