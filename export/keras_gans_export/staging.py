@@ -124,17 +124,18 @@ def commit(stage, staged, target, staged_metadata=None, metadata_target=None):
         staged_metadata: A staged metadata file to move beside the artifact (default `None`).
         metadata_target: Its final path (default `None`).
     """
+    # The previous files go into a folder of their own: a name no staged file has (the
+    # artifact may be named anything, "previous" included).
+    backup = Path(tempfile.mkdtemp(prefix="previous-", dir=stage))
     previous_metadata = None
     if staged_metadata is not None:
         if Path(metadata_target).is_file():
-            # mkdtemp: a name no staged file has (the artifact may be named anything)
-            backup = Path(tempfile.mkdtemp(prefix="previous-", dir=stage))
             previous_metadata = backup / Path(metadata_target).name
             shutil.copy2(metadata_target, previous_metadata)
         os.replace(staged_metadata, metadata_target)
     try:
         if Path(staged).is_dir() and target.exists():
-            previous = Path(stage) / "previous"
+            previous = backup / Path(target).name
             os.replace(target, previous)
             try:
                 os.replace(staged, target)

@@ -85,3 +85,18 @@ def test_an_export_whose_rename_fails_keeps_the_previous_export_replaceable(
     monkeypatch.setattr(os, "replace", _REAL_REPLACE)
     result = kx.to_onnx(gans["dcgan"], target)  # its own artifact: replaced, not refused
     assert result.metadata["outputs"][0]["name"] == "images"
+
+
+@pytest.mark.parametrize("name", ["previous", "previous-metadata", "g"])
+def test_a_directory_artifact_of_any_name_replaces_the_previous_one(tmp_path, name):
+    target, metadata_target = tmp_path / name, tmp_path / f"{name}.json"
+    _write_artifact(target, "old artifact", directory=True)
+    metadata_target.write_text('{"version": "old"}')
+    with staging.staging_directory(target) as stage:
+        staged, staged_metadata = stage / target.name, stage / metadata_target.name
+        _write_artifact(staged, "new artifact", directory=True)
+        staged_metadata.write_text('{"version": "new"}')
+        staging.commit(stage, staged, target, staged_metadata, metadata_target)
+    assert _read_artifact(target, directory=True) == "new artifact"
+    assert json.loads(metadata_target.read_text()) == {"version": "new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, f"{name}.json"])
