@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from keras_gans.checks import one_of
+from keras_gans.models.generation import ReplicaSeedGenerator
 
 #: How a `NoiseInjection` layer gets its noise when none is passed explicitly.
 NOISE_MODES = ("random", "const", "none")
@@ -50,7 +51,9 @@ class NoiseInjection(keras.layers.Layer):
         super().__init__(**kwargs)
         self.per_channel = bool(per_channel)
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        # Each tf.distribute replica draws its own noise (a plain SeedGenerator would give
+        # every replica the same images).
+        self.seed_generator = ReplicaSeedGenerator(seed)
 
     def build(self, input_shape):
         height, width, channels = (int(d) for d in input_shape[1:])

@@ -101,7 +101,7 @@ class PathLengthPenalty(Piece):
 
     def terms(self, player, ctx):
         ws = ctx.extras.get("ws")
-        if ws is None:
+        if ws is None or not ctx.training:  # evaluation must not move the running mean
             return None
         n = ops.maximum(ops.shape(ws)[0] // self.batch_shrink, 1)
         ws = ws[:n]

@@ -74,8 +74,14 @@ class Truncation(keras.layers.Layer):
         self.decay = float(decay)
 
     def build(self, input_shape):
+        # Under tf.distribute each replica's assignment is averaged (`mean`), so every
+        # replica keeps, and the file saves, the same average of the global batch.
         self.w_avg = self.add_weight(
-            name="w_avg", shape=(int(input_shape[-1]),), initializer="zeros", trainable=False
+            name="w_avg",
+            shape=(int(input_shape[-1]),),
+            initializer="zeros",
+            trainable=False,
+            aggregation="mean",
         )
 
     def call(self, w, psi=1.0, cutoff=None):

@@ -139,6 +139,45 @@ def test_w_avg_tracks_the_mapping_outputs_with_its_decay():
     np.testing.assert_allclose(layer.w_avg, 0.1 * w.mean(axis=0), rtol=1e-5)
 
 
+# ----------------------------------------------------------------------------- tf.distribute
+def _mirrored():
+    import tensorflow as tf
+
+    devices = tf.config.list_logical_devices("CPU")
+    if len(devices) < 2:
+        pytest.fail("tests/conftest.py must configure two logical CPU devices")
+    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+
+
+def test_under_two_replicas_noise_differs_and_w_avg_is_the_global_mean():
+    # Replica r tracks w = r + 1 everywhere: the global batch mean is 1.5 on both
+    # replicas (a per-replica average would leave 1 on one and 2 on the other, and
+    # save replica 0's), and each replica draws its own noise images.
+    import tensorflow as tf
+
+    strategy = _mirrored()
+    with strategy.scope():
+        noise, truncation = NoiseInjection(seed=3), Truncation(num_ws=2, decay=0.0)
+        noise.build((None, 4, 4, 2))
+        noise.strength.assign([1.0, 1.0])
+        truncation.build((None, 3))
+
+    @tf.function
+    def step(w):
+        truncation.track(w)
+        return noise(tf.zeros((2, 4, 4, 2)))
+
+    w = strategy.experimental_distribute_values_from_function(
+        lambda ctx: tf.fill((2, 3), tf.cast(ctx.replica_id_in_sync_group, "float32") + 1.0)
+    )
+    first, second = (
+        v.numpy() for v in strategy.experimental_local_results(strategy.run(step, (w,)))
+    )
+    assert not np.allclose(first, second)
+    for w_avg in strategy.experimental_local_results(truncation.w_avg.value):
+        np.testing.assert_allclose(w_avg.numpy(), [1.5, 1.5, 1.5])
+
+
 # ----------------------------------------------------------------------------- style mixing
 def test_style_mixing_switches_layers_at_the_crossover():
     a, b = normal(2, 6, 3), normal(2, 6, 3)
@@ -190,6 +229,11 @@ def test_path_length_penalty_on_a_linear_generator_by_hand():
     mean = 0.5 + 0.01 * (lengths.mean() - 0.5)
     assert value == pytest.approx(2.0 * np.mean((lengths - mean) ** 2), rel=1e-4)
     assert float(penalty.mean.numpy()) == pytest.approx(mean, rel=1e-5)
+    evaluation = StepContext.of(
+        images, images, player="generator", extras={"ws": ws}, training=False
+    )
+    assert penalty.terms(None, evaluation) is None  # evaluate() or validation data
+    assert float(penalty.mean.numpy()) == pytest.approx(mean, rel=1e-5)  # mean unmoved
 
 
 # ----------------------------------------------------------------------------- laziness
