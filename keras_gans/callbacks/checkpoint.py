@@ -153,6 +153,7 @@ class GANCheckpoint(keras.callbacks.Callback):
         self.stopped_by = None
         self.stopped_at = None
         self._batch_offset, self._trackers_to_restore = 0, None
+        self._progress = EpochProgress()
 
     @property
     def latest_path(self):
@@ -179,7 +180,6 @@ class GANCheckpoint(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.best, self._files = None, {}
         self.stopped_by = self.stopped_at = None
-        self._stopped_inside = False
         if self.state_path.exists():  # resuming: keep the best value seen before
             state = json.loads(self.state_path.read_text())
             if state.get("monitor") == self.monitor:
@@ -215,15 +215,15 @@ class GANCheckpoint(keras.callbacks.Callback):
         return value < self.best if self.mode == "min" else value > self.best
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._epoch, self._last_batch = epoch, -1
+        self._epoch = epoch
+        self._progress.begin()
         if self._trackers_to_restore:
             _restore_trackers(self.model, self._trackers_to_restore)
             self._trackers_to_restore = None
 
     def on_train_batch_end(self, batch, logs=None):
         done = self._batch_offset + batch + 1  # batches of this epoch done, resumed ones too
-        self._steps_since_commit += batch - self._last_batch
-        self._last_batch = batch
+        self._steps_since_commit += self._progress.batch_end(batch)
         signals = self._active_signals
         stop = signals.received if signals is not None else None
         steps = (self.params or {}).get("steps")
@@ -231,7 +231,6 @@ class GANCheckpoint(keras.callbacks.Callback):
         if stop:
             self.stopped_by, self.stopped_at = stop, (self._epoch, done)
             self.model.stop_training = True
-            self._stopped_inside = not last
         if last:
             return  # the epoch end commits
         due = self.every_n_steps is not None and self._steps_since_commit >= self.every_n_steps
@@ -239,10 +238,15 @@ class GANCheckpoint(keras.callbacks.Callback):
             self._commit(self._epoch, done, logs or {})
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.stopped_by is not None and self._stopped_inside:
-            return  # stopped inside the epoch: the step checkpoint holds it
-        self._batch_offset = 0
         logs = logs or {}
+        if not self._progress.reached_end(self.model, self.params):
+            # Stopped partway (a signal, NaNGuard, any callback): a step checkpoint holds
+            # the batches done, unless one was committed at that batch already.
+            ran = self._progress.last_batch + 1
+            if ran and self._steps_since_commit:
+                self._commit(epoch, self._batch_offset + ran, logs)
+            return
+        self._batch_offset = 0
         last = self._epochs is not None and epoch + 1 >= self._epochs
         if (epoch + 1) % self.every_n_epochs and not last and not self.model.stop_training:
             return
@@ -284,6 +288,48 @@ class GANCheckpoint(keras.callbacks.Callback):
         if files.get("best_checkpoint") == name:
             _link_atomically(self.directory / name, self.best_path)
         self._remove_uncommitted()
+
+
+class EpochProgress:
+    """Follows the batches of the epoch under way, to tell at its end whether it was whole.
+
+    Keras calls `on_epoch_end` also when a callback sets `model.stop_training` partway
+    through the epoch (a signal, `NaNGuard`); a callback that commits whole epochs must not
+    count such an epoch as done. Call `begin` at each epoch start and `batch_end` after each
+    batch; `reached_end` then says whether the epoch ran to its last batch.
+
+    Example:
+    >>> progress = EpochProgress(); progress.begin()
+    >>> progress.batch_end(0), progress.batch_end(2)  # batches run (steps_per_execution)
+    (1, 2)
+    >>> import types; stopped = types.SimpleNamespace(stop_training=True)
+    >>> progress.reached_end(stopped, {"steps": 4}), progress.reached_end(stopped, {"steps": 3})
+    (False, True)
+    """
+
+    def __init__(self):
+        self.last_batch = -1
+
+    def begin(self):
+        self.last_batch = -1
+
+    def batch_end(self, batch):
+        """Records that batch `batch` (0-based) ended; returns the batches run since the last."""
+        ran, self.last_batch = batch - self.last_batch, batch
+        return ran
+
+    def reached_end(self, model, params):
+        """Whether the epoch ran to its end, given the model and `fit`'s callback `params`.
+
+        An epoch ends early only when `model.stop_training` is set; it then counts as whole
+        if its last batch ran (`params["steps"]` known). With the number of batches unknown
+        it counts as stopped partway: a stop set by an earlier callback's `on_epoch_end`
+        (e.g. `EarlyStopping`) cannot be told apart from a stop inside the epoch.
+        """
+        if not getattr(model, "stop_training", False):
+            return True  # the epoch ran its steps, or its data ran out
+        steps = (params or {}).get("steps")
+        return steps is not None and self.last_batch + 1 >= steps
 
 
 def _is_number(value):
