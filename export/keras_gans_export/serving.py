@@ -220,14 +220,26 @@ class Serving:
         return tf.function(generate, input_signature=[seed_spec, second], autograph=False)
 
     # ----------------------------------------------------------------- verification
-    def sample_inputs(self, n=None, seed=0):
-        """A reproducible batch for every input (`n` defaults to the batch size, or 8).
+    def _samples_needed(self, base):
+        """`base`, or `num_classes` when class ids are more: one sample of every class."""
+        if self.label_type == "class_ids" and self.num_classes:
+            return max(base, self.num_classes)
+        return base
+
+    def sample_inputs(self, n=None, seed=0, first_class=0):
+        """A reproducible batch for every input.
+
+        Args:
+            n: The batch size (default 8, or `num_classes` when there are more class ids, so
+                that the batch holds every class); a fixed `batch_size` overrides it.
+            seed: Seed of the draws (default 0).
+            first_class: The class id of the first sample (default 0).
 
         Latents come from the prior (as `GANModel.sample_latent(n, seed)`), class ids
-        cycle through the classes, embedding labels and noise are drawn from their
-        distributions, image inputs from U(-1, 1).
+        cycle through the classes from `first_class`, embedding labels and noise are drawn
+        from their distributions, image inputs from U(-1, 1).
         """
-        n = self.batch_size or n or 8
+        n = self.batch_size or n or self._samples_needed(8)
         rng = np.random.default_rng(seed)
         batch = {}
         for info in self.inputs:
@@ -238,12 +250,36 @@ class Serving:
                 z = self.prior.sample(n, self.latent_dim, seed=seed)
                 batch[info.name] = np.asarray(keras.ops.convert_to_numpy(z), info.dtype)
             elif info.role == "labels" and self.label_type == "class_ids":
-                ids = np.arange(n) % (self.num_classes or 1)
+                ids = (first_class + np.arange(n)) % (self.num_classes or 1)
                 batch[info.name] = ids.reshape((n,) + (1,) * (len(shape) - 1)).astype(info.dtype)
             else:
                 distribution = info.distribution or "normal"
                 batch[info.name] = _sample(rng, distribution, shape, info.dtype)
         return batch
+
+    def verification_batches(self, seed=0):
+        """The seeded batches an artifact is verified on, which together hold every class id.
+
+        With a dynamic batch size, one `sample_inputs(seed=seed)` batch (8 samples, or one
+        per class). With a fixed one, `ceil(num_classes / batch_size)` batches of that size
+        (one when unconditional): batch `i` is drawn with seed `seed + i` and its class ids
+        continue where batch `i - 1`'s stopped.
+
+        Example:
+        >>> import keras_gans
+        >>> from keras_gans import export
+        >>> gan = keras_gans.GANModel.from_architecture(
+        ...     "mlp", data_shape=(2,), latent_dim=4, hidden_units=(8,), num_classes=5)
+        >>> batches = export.build_serving(gan, batch_size=2).verification_batches()
+        >>> [b["labels"].ravel().tolist() for b in batches]
+        [[0, 1], [2, 3], [4, 0]]
+        """
+        if self.batch_size is None:
+            return [self.sample_inputs(seed=seed)]
+        count = -(-self._samples_needed(self.batch_size) // self.batch_size)
+        return [
+            self.sample_inputs(seed=seed + i, first_class=i * self.batch_size) for i in range(count)
+        ]
 
     def reference(self, batch):
         """What the exported artifact must output for `batch`, computed by Keras.
