@@ -10,6 +10,7 @@ from pathlib import Path
 import keras
 
 from keras_gans._files import fsync_folder
+from keras_gans.callbacks.checkpoint import EpochProgress, finite_logs
 
 __all__ = ["WorkerBackupAndRestore", "backup_epoch"]
 
@@ -29,7 +30,9 @@ class WorkerBackupAndRestore(keras.callbacks.BackupAndRestore):
     own `write_dir`, as every worker must take part in a save (the TensorFlow multi-worker
     tutorial's convention). A backup is committed atomically: the weights go to a new file
     named after the epoch, then `training_metadata.json` naming it is renamed into place,
-    so a kill at any instant leaves the previous backup whole.
+    so a kill at any instant leaves the previous backup whole. An epoch that `fit` stopped
+    partway (a signal, `NaNGuard`) or whose logged values are not finite is not backed up:
+    the previous backup stays the one to restore.
 
     Unlike Keras' callback, this one does not move `fit`'s first epoch: the caller reads
     `backup_epoch(backup_dir)` before `fit` and starts there (the data stream must be
@@ -62,11 +65,24 @@ class WorkerBackupAndRestore(keras.callbacks.BackupAndRestore):
         super().__init__(str(backup_dir), save_freq="epoch", delete_checkpoint=delete_checkpoint)
         self.write_dir = str(backup_dir if write_dir is None else write_dir)
         self._restored = not restore
+        self._progress = EpochProgress()
 
     def on_train_begin(self, logs=None):
         if not self._restored:  # once: a later `fit` (a resumed epoch's rest) goes on as is
             self._restored = True
             self._load_model()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._progress.begin()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._progress.batch_end(batch)
+        super().on_train_batch_end(batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._progress.reached_end(self.model, self.params) or not finite_logs(logs or {}):
+            return  # stopped partway or diverged: not a finished epoch to restart after
+        super().on_epoch_end(epoch, logs)
 
     def _load_model(self):
         metadata = _read_metadata(self.backup_dir)
