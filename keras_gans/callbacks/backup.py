@@ -9,8 +9,8 @@ from pathlib import Path
 
 import keras
 
-from keras_gans._files import fsync_folder
-from keras_gans.callbacks.checkpoint import EpochProgress, finite_logs
+from keras_gans._files import replace_atomically
+from keras_gans.callbacks.checkpoint import EpochProgress, atomic_write_text, finite_logs
 
 __all__ = ["WorkerBackupAndRestore", "backup_epoch"]
 
@@ -92,21 +92,23 @@ class WorkerBackupAndRestore(keras.callbacks.BackupAndRestore):
 
     def _save_model(self):
         folder = Path(self.write_dir)
-        folder.mkdir(parents=True, exist_ok=True)
         name = f"epoch-{self._current_epoch:04d}.weights.h5"
-        tmp = folder / f".{os.getpid()}-{name}"  # save_weights wants the .weights.h5 suffix
-        try:
-            self.model.save_weights(str(tmp), overwrite=True)
-            os.replace(tmp, folder / name)
-            metadata = folder / f".{os.getpid()}-{METADATA}"
-            metadata.write_text(json.dumps({"epoch": self._current_epoch, "weights": name}))
-            os.replace(metadata, folder / METADATA)  # the commit
-            fsync_folder(folder)
-        finally:
-            tmp.unlink(missing_ok=True)
-        for old in folder.glob("epoch-*.weights.h5"):
-            if old.name != name:
+        # Both files are written to temporary names, flushed to disk and renamed.
+        replace_atomically(self._save_weights, folder / name)
+        metadata = {"epoch": self._current_epoch, "weights": name}
+        atomic_write_text(json.dumps(metadata), folder / METADATA)  # the commit
+        for old in folder.glob("*epoch-*.h5"):  # older backups, and what a kill left
+            if old.name != name and old.is_file() and not old.is_symlink():
                 old.unlink(missing_ok=True)
+
+    def _save_weights(self, path):
+        staged = f"{path}.weights.h5"  # `save_weights` wants this suffix
+        try:
+            self.model.save_weights(staged, overwrite=True)
+            os.replace(staged, path)
+        finally:
+            if os.path.exists(staged):
+                os.remove(staged)
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint:

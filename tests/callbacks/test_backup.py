@@ -88,3 +88,25 @@ def test_only_whole_finite_epochs_are_backed_up(tmp_path, action, at, backed_up)
     restore.on_train_begin()
     for got, want in zip(_networks(restored), event.epochs[backed_up], strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_both_files_of_a_backup_reach_the_disk_before_the_commit_and_leftovers_go(
+    tmp_path, monkeypatch
+):
+    folder = tmp_path / "backup"
+    folder.mkdir()
+    (folder / ".epoch-0009.weights.k2j4h5g6.h5").write_bytes(b"left by a kill")
+    synced, real_fsync = [], os.fsync
+
+    def fsync(descriptor):
+        synced.append(os.fstat(descriptor).st_ino)
+        return real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    backup = WorkerBackupAndRestore(folder, delete_checkpoint=False)
+    _compiled_gan().fit(_dataset(), epochs=1, shuffle=False, verbose=0, callbacks=[backup])
+    monkeypatch.undo()
+    assert sorted(os.listdir(folder)) == ["epoch-0001.weights.h5", "training_metadata.json"]
+    # A rename keeps the inode: the files synced are the ones now in place.
+    for name in os.listdir(folder):
+        assert os.stat(folder / name).st_ino in synced, name
