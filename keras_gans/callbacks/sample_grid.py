@@ -7,6 +7,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_gans._files import replace_atomically
 from keras_gans.callbacks.checkpoint import finite_logs
 from keras_gans.images import save_image_grid, scatter_plot
 from keras_gans.latents import generate_from_latents
@@ -87,16 +88,10 @@ class SampleGrid(keras.callbacks.Callback):
         n = self.n if labels is None else len(labels)
         latents_path = self.directory / "latents.npy"
         if latents_path.exists():
-            latents = np.load(latents_path)
+            latents = _read_latents(latents_path, (n, model.latent_dim))
         else:
             latents = np.asarray(model.sample_latent(n, seed=self.seed), dtype="float32")
-            self.directory.mkdir(parents=True, exist_ok=True)
-            np.save(latents_path, latents)
-        if latents.shape != (n, model.latent_dim):
-            raise ValueError(
-                f"{str(latents_path)!r} holds latents of shape {latents.shape}, but this model "
-                f"needs ({n}, {model.latent_dim}). Use another `directory` or delete the file."
-            )
+            _write_latents(latents, latents_path)  # whole or absent, even after a kill
         self.latents, self._labels, self._rows = latents, labels, rows
 
     def on_train_begin(self, logs=None):
@@ -144,3 +139,40 @@ class SampleGrid(keras.callbacks.Callback):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+def _write_latents(latents, path):
+    def write(tmp):
+        with open(tmp, "wb") as file:
+            np.save(file, latents)
+
+    replace_atomically(write, path)
+
+
+def _read_latents(path, shape):
+    """The latent batch stored at `path`, checked to be `shape` floating-point numbers."""
+    fix = "Use another `directory`, or delete the file to draw the batch again."
+    try:
+        latents = np.load(path, allow_pickle=False)
+    except (OSError, EOFError, ValueError) as error:
+        raise ValueError(
+            f"{str(path)!r} is not a readable NumPy array ({type(error).__name__}: {error}); "
+            f"expected the {shape} latent batch of an earlier run. {fix}"
+        ) from None
+    if not isinstance(latents, np.ndarray):
+        latents.close()
+        raise ValueError(
+            f"{str(path)!r} must hold one array of latents. Received: an archive of the "
+            f"arrays {sorted(latents.files)}. {fix}"
+        )
+    if not np.issubdtype(latents.dtype, np.floating):
+        raise ValueError(
+            f"{str(path)!r} must hold floating-point latents. Received: dtype "
+            f"{latents.dtype}. {fix}"
+        )
+    if latents.shape != shape:
+        raise ValueError(
+            f"{str(path)!r} holds latents of shape {latents.shape}, but this model needs "
+            f"{shape}. {fix}"
+        )
+    return latents.astype("float32", copy=False)
