@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from keras_gans.checks import non_negative, non_negative_int, positive_int
+from keras_gans.checks import non_negative, non_negative_int, positive_int, positive_int_tuple
 
 __all__ = [
     "boolean",
@@ -27,21 +27,10 @@ def optional_classes(num_classes):
     return num_classes
 
 
-def shape_tuple(value, argument):
-    try:
-        shape = tuple(int(d) for d in value)
-    except (TypeError, ValueError):
-        shape = ()
-    if not shape or any(d <= 0 for d in shape):
-        raise ValueError(
-            f"`{argument}` must be a non-empty tuple of positive integers. "
-            f"Received: {argument}={value!r}"
-        )
-    return shape
-
-
-# The core's checks, under the names the architectures import (a NaN is rejected too).
+# The core's checks, under the names the architectures import: a NaN weight is refused, and
+# so is a fractional or string size (`int()` had truncated 8.7 to 8 and read "8" as 8).
 non_negative_number = non_negative
+shape_tuple = positive_int_tuple
 
 
 def boolean(value, argument):

@@ -70,3 +70,9 @@ def test_numpy_integers_are_taken_as_ints_and_a_nan_weight_is_refused():
         keras_gans.architectures.get(
             "acgan", image_shape=(8, 8, 1), num_classes=3, classifier_weight=float("nan")
         )
+
+
+@pytest.mark.parametrize("shape", [(8.7, 8.2, 1), ("8", "8", "1"), (8.0, 8, 1)])
+def test_fractional_or_string_sizes_are_refused_not_truncated(shape):
+    with pytest.raises(ValueError, match="image_shape"):
+        keras_gans.architectures.get("dcgan", image_shape=shape)

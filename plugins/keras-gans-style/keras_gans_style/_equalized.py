@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import math
 
+from keras_gans.checks import positive_int, positive_number
 
-def positive_number(value, argument):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"`{argument}` must be a positive number. Received: {argument}={value!r}")
-    return float(value)
-
-
-def positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"`{argument}` must be a positive int. Received: {argument}={value!r}")
-    return value
+__all__ = ["SQRT2", "positive_int", "positive_number", "runtime_scale"]
 
 
 #: The gain of He's constant for (leaky) ReLU layers.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_gans.checks import positive_int_tuple
 from keras_gans_style.self_attention import SelfAttention
 
 #: Widths grow by doubling towards the 4x4 end of the networks, at most this many times
@@ -24,9 +25,9 @@ BN_MOMENTUM = 0.9
 def check_image_shape(image_shape):
     """`image_shape` as `(side, side, channels)` with `side = 4 * 2**n`, `n >= 1`; and `n`."""
     try:
-        shape = tuple(int(d) for d in image_shape)
-    except (TypeError, ValueError):
-        shape = ()
+        shape = positive_int_tuple(image_shape, "image_shape", rank=3)
+    except ValueError:
+        shape = ()  # the message below says what the family needs
     side = shape[0] if len(shape) == 3 else 0
     doublings = 0
     while side > 4 and side % 2 == 0:

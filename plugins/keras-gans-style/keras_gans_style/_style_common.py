@@ -6,16 +6,17 @@ import math
 
 from keras import ops
 
-from keras_gans_style._equalized import positive_int
+from keras_gans.checks import positive_int, positive_int_tuple
 
 
 def check_image_shape(image_shape, argument="image_shape"):
     """`(h, w, c)` with a square power-of-two side >= 8, as a tuple of ints."""
-    shape = tuple(image_shape) if isinstance(image_shape, (tuple, list)) else None
+    try:
+        shape = positive_int_tuple(image_shape, argument, rank=3)
+    except ValueError:
+        shape = None  # the message below says what the family needs
     ok = (
         shape is not None
-        and len(shape) == 3
-        and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape)
         and shape[0] == shape[1]
         and shape[0] >= 8
         and shape[0] & (shape[0] - 1) == 0

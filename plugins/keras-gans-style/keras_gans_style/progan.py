@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from keras_gans.architectures import Architecture
-from keras_gans_style._equalized import positive_int
+from keras_gans.checks import positive_int, positive_int_tuple
 from keras_gans_style._progan_networks import progan_discriminator, progan_generator
 from keras_gans_style.drift_penalty import DriftPenalty
 from keras_gans_style.growth_schedule import GrowthSchedule
@@ -17,9 +17,9 @@ __all__ = ["ProGAN"]
 
 def _check_image_shape(image_shape):
     try:
-        shape = tuple(int(v) for v in image_shape)
-    except (TypeError, ValueError):
-        shape = ()
+        shape = positive_int_tuple(image_shape, "image_shape", rank=3)
+    except ValueError:
+        shape = ()  # the message below says what the family needs
     size = shape[0] if len(shape) == 3 else 0
     if len(shape) != 3 or shape[0] != shape[1] or size < 8 or size & (size - 1) or shape[2] < 1:
         raise ValueError(

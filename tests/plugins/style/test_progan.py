@@ -187,7 +187,7 @@ def test_the_generator_outputs_the_full_size_at_every_stage():
 
 
 def test_bad_arguments_are_clear_errors():
-    for shape in ((12, 12, 1), (4, 4, 1), (8, 16, 1), (8, 8)):
+    for shape in ((12, 12, 1), (4, 4, 1), (8, 16, 1), (8, 8), (8.7, 8.2, 1), ("8", "8", "1")):
         with pytest.raises(ValueError, match=r"`image_shape` must be .*Received: image_shape="):
             ProGAN(image_shape=shape)
     with pytest.raises(ValueError, match="`fade_images` must be a non-negative int"):

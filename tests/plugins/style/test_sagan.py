@@ -129,6 +129,8 @@ def test_architecture_defaults_config_and_errors():
     assert (float(d_optimizer.beta_1), float(g_optimizer.beta_2)) == (0.0, 0.9)
     with pytest.raises(ValueError, match=r"`image_shape` must be.*image_shape=\(12, 12, 1\)"):
         SAGAN(image_shape=(12, 12, 1))
+    with pytest.raises(ValueError, match=r"`image_shape` must be.*image_shape=\(8.7, 8.2, 1\)"):
+        SAGAN(image_shape=(8.7, 8.2, 1))  # refused, not truncated to (8, 8, 1)
     with pytest.raises(ValueError, match=r"`attention_resolution` must be None or one of \[4\]"):
         SAGAN(image_shape=(8, 8, 1), attention_resolution=8)
     with pytest.raises(ValueError, match="`num_classes` must be None.*num_classes=1"):

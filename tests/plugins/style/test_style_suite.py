@@ -121,8 +121,10 @@ def check_augmentation_reaches_both_inputs(name):
 
 
 def check_bad_input(arch_class):
-    with pytest.raises(ValueError, match="`image_shape` must be"):
-        arch_class(image_shape=(12, 12, 1))
+    for shape in ((12, 12, 1), (8.7, 8.2, 1), ("8", "8", "1")):
+        with pytest.raises(ValueError, match="`image_shape` must be"):
+            arch_class(image_shape=shape)
+    assert arch_class(image_shape=np.array([8, 8, 1])).image_shape == (8, 8, 1)
     with pytest.raises(ValueError, match="`filters` must be"):
         arch_class(filters=0)
     with pytest.raises(ValueError, match="`probability` must be"):
