@@ -51,13 +51,16 @@ def make_exporter(format, options=None):
 
 
 def verify_artifact(exporter, serving, path, seed=0, inputs=None):
-    """Runs the artifact at `path` in its runtime on a seeded batch and compares with Keras.
+    """Runs the artifact at `path` in its runtime on seeded batches and compares with Keras.
+
+    The batches (`Serving.verification_batches`) hold every class id of a class-conditional
+    generator, in as many calls as a fixed batch size needs.
 
     Args:
         exporter: The `Exporter` that wrote it.
         serving: The exported `Serving`.
         path: The artifact.
-        seed: Seed of the verification batch (default 0).
+        seed: Seed of the verification batches (default 0).
         inputs: Real values of the first input (e.g. images for a translator) instead of
             drawn ones (default `None`).
 
@@ -65,22 +68,28 @@ def verify_artifact(exporter, serving, path, seed=0, inputs=None):
         A `Verification` (check `passed`).
     """
     if inputs is None:
-        batch = serving.sample_inputs(seed=seed)
+        batches = serving.verification_batches(seed=seed)  # every class id, batch-sized
     else:
-        batch = _real_batch(serving, inputs, seed)
-    expected = np.asarray(serving.reference(batch), np.float64)
-    outputs = exporter.load(path, serving)(batch)
-    if serving.output.name not in outputs:
-        raise ExportVerificationError(
-            f"The exported {exporter.format} artifact has no output named "
-            f"'{serving.output.name}'. Its outputs: {sorted(outputs)}"
-        )
-    actual = np.asarray(outputs[serving.output.name], np.float64)
-    if actual.shape != expected.shape:
-        raise ExportVerificationError(
-            f"The exported {exporter.format} artifact returned shape {actual.shape}; Keras "
-            f"returns {expected.shape} for the same batch."
-        )
+        batches = [_real_batch(serving, inputs, seed)]
+    run = exporter.load(path, serving)
+    expected, actual = [], []
+    for batch in batches:
+        reference = np.asarray(serving.reference(batch), np.float64)
+        outputs = run(batch)
+        if serving.output.name not in outputs:
+            raise ExportVerificationError(
+                f"The exported {exporter.format} artifact has no output named "
+                f"'{serving.output.name}'. Its outputs: {sorted(outputs)}"
+            )
+        result = np.asarray(outputs[serving.output.name], np.float64)
+        if result.shape != reference.shape:
+            raise ExportVerificationError(
+                f"The exported {exporter.format} artifact returned shape {result.shape}; "
+                f"Keras returns {reference.shape} for the same batch."
+            )
+        expected.append(reference)
+        actual.append(result)
+    expected, actual = np.concatenate(expected), np.concatenate(actual)
     diff = np.abs(actual - expected)
     finite = bool(np.all(np.isfinite(actual)))
     tolerance = exporter.tolerance() * serving.tolerance_scale(expected)
@@ -227,8 +236,8 @@ def export(
                 raise ExportVerificationError(
                     f"The exported {format_name} artifact does not match Keras: "
                     f"max |diff| {verification.max_abs_diff:.3g} > tolerance "
-                    f"{verification.tolerance:.3g} on a seeded batch of "
-                    f"{verification.batch_size} ({verification.runtime}). Nothing was written "
+                    f"{verification.tolerance:.3g} on {verification.batch_size} seeded samples "
+                    f"({verification.runtime}). Nothing was written "
                     f"to {str(target)!r}. Pass verify=False to export it anyway."
                 )
         metadata = metadata_lib.build_metadata(

@@ -53,7 +53,7 @@ class ExportVerificationError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Verification:
-    """The result of running an artifact on a seeded batch and comparing with Keras.
+    """The result of running an artifact on seeded batches and comparing with Keras.
 
     Attributes:
         runtime: The runtime that ran the artifact, e.g. `"onnxruntime 1.20.0"`.

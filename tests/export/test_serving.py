@@ -45,7 +45,7 @@ def test_an_unconditional_fixed_batch_is_verified_in_one_call(gans):
     assert len(batches) == 1 and batches[0]["z"].shape == (1, 16)
 
 
-def test_a_mismatch_on_a_class_above_eight_fails_verification(
+def test_a_mismatch_on_a_class_above_eight_fails_verification_at_any_batch_size(
     twelve_classes, tmp_path, monkeypatch
 ):
     onnx_exporter = kx.registry.load("onnx")
@@ -63,8 +63,17 @@ def test_a_mismatch_on_a_class_above_eight_fails_verification(
 
     result = kx.to_onnx(twelve_classes, tmp_path / "right.onnx")
     assert result.verification.passed and result.verification.batch_size == 12
+    result = kx.to_onnx(twelve_classes, tmp_path / "right1.onnx", batch_size=1)
+    assert result.verification.passed and result.verification.batch_size == 12
 
     monkeypatch.setattr(onnx_exporter, "load", load_wrong_above_eight)
-    with pytest.raises(kx.ExportVerificationError, match="on a seeded batch of 12"):
+    with pytest.raises(kx.ExportVerificationError, match="on 12 seeded samples"):
         kx.to_onnx(twelve_classes, tmp_path / "wrong.onnx")
-    assert not (tmp_path / "wrong.onnx").exists()
+    with pytest.raises(kx.ExportVerificationError, match="on 15 seeded samples"):
+        kx.to_onnx(twelve_classes, tmp_path / "wrong5.onnx", batch_size=5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "right.onnx",
+        "right.onnx.json",
+        "right1.onnx",
+        "right1.onnx.json",
+    ]
