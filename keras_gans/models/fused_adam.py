@@ -42,7 +42,7 @@ def fusable(optimizer, grads, variables):
 
     Returns:
         `True` for a plain, built `keras.optimizers.Adam` with dense gradients of its
-        variables' dtypes, unconstrained variables and no distribution strategy.
+        variables' dtype (float32), unconstrained variables and no distribution strategy.
 
     Example:
     >>> import keras, tensorflow as tf
@@ -70,7 +70,9 @@ def fusable(optimizer, grads, variables):
         if not isinstance(grad, tf.Tensor) or isinstance(grad, tf.IndexedSlices):
             return False
         dtype = tf.as_dtype(variable.dtype)
-        if grad.dtype != dtype or dtype not in (tf.float32, tf.float64):
+        # float32 only: Keras computes Adam's constants in float32 and rounds 1 - beta in
+        # Python, so a float64 fused update would differ from Keras's by float32 rounding.
+        if grad.dtype != dtype or dtype != tf.float32:
             return False
         if variable.constraint is not None or getattr(variable, "overwrite_with_gradient", 0):
             return False
