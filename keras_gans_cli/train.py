@@ -26,11 +26,12 @@ from keras_gans_cli.train_flags import (  # noqa: F401 - HELP and add_arguments 
     add_arguments,
     resolve_config,
 )
+from keras_gans_cli.train_resume import check_epochs_change, check_resume_flags, learning_rates
 
 
 def run(args) -> int:
     if args.resume is not None:
-        _check_resume_flags(args)
+        check_resume_flags(args)
         train_strategy.check({"strategy": args.strategy or "none"}, args)
     else:
         config = resolve_config(args)
@@ -90,17 +91,6 @@ def _new_run(keras_gans, config, args, worker):
         return _fit(keras_gans, model, config, run, extra, None, args, worker)
 
 
-def _check_resume_flags(args):
-    given = {k for k, v in vars(args).items() if v not in (None, False) and k not in RESUMABLE}
-    given -= {"command", "run"}
-    if given:
-        flags = ", ".join(sorted(f"--{name.replace('_', '-')}" for name in given))
-        raise CommandError(
-            f"{flags} cannot be changed when resuming: the run's config.json fixes them "
-            f"(only --epochs may be raised). Received: --resume {args.resume}"
-        )
-
-
 def _resume(keras_gans, args, worker, restart=False):
     from keras_gans.callbacks import RunDirectory, StopSignals
 
@@ -122,6 +112,7 @@ def _resume(keras_gans, args, worker, restart=False):
         worker.restore_backup = restored is not None
     if restored is not None:  # every worker restores the chief's backup (WorkerBackupAndRestore)
         state, checkpoint = {"epoch": restored}, None
+    recorded_epochs = config["epochs"]
     if args.epochs is not None:
         config["epochs"] = args.epochs
     initial_epoch = 0 if state is None else int(state["epoch"])
@@ -131,6 +122,7 @@ def _resume(keras_gans, args, worker, restart=False):
             f"{config['epochs']} (raise --epochs to train on)."
         )
         return 0
+    reschedule = check_epochs_change(config, recorded_epochs, state)
     with StopSignals(), worker.locked(run, _locked):
         if checkpoint is None:  # nothing committed, or restored from the multi-worker backup
             source = _load_data(keras_gans, config)
@@ -146,6 +138,9 @@ def _resume(keras_gans, args, worker, restart=False):
                 model = _load_checkpoint(keras_gans, run, checkpoint, config.get("precision"))
             _check_checkpoint_matches(keras_gans, model, config, checkpoint)
             source = _load_data(keras_gans, config)
+            if reschedule:  # the decay starts later: nothing has decayed yet
+                rates = learning_rates(keras_gans, config, source)
+                model.d_optimizer.learning_rate, model.g_optimizer.learning_rate = rates
             where = f" after its batch {state['batch']}" if state.get("batch") else ""
             print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}{where}")
         extra = eval_callbacks(config, source)
@@ -308,7 +303,7 @@ def _build_model(keras_gans, config, source, rebuild=False):
         loss_object = keras_gans.losses.get(loss, **config["loss_args"])
     except (TypeError, ValueError) as error:
         raise CommandError(f"--loss: {error}") from None
-    d_rate, g_rate = _learning_rates(keras_gans, config, source)
+    d_rate, g_rate = learning_rates(keras_gans, config, source)
     # The family's Adam (ProGAN's restarts with its stages), keras.optimizers.Adam otherwise.
     d_optimizer, g_optimizer = arch.make_optimizers(
         d_rate, g_rate, config["beta1"], config["beta2"]
@@ -320,25 +315,6 @@ def _build_model(keras_gans, config, source, rebuild=False):
         d_steps=config["d_steps"],
     )
     return model, arch
-
-
-def _learning_rates(keras_gans, config, source):
-    """Constant rates, or `LinearDecay` over the last `--lr-decay-epochs` epochs (each
-    optimizer counts its own updates: the discriminator's are d_steps per step)."""
-    if config["lr_decay_epochs"] is None:
-        return config["d_lr"], config["g_lr"]
-    steps = config["steps_per_epoch"] or source.num_batches
-    if steps is None:
-        raise CommandError(
-            "--lr-decay-epochs needs the number of steps per epoch, which this data does not "
-            "tell: pass --steps-per-epoch."
-        )
-    decay = keras_gans.tricks.LinearDecay.from_epochs
-    epochs, last = config["epochs"], config["lr_decay_epochs"]
-    return (
-        decay(config["d_lr"], epochs, last, steps * config["d_steps"]),
-        decay(config["g_lr"], epochs, last, steps),
-    )
 
 
 def _loss_config(model):
