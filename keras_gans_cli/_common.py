@@ -276,15 +276,36 @@ def add_standing_statistics_flag(parser) -> None:
         type=positive_int,
         metavar="BATCHES",
         help="first re-measure the (EMA) generator's batch-norm statistics over BATCHES fresh "
-        "batches of 64, as BigGAN samples (100 is usual; the checkpoint is not changed) [off]",
+        "batches of the size the run trained its generator on (its config.json; 64 for a bare "
+        ".keras file), as BigGAN samples (100 is usual; the checkpoint is not changed) [off]",
     )
 
 
+def training_batch_size(checkpoint) -> int | None:
+    """The batch the generator trained on in the run that holds `checkpoint` (its
+    config.json's `batch_size` over `d_steps`: each update draws a slice's worth of
+    latents), or `None` for a checkpoint outside a run or an unreadable config."""
+    checkpoint = Path(checkpoint)
+    config_file = checkpoint.parent.parent / "config.json"
+    if checkpoint.parent.name != "checkpoints" or not config_file.is_file():
+        return None
+    try:
+        config = json.loads(config_file.read_text())
+        batch, d_steps = config["batch_size"], config.get("d_steps", 1)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    numbers = (batch, d_steps)
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in numbers):
+        return None
+    return max(batch // d_steps, 1)
+
+
 def apply_standing_statistics(
-    model, batches: int | None, seed: int = 0, use_ema: bool = True
+    model, batches: int | None, seed: int = 0, use_ema: bool = True, checkpoint=None
 ) -> None:
-    """Runs `model.standing_statistics` when `--standing-statistics` was given; otherwise,
-    when the network to sample is an EMA generator with batch norms, says on stderr that its
+    """Runs `model.standing_statistics` when `--standing-statistics` was given (batches of
+    the run's training size, `training_batch_size(checkpoint)`, else 64); otherwise, when
+    the network to sample is an EMA generator with batch norms, says on stderr that its
     statistics are the live generator's and how to re-measure them."""
     if not batches:
         _hint_standing_statistics(model, use_ema)
@@ -295,12 +316,15 @@ def apply_standing_statistics(
             f"{type(model).__name__}"
         )
     try:
-        count = model.standing_statistics(passes=batches, seed=seed, use_ema=use_ema)
+        size = (checkpoint and training_batch_size(checkpoint)) or 64
+        count = model.standing_statistics(
+            passes=batches, batch_size=size, seed=seed, use_ema=use_ema
+        )
     except ValueError as error:
         raise CommandError(f"--standing-statistics: {error}") from None
     plural = "s" if count != 1 else ""
     what = f"{count} batch-norm layer{plural}" if count else "no batch-norm layer (nothing to do)"
-    print(f"standing statistics: {what}, {batches} batches of 64")
+    print(f"standing statistics: {what}, {batches} batch{'es' if batches != 1 else ''} of {size}")
 
 
 def _hint_standing_statistics(model, use_ema: bool) -> None:

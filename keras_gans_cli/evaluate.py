@@ -192,7 +192,7 @@ def extractor_name(flag_value, shape):
     return default_extractor(shape) if name == "auto" else flag_value
 
 
-def compute(args, chosen, model):
+def compute(args, chosen, model, checkpoint=None):
     """Runs the chosen metrics; returns `(results, real_description, extractor_name)`."""
     import numpy as np
 
@@ -219,7 +219,7 @@ def compute(args, chosen, model):
             )
         labels = np.random.default_rng(args.seed).choice(real_y, size=args.n, replace=True)
     # Re-measured only once the real data has been read: it runs the generator BATCHES times.
-    apply_standing_statistics(model, args.standing_statistics, args.seed)
+    apply_standing_statistics(model, args.standing_statistics, args.seed, checkpoint=checkpoint)
     noise = {} if args.noise is None else {"noise": args.noise}
     fake = model.generate(
         args.n, seed=args.seed, labels=labels, batch_size=args.batch_size, **noise
@@ -324,7 +324,7 @@ def run(args) -> int:
         check_name("--extractor", args.extractor, "keras_gans.feature_extractors")
     model, checkpoint = load_gan(args.source, args.checkpoint, args.debug)
     check_noise_flag(model, args.noise)
-    results, description, extractor = compute(args, chosen, model)
+    results, description, extractor = compute(args, chosen, model, checkpoint)
     print(f"{checkpoint}: {args.n} generated vs {description or 'no real data'}")
     if {"is", *_NEEDS_FEATURES} & set(chosen):
         how = " (auto)" if args.extractor.strip().lower() == "auto" else ""

@@ -210,7 +210,9 @@ def run(args) -> int:
     options = {"quantize": args.quantize} if args.quantize else {}
     options.update(_translation_options(model, args.source, args.direction, format_name))
     _check_style_flags(model, args)
-    apply_standing_statistics(model, args.standing_statistics, use_ema=not args.no_ema)
+    apply_standing_statistics(
+        model, args.standing_statistics, use_ema=not args.no_ema, checkpoint=checkpoint
+    )
     if args.truncation_psi is not None:
         options["truncation_psi"] = args.truncation_psi
     if args.noise_inputs:

@@ -219,7 +219,7 @@ def run(args) -> int:
         count, flags = args.n, f"--n {args.n}"
     _check_pixels(model, count, flags, args)
     if args.class_sweep:
-        apply_standing_statistics(model, args.standing_statistics, args.seed)
+        apply_standing_statistics(model, args.standing_statistics, args.seed, checkpoint=checkpoint)
         return _class_sweep(model, checkpoint, labels, args, network)
 
     import numpy as np
@@ -247,7 +247,7 @@ def run(args) -> int:
     elif labels is not None:
         raise CommandError("--labels was given but this model is unconditional.")
     # Re-measured only once every flag is checked: it runs the generator BATCHES times.
-    apply_standing_statistics(model, args.standing_statistics, args.seed)
+    apply_standing_statistics(model, args.standing_statistics, args.seed, checkpoint=checkpoint)
     try:
         if args.noise == "random":  # per-sample maps from --seed, as `evaluate --noise`
             psi = 1.0 if args.truncation_psi is None else args.truncation_psi

@@ -39,6 +39,7 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
     conditioning input (class ids, one-hot vectors or embeddings), the data must yield
     `(x, y)` and `y` reaches both networks. Fake minibatches are conditioned on the labels of
     the real minibatch they are compared with, so their label distribution is the data's.
+    An unconditional GAN ignores the `y` of labelled data (train on `(x, y)` as is).
 
     The discriminator may return one score per sample, or a dict with a `"score"` entry and
     auxiliary heads (read by pieces as `StepContext.real_heads` / `fake_heads`).

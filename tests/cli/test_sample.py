@@ -1,5 +1,8 @@
 """`keras-gans sample`: grids, single images, labels, truncation, latent walks, bad input."""
 
+import json
+import shutil
+
 import keras
 import numpy as np
 import pytest
@@ -8,6 +11,7 @@ from PIL import Image
 import keras_gans
 import keras_gans_cli
 from keras_gans.latents import interpolate, slerp, truncated_normal
+from keras_gans_cli._common import training_batch_size
 
 from .conftest import TINY
 
@@ -71,10 +75,31 @@ def test_standing_statistics_change_the_samples_not_the_checkpoint(trained_run, 
     argv = ["sample", str(trained_run), "--n", "8", "--scale", "1"]
     assert keras_gans_cli.main([*argv, "--out", str(paths[0])]) == 0
     assert keras_gans_cli.main([*argv, "--standing-statistics", "3", "--out", str(paths[1])]) == 0
-    assert "standing statistics: " in capsys.readouterr().out
+    assert "3 batches of 32" in capsys.readouterr().out  # the run's --batch-size 32
     moving, standing = (np.asarray(Image.open(p)) for p in paths)
     assert moving.shape == standing.shape and not np.array_equal(moving, standing)
     assert checkpoint.read_bytes() == before
+    bare = shutil.copy(checkpoint, tmp_path / "bare.keras")  # no run, no config: 64
+    argv = ["sample", str(bare), "--n", "8", "--standing-statistics", "1"]
+    assert keras_gans_cli.main([*argv, "--out", str(tmp_path / "b.png")]) == 0
+    assert "1 batch of 64" in capsys.readouterr().out
+
+
+def test_the_training_batch_is_the_runs_batch_over_d_steps(tmp_path):
+    checkpoint = tmp_path / "run" / "checkpoints" / "latest.keras"
+    checkpoint.parent.mkdir(parents=True)
+    config = tmp_path / "run" / "config.json"
+    for written, expected in [
+        ({"batch_size": 320, "d_steps": 5}, 64),  # each update's slice
+        ({"batch_size": 48}, 48),
+        ({"batch_size": "64"}, None),
+        ({"epochs": 3}, None),
+    ]:
+        config.write_text(json.dumps(written))
+        assert training_batch_size(checkpoint) == expected, written
+    config.write_text("{not json")
+    assert training_batch_size(checkpoint) is None
+    assert training_batch_size(tmp_path / "elsewhere.keras") is None
 
 
 def test_an_ema_generator_with_batch_norm_gets_a_hint(tmp_path, capsys):
