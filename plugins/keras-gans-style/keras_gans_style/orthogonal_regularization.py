@@ -55,9 +55,10 @@ class OrthogonalRegularization(Piece):
     convolution kernels, including the linear layers that make the conditional batch
     norms' gains and biases) contributes `off_diagonal_orthogonality(W)`, except weights
     whose path contains one of `exclude` (by default BigGAN's shared class embedding, which
-    its implementation leaves out too). Logged as `g_term/<name>`. BigGAN's code adds the
-    regulariser's gradient to the weights' gradients directly; adding the term to the
-    objective gives the same update.
+    its implementation leaves out too). Logged as `g_term/<name>`. The term is the paper's
+    equation 3 as written, whose gradient is `4 beta (W^T W * (1 - I)) W`; BigGAN's code adds
+    `2 strength (W^T W * (1 - I)) W` to the gradients directly, half as much, so `beta` here
+    acts as twice the code's strength: `beta=5e-5` gives the code's update at its 1e-4.
 
     Formula:
         `R_beta(G) = beta * sum_W ||W^T W * (1 - I)||_F^2`.

@@ -179,6 +179,14 @@ class StackGANModel(GANModel):
         """The stage the current players (and the traced train step) train, 1 or 2."""
         return self._stage
 
+    def generator_updates(self):
+        """Generator updates of the whole run (`StepContext.iteration`): Stage-I's, plus
+        Stage-II's once it trains (each stage's optimizer counts only its own)."""
+        done = self.g_optimizer.iterations
+        if self._stage == 2:
+            done = done + ops.cast(self.stage_two_g_optimizer.iterations, done.dtype)
+        return done
+
     def sync_stage(self):
         """Switches the players (and retraces the train step) if the stage has changed."""
         if self.adversarial_loss is None or self.stage == self._stage:
@@ -279,7 +287,7 @@ class StackGANModel(GANModel):
                 condition=condition,
                 latent=latent,
                 seed_generator=self.seed_generator,
-                iteration=player.optimizer.iterations,
+                iteration=self.generator_updates(),
                 training=training,
                 extras={"ca_mean": mean, "ca_log_variance": log_variance},
                 gradient=step.gradient,

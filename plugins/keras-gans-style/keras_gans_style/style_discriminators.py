@@ -34,7 +34,11 @@ def style_discriminator(image_shape, filters=64, group_size=4, residual=False, n
     `residual=True` each block adds a downsampled 1x1 projection of its input and scales
     the sum by 1/sqrt(2) (StyleGAN2's residual discriminator, figure 7(c)). At 4x4: minibatch
     standard deviation, a 3x3 conv, a dense layer and the raw score. Channels follow
-    `filters_at` (paper: 512, halved per doubling above 64x64).
+    `filters_at` (paper: 512, halved per doubling above 64x64). Each block's second conv
+    runs after the downsampling, at half the block's side; the papers' discriminators
+    convolve at the block's side first (StyleGAN: conv then blur-downscale; StyleGAN2: a
+    strided conv on the blurred map): a quarter of that conv's work and a smaller receptive
+    field per layer. Every StyleGAN figure in the docs was measured with this order.
 
     Args:
         image_shape: `(side, side, channels)`, side a power of two >= 8.

@@ -177,6 +177,26 @@ def test_conformance_suite_with_class_ids(tmp_path):
     assert kinds == ("architectures",)
 
 
+def test_pieces_see_the_generator_updates_of_the_whole_run():
+    # StepContext.iteration is "generator updates so far" (InstanceNoise anneals on it):
+    # in Stage-II, Stage-I's 3 plus Stage-II's own 5, not the discriminator's count.
+    gan = keras_gans.GANModel.from_architecture(
+        "stackgan", seed=0, num_classes=10, stage_one_steps=3, **SMALL
+    )
+    gan.compile()
+    x, y = keras_gans.datasets.load_digits()
+    batch = (keras.ops.convert_to_tensor(x[:4]), keras.ops.convert_to_tensor(y[:4]))
+    gan.d_optimizer.iterations.assign(2)
+    gan.g_optimizer.iterations.assign(2)
+    assert int(gan.contexts(gan._players[0], batch, True)[0].iteration) == 2
+    gan.g_optimizer.iterations.assign(3)
+    gan.sync_stage()
+    gan.stage_two_d_optimizer.iterations.assign(7)
+    gan.stage_two_g_optimizer.iterations.assign(5)
+    for player in gan._players:
+        assert int(gan.contexts(player, batch, True)[0].iteration) == 8
+
+
 @pytest.mark.slow
 def test_stage_switch_and_resume_are_exact(tmp_path):
     """Stage-I for 3 updates, then Stage-II with its own optimizers; resuming at the
