@@ -118,6 +118,7 @@ def test_training_restarts_both_optimizers_when_a_fade_in_starts_and_ends(tmp_pa
         np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=a.path)
 
 
+@pytest.mark.slow  # 19 s: the slow tier keeps the default suite under 15 min
 def test_under_mirrored_strategy_every_replica_restarts_alike():
     """Two logical CPUs (tests/conftest.py), global batch 32: the same restarts as on one
     device, and both replicas hold the same moments and counters afterwards."""
