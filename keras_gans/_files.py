@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["fsync_folder", "replace_atomically"]
+__all__ = ["fsync_folder", "remove_temporaries", "replace_atomically"]
+
+#: `replace_atomically`'s temporary name for `<stem><suffix>`: `.<stem>.<8 random><suffix>`
+#: (`tempfile.mkstemp`'s random part: 8 of `[a-z0-9_]`).
+_TEMPORARY = re.compile(r"\.(?P<stem>.+)\.[a-z0-9_]{8}(?P<suffix>\.[A-Za-z0-9]+)")
 
 
 def fsync_folder(folder):
@@ -55,3 +60,34 @@ def replace_atomically(write, path):
             os.remove(tmp)
         raise
     return path
+
+
+def remove_temporaries(folder, written):
+    """Removes what a killed `replace_atomically` left in `folder` for the files it writes.
+
+    Args:
+        folder: The folder (nothing happens if it does not exist).
+        written: `name -> bool`: whether `name` is a file the caller writes there; only
+            the temporaries of those files go, and only regular files (no folders, links).
+
+    Returns:
+        The names removed.
+
+    Example:
+    >>> import tempfile; folder = Path(tempfile.mkdtemp())
+    >>> for name in (".metrics.ab12cd_3.csv", ".metrics.notes.csv", ".other.ab12cd_3.csv"):
+    ...     _ = (folder / name).write_text("")
+    >>> remove_temporaries(folder, lambda name: name == "metrics.csv")
+    ['.metrics.ab12cd_3.csv']
+    """
+    folder, removed = Path(folder), []
+    if not folder.is_dir():
+        return removed
+    for entry in sorted(folder.iterdir()):
+        match = _TEMPORARY.fullmatch(entry.name)
+        if not match or not written(match["stem"] + match["suffix"]):
+            continue
+        if entry.is_file() and not entry.is_symlink():
+            entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return removed

@@ -145,6 +145,7 @@ def _resume(keras_gans, args, worker, restart=False):
             print(f"resuming {run.path} at epoch {initial_epoch + 1} of {config['epochs']}{where}")
         extra = eval_callbacks(config, source)
         if worker.chief:
+            run.remove_temporaries()  # a kill inside an atomic write leaves its temporary
             run.trim_metrics(initial_epoch)
             run.write_config(config)
         return _fit(keras_gans, model, config, run, extra, state, args, worker)

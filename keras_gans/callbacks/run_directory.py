@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import keras
 
+from keras_gans._files import remove_temporaries
 from keras_gans.callbacks.checkpoint import GANCheckpoint, atomic_write_text
 from keras_gans.callbacks.loss_plot import LossPlot
 from keras_gans.callbacks.metrics_csv import MetricsCSV
@@ -19,6 +21,9 @@ from keras_gans.callbacks.run_lock import RunLock
 from keras_gans.callbacks.sample_grid import SampleGrid
 
 __all__ = ["RunDirectory"]
+
+#: What `SampleGrid` writes in `samples/`.
+_SAMPLE_FILE = re.compile(r"latents\.npy|epoch_\d+\.png")
 
 
 class RunDirectory:
@@ -188,6 +193,14 @@ class RunDirectory:
                 f"{str(path)!r}); `keras-gans train --resume` trains it from its first step."
             )
         return path
+
+    def remove_temporaries(self):
+        """Drops the temporary files a kill inside an atomic write left (`.metrics.*.csv`,
+        `.config.*.json`, `.losses.*.png`, and in `samples/` `.latents.*.npy` and
+        `.epoch_NNNN.*.png`); the run's committed files and anything else stay."""
+        own = {self.config_path.name, self.metrics_path.name, self.plot_path.name}
+        remove_temporaries(self.path, own.__contains__)
+        remove_temporaries(self.samples_dir, _SAMPLE_FILE.fullmatch)
 
     def trim_metrics(self, epochs_kept):
         """Drops CSV rows of epochs after the last checkpoint (a run killed mid-epoch)."""

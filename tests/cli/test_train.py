@@ -131,6 +131,24 @@ def test_without_a_quality_metric_no_best_keras_is_kept(tmp_path, capsys):
     assert "keeps no best.keras" in capsys.readouterr().err
 
 
+def test_resume_removes_what_a_kill_inside_an_atomic_write_left(run_copy):
+    # replace_atomically names its temporary `.<stem>.<8 random><suffix>`; a SIGKILL
+    # between writing and renaming leaves it. Files the run does not write stay.
+    left = [
+        run_copy / ".metrics.k3j_9xq2.csv",
+        run_copy / ".config.a1b2c3d4.json",
+        run_copy / ".losses.zz99yy88.png",
+        run_copy / "samples" / ".latents.q1w2e3r4.npy",
+        run_copy / "samples" / ".epoch_0003.mnbvcxz1.png",
+    ]
+    kept = [run_copy / ".metrics.notes.csv", run_copy / ".mine.a1b2c3d4.csv"]
+    for path in (*left, *kept):
+        path.write_text("partial")
+    assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--epochs", "3"]) == 0
+    assert [p.name for p in left if p.exists()] == []
+    assert all(p.read_text() == "partial" for p in kept)
+
+
 def test_resume_of_a_finished_run_is_a_no_op(run_copy, capsys):
     before = _tree(run_copy)
     assert keras_gans_cli.main(["train", "--resume", str(run_copy)]) == 0
