@@ -11,18 +11,15 @@ from pathlib import Path
 
 import keras
 
-from keras_gans._files import replace_atomically
+from keras_gans._files import remove_temporaries, replace_atomically
 from keras_gans.callbacks.signals import StopSignals
 
 __all__ = ["GANCheckpoint", "atomic_save", "atomic_write_text"]
 
 
-#: The files a commit writes: the model files, and `replace_atomically`'s temporary names
-#: for them and for `latest.keras`, `best.keras` and `state.json` (".<stem>.<random><suffix>").
+#: The files a commit writes: the model files, and `latest.keras`, `best.keras`, `state.json`.
 _MODEL = re.compile(r"(?:epoch-\d{4,}|step-\d{4,}-\d{6,})\.keras")
-_STAGED = re.compile(
-    r"\.(?:(?:latest|best|epoch-\d{4,}|step-\d{4,}-\d{6,})\.\w+\.keras|state\.\w+\.json)"
-)
+_COMMITTED = re.compile(rf"latest\.keras|best\.keras|state\.json|{_MODEL.pattern}")
 
 
 def _link_atomically(source, path):
@@ -202,11 +199,11 @@ class GANCheckpoint(keras.callbacks.Callback):
         Only the names this callback writes are touched, and only regular files: others
         (an export staging `.latest.onnx.partial-...` beside the checkpoints) are left alone.
         """
+        remove_temporaries(self.directory, _COMMITTED.fullmatch)  # replace_atomically's
         kept = set(self._files.values())
         for entry in self.directory.glob("*"):
-            name = entry.name
-            ours = _STAGED.fullmatch(name) or (_MODEL.fullmatch(name) and name not in kept)
-            if ours and entry.is_file() and not entry.is_symlink():
+            stale = _MODEL.fullmatch(entry.name) and entry.name not in kept
+            if stale and entry.is_file() and not entry.is_symlink():
                 entry.unlink(missing_ok=True)
 
     def _improved(self, value):
