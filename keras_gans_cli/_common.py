@@ -285,14 +285,15 @@ def training_batch_size(checkpoint) -> int | None:
     """The batch the generator trained on in the run that holds `checkpoint` (its
     config.json's `batch_size` over `d_steps`: each update draws a slice's worth of
     latents), or `None` for a checkpoint outside a run or an unreadable config."""
+    from keras_gans.callbacks.run_directory import RunDirectory
+
     checkpoint = Path(checkpoint)
-    config_file = checkpoint.parent.parent / "config.json"
-    if checkpoint.parent.name != "checkpoints" or not config_file.is_file():
+    if checkpoint.parent.name != "checkpoints":
         return None
     try:
-        config = json.loads(config_file.read_text())
+        config = RunDirectory(checkpoint.parent.parent).read_config()
         batch, d_steps = config["batch_size"], config.get("d_steps", 1)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError):
         return None
     numbers = (batch, d_steps)
     if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in numbers):
