@@ -51,6 +51,11 @@ def test_builds_any_data_shape_and_rejects_bad_keywords():
     assert arch.build_discriminator().output_shape == (None, 1)
     with pytest.raises(ValueError, match=r"`blocks` must be a positive integer.*blocks=0"):
         keras_gans.architectures.get("residual-mlp", blocks=0)
+    # A fractional side is refused, not truncated to a smaller network.
+    with pytest.raises(ValueError, match=r"`data_shape` must be a non-empty tuple.*2\.5"):
+        keras_gans.architectures.get("residual-mlp", data_shape=(2.5,))
+    shape = keras_gans.architectures.get("residual-mlp", data_shape=(np.int64(3),)).data_shape
+    assert shape == (3,) and type(shape[0]) is int
 
 
 def test_trains_a_step():

@@ -7,28 +7,10 @@ import math
 import keras
 
 from keras_gans.architectures import Architecture
+from keras_gans.checks import positive_int, positive_int_tuple
 from keras_gans.layers import label_embedding, label_input
 
 __all__ = ["ResidualMLP"]
-
-
-def _positive_int(value, argument):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
-    return value
-
-
-def _shape(value):
-    try:
-        shape = tuple(int(d) for d in value)
-    except (TypeError, ValueError):
-        shape = ()
-    if not shape or any(d <= 0 for d in shape):
-        raise ValueError(
-            "`data_shape` must be a non-empty tuple of positive integers. "
-            f"Received: data_shape={value!r}"
-        )
-    return shape
 
 
 class ResidualMLP(Architecture):
@@ -65,14 +47,14 @@ class ResidualMLP(Architecture):
         blocks=2,
         embedding_dim=8,
     ):
-        self.data_shape = _shape(data_shape)
-        self.latent_dim = _positive_int(latent_dim, "latent_dim")
+        self.data_shape = positive_int_tuple(data_shape, "data_shape")
+        self.latent_dim = positive_int(latent_dim, "latent_dim")
         if num_classes is not None:
-            _positive_int(num_classes, "num_classes")
+            num_classes = positive_int(num_classes, "num_classes")
         self.num_classes = num_classes
-        self.units = _positive_int(units, "units")
-        self.blocks = _positive_int(blocks, "blocks")
-        self.embedding_dim = _positive_int(embedding_dim, "embedding_dim")
+        self.units = positive_int(units, "units")
+        self.blocks = positive_int(blocks, "blocks")
+        self.embedding_dim = positive_int(embedding_dim, "embedding_dim")
 
     def _with_labels(self, features, prefix):
         if self.num_classes is None:
