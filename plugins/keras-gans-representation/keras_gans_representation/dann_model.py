@@ -76,7 +76,9 @@ class DANNModel(GANModel):
     domain classifier's side of the adversarial loss, the sources being "real" and the
     targets "fake"), with two pieces: the compiled loss's discriminator term on the
     features seen through the reversal layer (`L_d`, the logistic loss by default) and
-    the label cross-entropy on the source batch (`L_y`).
+    the label cross-entropy on the source batch (`L_y`). The reversal is applied to the
+    features, and the pieces run the plain `G_d`: a gradient penalty of the loss (R1,
+    WGAN-GP, DRAGAN) sees `G_d`'s own input gradient.
 
     Data: `fit(x=(x_source, x_target), y=y_source, batch_size=B)`: each step takes `B`
     labelled source samples and `B` unlabelled target samples (the two sets may differ
@@ -270,14 +272,16 @@ class DANNModel(GANModel):
     def contexts(self, player, batch, training):
         (source, target), labels = batch
         weight = self.adaptation_weight()
-
-        def domain_logits(features, training):
-            reversed_features = self.gradient_reversal(features, scale=weight)
-            return self.domain_classifier(reversed_features, training=training)
-
         source_features = self.feature_extractor(source, training=training)
         target_features = self.feature_extractor(target, training=training)
-        inputs = DiscriminatorInputs(source_features, target_features, domain_logits)
+        # The features go through the reversal layer, the network the pieces run is the
+        # plain domain classifier: an input gradient (R1, WGAN-GP, DRAGAN) is G_d's own,
+        # while every term's gradient reaching G_f is multiplied by -lambda.
+        inputs = DiscriminatorInputs(
+            self.gradient_reversal(source_features, scale=weight),
+            self.gradient_reversal(target_features, scale=weight),
+            self._discriminate,
+        )
         extras = {
             "class_logits": self.label_predictor(source_features, training=training),
             "labels": labels,

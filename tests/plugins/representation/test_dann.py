@@ -108,6 +108,31 @@ def test_one_step_is_one_sgd_step_on_label_loss_plus_reversed_domain_loss():
     assert logs["dann/lambda"][0] == pytest.approx(weight, rel=1e-5)
 
 
+def test_gradient_penalties_see_the_domain_classifier_itself():
+    """R1 is computed on G_d, not on G_d(R(f)): no factor -lambda in the gradient."""
+    from keras_gans.losses import Minimax
+    from keras_gans.penalties.zero_centered import R1Penalty
+
+    rng = np.random.default_rng(0)
+    xs, xt = rng.normal(size=(2, 5, 3)).astype("float32")
+    ys = np.array([0, 1, 1, 0, 1])
+    for iterations in (0, 3):  # lambda = 0 at step 0, about 0.905 at step 3 of 10
+        model = tiny()
+        model.compile(loss=Minimax(penalties=[R1Penalty(10.0)]), schedule_steps=10)
+        model.d_optimizer.iterations.assign(iterations)
+        # G_d is one Dense layer (domain_units=()): its input gradient is its kernel for
+        # every sample, and R1 = gamma / 2 * ||w||^2.
+        kernel = model.domain_classifier.get_layer("score").kernel.numpy()[:, 0]
+        batch = ((tf.constant(xs), tf.constant(xt)), tf.constant(ys, "int32"))
+        (ctx,) = model.contexts(model._players[0], batch, True)
+        for samples in (ctx.real, ctx.fake):
+            np.testing.assert_allclose(
+                ctx.input_gradient(samples).numpy(), np.tile(kernel, (5, 1)), rtol=1e-6
+            )
+        logs = model.fit(tf.data.Dataset.from_tensors(batch), verbose=0).history
+        assert logs["d_penalty/r1"][0] == pytest.approx(5.0 * np.sum(kernel**2), rel=1e-5)
+
+
 # ----------------------------------------------------------------------- training
 def test_adaptation_raises_target_accuracy_on_a_shifted_toy_problem():
     xs, ys, xt, yt = toy()
