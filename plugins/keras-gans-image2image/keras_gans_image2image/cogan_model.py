@@ -138,7 +138,8 @@ class CoGANModel(GANModel):
                 )
         return False
 
-    def enable_ema(self, decay=0.999):
+    def enable_ema(self, decay=0.999, start=0):
+        """Refused: CoGAN keeps no moving average of its generator."""
         common.no_ema(decay, "CoGAN")
 
     # ----------------------------------------------------------------- the game

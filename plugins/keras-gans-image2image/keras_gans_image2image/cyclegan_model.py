@@ -13,6 +13,7 @@ from keras_gans.models import validation as check
 from keras_gans.models.serialization import prepare_optimizer
 from keras_gans.steps import DiscriminatorInputs, Player, StepContext
 from keras_gans.tricks import ImagePool
+from keras_gans_image2image import _baselines_common as common
 from keras_gans_image2image._cyclegan_parts import check_translator, image_model, paper_pieces
 from keras_gans_image2image.identity_mapping import IdentityMapping
 
@@ -130,6 +131,10 @@ class CycleGANModel(GANModel):
         """Checks `G: A -> B` against `D_B`; CycleGAN is never conditional (returns False)."""
         check_translator(generator, discriminator, "generator", "discriminator")
         return False
+
+    def enable_ema(self, decay=0.999, start=0):
+        """Refused: CycleGAN keeps no moving average (a saved `ema_decay` could not load)."""
+        common.no_ema(decay, "CycleGAN")
 
     @property
     def image_shapes(self):

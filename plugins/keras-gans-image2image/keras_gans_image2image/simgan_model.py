@@ -110,7 +110,8 @@ class SimGANModel(GANModel):
             )
         return False
 
-    def enable_ema(self, decay=0.999):
+    def enable_ema(self, decay=0.999, start=0):
+        """Refused: SimGAN keeps no moving average of its generator."""
         common.no_ema(decay, "SimGAN")
 
     @property

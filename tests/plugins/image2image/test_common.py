@@ -1,0 +1,43 @@
+"""What every translation family shares: refused options, the data they accept."""
+
+import numpy as np
+import pytest
+
+import keras_gans
+
+TINY = {
+    "pix2pix": {"base_filters": 4, "discriminator_filters": 4, "depth": 2},
+    "pix2pixhd": {"base_filters": 2, "global_blocks": 1, "local_blocks": 1,
+                  "discriminator_filters": 2},
+    "cyclegan": {"filters": 4, "discriminator_filters": 4, "num_residual_blocks": 1,
+                 "num_downsamplings": 1},
+    "cogan": {"latent_dim": 4, "base_filters": 4, "max_filters": 8,
+              "discriminator_filters": (4, 4), "discriminator_units": 8},
+    "simgan": {"filters": 4, "residual_blocks": 1, "discriminator_filters": (4, 4, 4, 4)},
+}  # fmt: skip
+
+
+def tiny(family, **kwargs):
+    model = keras_gans.GANModel.from_architecture(
+        family, image_shape=(16, 16, 1), seed=0, **TINY[family], **kwargs
+    )
+    model.compile("adam", "adam")
+    return model
+
+
+def images(n, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n, 16, 16, 1)).astype("float32")
+
+
+@pytest.mark.parametrize("family", ["cyclegan", "cogan", "simgan"])
+def test_ema_is_refused_by_enable_ema_and_the_callback_so_saved_configs_load(family):
+    """`enable_ema` (which the `EMAGenerator` callback calls with `start=`) raises as the
+    constructor does: a model without an EMA generator must not save `ema_decay`."""
+    model = tiny(family)
+    with pytest.raises(ValueError, match=r"`ema_decay` must be None.*ema_decay=0.9"):
+        model.enable_ema(0.9)
+    x = images(4)
+    callback = keras_gans.callbacks.EMAGenerator(0.9, start=2)
+    with pytest.raises(ValueError, match=r"`ema_decay` must be None"):
+        model.fit(x, x, batch_size=2, epochs=1, verbose=0, callbacks=[callback])
+    assert model.ema_generator is None and model.get_config()["ema_decay"] is None
