@@ -156,7 +156,9 @@ def export(
     with its metadata JSON; on any failure nothing is left at `path`.
 
     Args:
-        model: A `keras_gans.GANModel` or a generator `keras.Model`.
+        model: A `keras_gans.GANModel` or a generator `keras.Model`. A `GANModel` that
+            defines `export_network(use_ema)` exports the network it names instead of its
+            generator (DANN: its classifier; see `networks.resolve_generator`).
         path: The artifact's path: a directory for SavedModel, a file otherwise.
         format: A registered exporter: `"saved_model"` (default), `"onnx"`, `"tflite"` or a
             plugin's (`keras_gans.export.names()`).

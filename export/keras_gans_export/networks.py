@@ -33,13 +33,23 @@ def resolve_generator(
             per-layer noise draws the exporter lifts into `noise_<layer>` inputs (default
             `False`: the stored constant noise maps, deterministic).
 
+    A `GANModel` whose served network is not its generator names it with the hook
+    `export_network(use_ema)`, which returns `(network, name)`: e.g. DANN, whose
+    `generator` is the feature extractor, exports its `classifier` (samples to class
+    probabilities, what `predict` returns). That network is traced like a bare
+    `keras.Model` (no latent prior of the model's), and `name` is recorded as the
+    metadata's `network`.
+
     Returns:
         `(generator, network, gan)`: the network, which one it is (`"ema_generator"`,
-        `"generator"`, `"translator_<direction>"`, `"sampler_psi_<psi>"` or `"model"`), and
-        the `GANModel` (or `None`).
+        `"generator"`, `"translator_<direction>"`, `"sampler_psi_<psi>"`, the name an
+        `export_network` hook gives, or `"model"`), and the `GANModel` whose latents it
+        takes (or `None`).
     """
     import keras_gans
 
+    if isinstance(model, keras_gans.GANModel) and callable(getattr(model, "export_network", None)):
+        return _declared_network(model, use_ema, direction, truncation_psi, noise_inputs)
     if isinstance(model, keras_gans.GANModel):
         if callable(getattr(model, "translator", None)):
             direction = direction or "a2b"
@@ -70,6 +80,26 @@ def resolve_generator(
             f"Received: model={model!r} of type {type(model).__name__}"
         )
     return model, "model", None
+
+
+def _declared_network(model, use_ema, direction, truncation_psi, noise_inputs):
+    """The network a model's `export_network(use_ema)` hook names, checked."""
+    kind = type(model).__name__
+    given = {"direction": direction, "truncation_psi": truncation_psi, "noise_inputs": noise_inputs}
+    for argument, value in given.items():
+        if value is not None and value is not False:
+            raise ValueError(
+                f"`{argument}` does not apply to {kind}, which exports the network its "
+                f"`export_network` names. Received: {argument}={value!r}"
+            )
+    declared = model.export_network(use_ema=use_ema)
+    network, name = declared if isinstance(declared, tuple) and len(declared) == 2 else (None, None)
+    if not isinstance(network, keras.Model) or not isinstance(name, str) or not name:
+        raise TypeError(
+            f"{kind}.export_network must return (network, name): a keras.Model and a "
+            f"non-empty string. Received: {declared!r}"
+        )
+    return network, name, None
 
 
 def check_not_discriminator(model, inputs, outputs):

@@ -55,6 +55,28 @@ def test_a_bare_generator_exports(gans, tmp_path):
     )
 
 
+def test_a_model_names_the_network_it_exports(tmp_path):
+    """A GANModel's `export_network(use_ema)` hook replaces the generator."""
+    gan = build_gan("mlp")
+    x = keras.Input((2,), name="points")
+    head = keras.Model(x, keras.layers.Dense(3, activation="softmax")(x), name="head")
+    asked = []
+    gan.export_network = lambda use_ema=True: asked.append(use_ema) or (head, "head")
+    result = kx.to_onnx(gan, tmp_path / "head.onnx", use_ema=False)
+    assert result.metadata["network"] == "head" and asked == [False]
+    assert result.metadata["outputs"][0]["shape"] == [None, 3]
+    batch = {"z": np.random.default_rng(0).normal(size=(4, 2)).astype("float32")}
+    np.testing.assert_allclose(
+        run_onnx(result.path, batch)["samples"], keras_output(head, batch), atol=2e-5
+    )
+    with pytest.raises(ValueError, match="`truncation_psi` does not apply to GANModel"):
+        kx.to_onnx(gan, tmp_path / "a.onnx", truncation_psi=0.5)
+    gan.export_network = lambda use_ema=True: head
+    with pytest.raises(TypeError, match=r"export_network must return \(network, name\)"):
+        kx.to_onnx(gan, tmp_path / "b.onnx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["head.onnx", "head.onnx.json"]
+
+
 @pytest.mark.parametrize(
     "which",
     ["dcgan_discriminator", "conditional_discriminator", "vector_critic"],

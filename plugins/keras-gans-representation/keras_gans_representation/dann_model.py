@@ -85,7 +85,8 @@ class DANNModel(GANModel):
     in size; an epoch is one pass over the source set, the target set is cycled), or a
     `tf.data.Dataset` yielding `((x_source, x_target), y_source)`. Prediction:
     `predict(x)` / `classify(x)` return class probabilities, and `classifier` is the
-    `keras.Model` from samples to probabilities, to export.
+    `keras.Model` from samples to probabilities, which `keras_gans.export.export(model,
+    ...)` exports (see `export_network`).
 
     Logged: `d_loss` (`L_d`), `d_real` / `d_fake` (the mean domain logit on source /
     target), `d_term/label` (`L_y`), `dann/lambda` and `dann/label_accuracy` (source
@@ -362,6 +363,15 @@ class DANNModel(GANModel):
             for i in range(0, len(x), batch_size)
         ]
         return np.concatenate(parts) if parts else np.zeros((0, self.num_classes), "float32")
+
+    def export_network(self, use_ema=True):
+        """What `keras_gans.export.export(model, ...)` exports: `(classifier, "classifier")`.
+
+        The model's `generator` is the feature extractor; the served network is the
+        classifier that `predict` runs (samples to class probabilities). DANN keeps no
+        EMA copy, so `use_ema` changes nothing.
+        """
+        return self.classifier, "classifier"
 
     def generate(self, *args, **kwargs):
         raise NotImplementedError(

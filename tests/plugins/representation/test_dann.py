@@ -198,6 +198,22 @@ def test_classifier_exports_with_parity(tmp_path):
     assert result.verification.passed, result.verification
 
 
+def test_exporting_the_model_exports_the_classifier_that_predict_runs(tmp_path):
+    import onnxruntime
+
+    from keras_gans.export import export
+
+    model = tiny(data_shape=(6,), num_classes=3, latent_dim=8)
+    result = export(model, tmp_path / "dann.onnx", format="onnx")
+    assert result.verification.passed, result.verification
+    assert result.metadata["network"] == "classifier"
+    x = np.random.default_rng(0).normal(size=(5, 6)).astype("float32")
+    session = onnxruntime.InferenceSession(str(result.path), providers=["CPUExecutionProvider"])
+    (name,) = [i.name for i in session.get_inputs()]
+    (probabilities,) = session.run(None, {name: x})
+    np.testing.assert_allclose(probabilities, model.predict(x, verbose=0), atol=1e-5)
+
+
 # ----------------------------------------------------------------------- bad input
 def test_bad_input_is_named():
     model = tiny()
