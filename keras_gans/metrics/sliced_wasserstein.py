@@ -162,9 +162,25 @@ def _set_descriptors(images, chosen, levels, patches_per_image, patch_size, posi
                 xs[rows, None, None] + offsets[None, None, :],
             ]
     for out in descriptors:
-        out -= out.mean(axis=(0, 1, 2))
-        out /= np.maximum(out.std(axis=(0, 1, 2)), 1e-8)
+        _normalise_channels(out)
     return [out.reshape(count, -1) for out in descriptors]
+
+
+def _normalise_channels(out):
+    """Centre and scale `out` `(m, p, p, c)` in place to zero mean and unit standard
+    deviation per channel. The moments are accumulated in float64 (the squares a block of
+    2**21 values at a time, never a float64 copy of `out`): over the strided leading axes
+    NumPy sums sequentially, and in float32 the `m * p * p` terms per channel lose digits
+    (millions of them drift the moments by percents)."""
+    mean = out.mean(axis=(0, 1, 2), dtype=np.float64)
+    out -= mean  # computed in float64, stored in float32
+    block = max(1, _CHUNK_VALUES // int(np.prod(out.shape[1:])))
+    squares = np.zeros(out.shape[-1])
+    for start in range(0, len(out), block):
+        part = out[start : start + block].astype(np.float64)
+        squares += np.einsum("ijkc,ijkc->c", part, part)
+    std = np.sqrt(squares / max(1, out.size // out.shape[-1]))
+    out /= np.maximum(std, 1e-8)
 
 
 def _levels(side, min_resolution):

@@ -10,7 +10,12 @@ import tensorflow as tf
 from keras_gans import metrics
 from keras_gans.datasets import load_digits
 from keras_gans.metrics.ms_ssim import ms_ssim_settings
-from keras_gans.metrics.sliced_wasserstein import _upsample, laplacian_pyramid
+from keras_gans.metrics.sliced_wasserstein import (
+    _patch_positions,
+    _set_descriptors,
+    _upsample,
+    laplacian_pyramid,
+)
 
 
 def test_laplacian_pyramid_rebuilds_the_image_exactly():
@@ -87,6 +92,30 @@ def test_swd_builds_pyramids_in_chunks_without_copying_the_sets():
     assert peak < real.size * 8
     with pytest.raises(ValueError, match="chunk"):
         metrics.sliced_wasserstein(real, fake, chunk=0, **kwargs)
+
+
+def test_swd_normalises_descriptors_with_float64_moments():
+    # Bright, low-contrast RGB images: 1.25M values per channel summed over strided axes.
+    # In float32 NumPy accumulates them one by one and the moments drift.
+    rng = np.random.default_rng(0)
+    n, per_image, patch = 200, 128, 7
+    images = (3.0 + 0.05 * rng.standard_normal((n, 16, 16, 3))).astype("float32")
+    positions = _patch_positions([(1, 16, 16, 3)], n * per_image, patch, [1])
+    (ours,) = _set_descriptors(images, np.arange(n), 1, per_image, patch, positions, 64)
+    # By hand: one pyramid level is the image itself; gather the patches, normalise in float64.
+    ys, xs = positions[0]
+    owner = np.repeat(np.arange(n), per_image)
+    offsets = np.arange(patch)
+    raw = images.astype(np.float64)[
+        owner[:, None, None],
+        ys[:, None, None] + offsets[None, :, None],
+        xs[:, None, None] + offsets[None, None, :],
+    ]
+    expected = (raw - raw.mean(axis=(0, 1, 2))) / raw.std(axis=(0, 1, 2))
+    np.testing.assert_allclose(ours, expected.reshape(len(raw), -1), atol=1e-5)
+    # The case is a real one: float32 reductions are measurably off here.
+    single = raw.astype("float32")
+    assert np.abs(single.mean(axis=(0, 1, 2)) - raw.mean(axis=(0, 1, 2))).max() > 1e-4
 
 
 def test_ms_ssim_diversity_casts_only_the_drawn_pairs():
