@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from keras_gans.checks import non_negative, one_of, positive_int, positive_number
+from keras_gans.models.generation import ReplicaSeedGenerator
 
 __all__ = ["GumbelSoftmax", "annealed_temperature", "gumbel_noise", "gumbel_softmax"]
 
@@ -134,7 +135,8 @@ class GumbelSoftmax(keras.layers.Layer):
         anneal_every: Steps between temperature changes (default 1).
         inference: `"sample"` (default) or `"argmax"`: the one-hot token returned when
             `training` is false.
-        seed: Seed of the layer's `SeedGenerator` (default `None`).
+        seed: Seed of the layer's `SeedGenerator`, whose draws differ between
+            `tf.distribute` replicas (default `None`).
         axis: The categories' axis (default -1).
         **kwargs: Passed to `keras.layers.Layer` (e.g. `name`).
 
@@ -185,7 +187,9 @@ class GumbelSoftmax(keras.layers.Layer):
         self.inference = one_of(inference, "inference", _INFERENCE)
         self.seed = seed
         self.axis = axis
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        # Each tf.distribute replica draws its own Gumbel noise (a plain SeedGenerator
+        # would give every replica the same draws).
+        self.seed_generator = ReplicaSeedGenerator(seed)
         self.tau = self.add_weight(
             shape=(),
             initializer=keras.initializers.Constant(self.temperature),

@@ -91,6 +91,24 @@ def test_inference_draws_exact_samples_or_the_argmax():
     np.testing.assert_array_equal(greedy, np.tile([0.0, 0.0, 1.0, 0.0], (3, 1)))
 
 
+def test_under_two_replicas_each_draws_its_own_gumbel_noise():
+    devices = tf.config.list_logical_devices("CPU")
+    if len(devices) < 2:
+        pytest.fail("tests/conftest.py must configure two logical CPU devices")
+    strategy = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    with strategy.scope():
+        layer = GumbelSoftmax(temperature=1.0, seed=0)
+    logits = tf.zeros((4, 50))
+
+    @tf.function
+    def draw():
+        return layer(logits, training=True), layer(logits)  # relaxed; Gumbel-max one-hot
+
+    relaxed, one_hot = (strategy.experimental_local_results(t) for t in strategy.run(draw))
+    assert not np.allclose(relaxed[0].numpy(), relaxed[1].numpy())
+    assert not np.array_equal(one_hot[0].numpy(), one_hot[1].numpy())
+
+
 def test_annealing_schedule_by_hand_and_config():
     # tau(t) = max(0.5, 2 exp(-0.001 * 100 floor(t / 100))).
     for step, expected in [(0, 2.0), (99, 2.0), (100, 2 * np.exp(-0.1)), (2000, 0.5)]:
