@@ -19,6 +19,7 @@ from __future__ import annotations
 import keras
 
 from keras_gans.checks import number_in, positive_int, positive_int_tuple
+from keras_gans_image2image.replica_dropout import ReplicaDropout
 
 __all__ = ["build_unet_generator", "unet_levels"]
 
@@ -96,7 +97,8 @@ def build_unet_generator(
     Returns:
         A functional `keras.Model`. Dropout and BatchNorm follow the `training` flag of
         each call: random masks and batch statistics in training, none and the moving
-        averages with `training=False`.
+        averages with `training=False`. The dropout layers are `ReplicaDropout`: under
+        `tf.distribute` each replica draws its own masks.
 
     Example:
     >>> g = build_unet_generator((32, 32, 1), 1, base_filters=8)
@@ -144,7 +146,7 @@ def build_unet_generator(
         )(x)  # fmt: skip
         x = _batch_norm(f"decoder_norm_{i}")(x)
         if block < dropout_blocks and dropout > 0:
-            x = keras.layers.Dropout(dropout, name=f"decoder_dropout_{i}")(x)
+            x = ReplicaDropout(dropout, name=f"decoder_dropout_{i}")(x)
         x = keras.layers.ReLU(name=f"decoder_relu_{i}")(x)
         x = keras.layers.Concatenate(name=f"skip_{i}")([x, skips[i]])
     x = keras.layers.Conv2DTranspose(

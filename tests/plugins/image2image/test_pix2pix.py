@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 from keras_gans_image2image.l1_reconstruction import L1Reconstruction, l1_reconstruction_loss
 from keras_gans_image2image.pix2pix_model import Pix2PixModel
+from keras_gans_image2image.replica_dropout import ReplicaDropout
 from keras_gans_image2image.unet import build_unet_generator, unet_levels
 
 import keras_gans
@@ -101,6 +102,46 @@ def test_translation_is_inference_mode_and_dropout_is_the_noise(edges):
     assert dynamic.input_shape == (None, None, None, 1)
     np.testing.assert_allclose(dynamic(a), first, atol=1e-4)
     assert dynamic(np.tile(a, (1, 2, 3, 1))).shape == (4, 32, 48, 1)  # multiples of 2**depth
+
+
+def test_dropout_masks_differ_between_replicas_and_the_layer_saves(tmp_path):
+    """Under a two-replica MirroredStrategy (two logical CPUs, tests/conftest.py) the
+    decoder's dropout draws a mask per replica: the same input on both replicas gives two
+    different outputs (a mirrored stream gave identical ones). The layer saves and loads."""
+    devices = [d.name for d in tf.config.list_logical_devices("CPU")[:2]]
+    if len(devices) < 2:
+        pytest.fail("tests/conftest.py must configure two logical CPU devices")
+    strategy = tf.distribute.MirroredStrategy(devices)
+    with strategy.scope():
+        model = tiny()
+    generator = model.generator
+
+    @tf.function
+    def step():
+        return strategy.run(lambda: generator(tf.ones((1, 16, 16, 1)), training=True))
+
+    first, second = (t.numpy() for t in strategy.experimental_local_results(step()))
+    assert np.abs(first - second).max() > 1e-3
+    assert isinstance(generator.get_layer("decoder_dropout_0"), ReplicaDropout)
+
+    layer = ReplicaDropout(0.25, seed=4, name="drop")
+    ones = np.ones((4, 64), "float32")
+    kept = layer(ones, training=True).numpy()
+    assert 0 < np.mean(kept == 0) < 0.5  # about a quarter dropped
+    np.testing.assert_allclose(kept[kept != 0], 1 / 0.75, rtol=1e-6)  # the rest rescaled
+    np.testing.assert_array_equal(layer(ones), ones)
+    with pytest.raises(ValueError, match=r"`rate` must be a number in \[0.0, 1.0\)"):
+        ReplicaDropout(1.0)
+    model.save(tmp_path / "p2p.keras")
+    loaded = keras_gans.load_model(tmp_path / "p2p.keras")
+    restored = loaded.generator.get_layer("decoder_dropout_0")
+    original = generator.get_layer("decoder_dropout_0")
+    assert isinstance(restored, ReplicaDropout) and restored.get_config() == original.get_config()
+    np.testing.assert_array_equal(
+        restored.seed_generator.state.numpy(), original.seed_generator.state.numpy()
+    )
+    x = np.ones((2, 16, 16, 1), "float32")
+    np.testing.assert_array_equal(loaded.translate(x), model.translate(x))
 
 
 # ----------------------------------------------------------------------- training
