@@ -7,8 +7,11 @@ number computed on real images.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from keras_gans.checks import number_in, positive_number
 from keras_gans.checks import seed as check_seed
 from keras_gans.metrics.features import as_images
 from keras_gans.metrics.results import MetricResult
@@ -114,7 +117,7 @@ def _ssim_terms(x, y, kernel, max_val):
     return (luminance * cs).mean(axis=(1, 2)), cs.mean(axis=(1, 2))
 
 
-def ms_ssim(x, y, max_val=2.0, filter_size=None, filter_sigma=None, scales=None):
+def ms_ssim(x, y, max_val=2.0, filter_size=None, filter_sigma=None, scales=None, min_val=-1.0):
     """Multi-scale structural similarity of image pairs `x[i]`, `y[i]` (1 for identical).
 
     Follows Wang et al. (and `tf.image.ssim_multiscale`): Gaussian-weighted local
@@ -123,18 +126,28 @@ def ms_ssim(x, y, max_val=2.0, filter_size=None, filter_sigma=None, scales=None)
     raised to its weight; the product is averaged over channels. See `ms_ssim_settings` for
     the window and scales used on small images.
 
+    The luminance term assumes non-negative intensities, so the images are first shifted
+    by `-min_val` to [0, max_val] (by default from [-1, 1] to [0, 2]), as
+    `tf.image.ssim_multiscale` expects them. On [-1, 1] as they are, local means of
+    opposite signs would make the term negative, lowering the score, and zeroing it where
+    the last scale's mean fell below 0 (clipped): two copies of one structure, one 0.1
+    above 0 and one 0.1 below, would score 0 instead of 0.983. The contrast-structure terms
+    do not depend on the shift.
+
     Formula:
         MS-SSIM = prod_{j<M} cs_j^w_j * (l_M cs_M)^w_M,
         l = (2 mu_x mu_y + C1) / (mu_x^2 + mu_y^2 + C1),
         cs = (2 s_xy + C2) / (s_x^2 + s_y^2 + C2), C1 = (0.01 L)^2, C2 = (0.03 L)^2
 
     Args:
-        x: Images `(n, h, w, c)`.
+        x: Images `(n, h, w, c)` in [min_val, min_val + max_val] (by default [-1, 1]).
         y: Images of the same shape.
         max_val: The dynamic range L (default 2.0, for images in [-1, 1]).
         filter_size: Window side (default `None`: see `ms_ssim_settings`).
         filter_sigma: Window sigma (default `None`: see `ms_ssim_settings`).
         scales: Number of scales (default `None`: see `ms_ssim_settings`).
+        min_val: The lowest intensity of the images' range (default -1.0; 0 for images
+            already in [0, max_val], such as [0, 255] with `max_val=255`).
 
     Returns:
         A float64 array `(n,)`.
@@ -149,6 +162,8 @@ def ms_ssim(x, y, max_val=2.0, filter_size=None, filter_sigma=None, scales=None)
         Wang, Simoncelli & Bovik, "Multiscale structural similarity for image quality
         assessment", Asilomar Conference on Signals, Systems and Computers, 2003.
     """
+    max_val = positive_number(max_val, "max_val")
+    min_val = number_in(min_val, "min_val", -math.inf, math.inf, low_open=True, high_open=True)
     x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
     if x.ndim != 4 or x.shape != y.shape:
         raise ValueError(
@@ -158,6 +173,7 @@ def ms_ssim(x, y, max_val=2.0, filter_size=None, filter_sigma=None, scales=None)
     settings = ms_ssim_settings(min(x.shape[1:3]), filter_size, filter_sigma, scales)
     kernel = _gaussian(settings["filter_size"], settings["filter_sigma"])
     weights = settings["weights"]
+    x, y = x - min_val, y - min_val  # to [0, max_val]: new arrays, the caller's stay
     product = np.ones(x.shape[0:1] + x.shape[3:])
     for scale, weight in enumerate(weights):
         if scale:
@@ -233,6 +249,7 @@ def ms_ssim_diversity(fake, pairs=1000, labels=None, seed=0, **settings):
         "per_class": labels is not None,
         "seed": seed,
         "max_val": 2.0,
+        "min_val": -1.0,
         **ms_ssim_settings(min(images.shape[1:3]), **settings),
     }
     return MetricResult(

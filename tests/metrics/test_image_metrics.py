@@ -131,9 +131,13 @@ def test_ms_ssim_of_constant_images_matches_the_luminance_closed_form():
     settings = ms_ssim_settings(64)
     c1 = (0.01 * 2.0) ** 2
     # Zero variance: every contrast-structure term is C2 / C2 = 1, only the last scale's
-    # luminance remains, raised to that scale's (normalised) weight.
+    # luminance remains, raised to that scale's (normalised) weight. Intensities in
+    # [-1, 1] are taken to [0, 2] first.
+    a, b = a + 1.0, b + 1.0
     expected = ((2 * a * b + c1) / (a * a + b * b + c1)) ** settings["weights"][-1]
     assert metrics.ms_ssim(x, y)[0] == pytest.approx(expected, rel=1e-12)
+    # Images already in [0, L] are taken as they are with min_val=0.
+    assert metrics.ms_ssim(x + 1.0, y + 1.0, min_val=0.0)[0] == pytest.approx(expected, rel=1e-12)
 
 
 def test_ms_ssim_matches_tensorflow_ssim_multiscale():
@@ -141,13 +145,29 @@ def test_ms_ssim_matches_tensorflow_ssim_multiscale():
     base = rng.uniform(-1, 1, size=(3, 64, 64, 3))
     other = np.clip(base + rng.normal(scale=0.3, size=base.shape), -1, 1)
     ours = metrics.ms_ssim(base, other, filter_size=11, filter_sigma=1.5, scales=3)
-    # Ours renormalises the first `scales` standard weights; give TF the same weights.
+    # Ours renormalises the first `scales` standard weights; give TF the same weights, and
+    # the images in [0, 2] (TF expects intensities in [0, max_val]).
     used = np.array((0.0448, 0.2856, 0.3001)) / np.sum((0.0448, 0.2856, 0.3001))
     reference = tf.image.ssim_multiscale(
-        tf.constant(base, tf.float32), tf.constant(other, tf.float32), 2.0, power_factors=used
+        tf.constant(base + 1, tf.float32), tf.constant(other + 1, tf.float32), 2.0, used
     ).numpy()
     np.testing.assert_allclose(ours, reference, rtol=2e-4)
     assert 0.05 < ours.min() < ours.max() < 0.95  # a non-trivial case
+
+
+def test_ms_ssim_of_one_structure_shifted_across_zero():
+    # One structure, 0.1 brighter and 0.1 darker than 0: the local means have opposite
+    # signs in [-1, 1]. Unshifted, the luminance term went negative, was clipped to 0 and
+    # zeroed the product.
+    base = np.random.default_rng(0).uniform(-0.2, 0.2, size=(1, 32, 32, 1))
+    x, y = base + 0.1, base - 0.1
+    ours = metrics.ms_ssim(x, y, filter_size=11, filter_sigma=1.5)
+    weights = ms_ssim_settings(32, filter_size=11)["weights"]
+    reference = tf.image.ssim_multiscale(
+        tf.constant(x + 1, tf.float32), tf.constant(y + 1, tf.float32), 2.0, weights
+    ).numpy()
+    np.testing.assert_allclose(ours, reference, rtol=2e-4)
+    assert ours[0] == pytest.approx(0.983, abs=1e-3)
 
 
 def test_ms_ssim_small_image_settings_are_recorded():
