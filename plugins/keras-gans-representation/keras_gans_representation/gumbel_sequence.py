@@ -42,9 +42,10 @@ class GumbelSequence(Architecture):
         units: GRU units of the generator (default 128).
         discriminator_units: Filters of each discriminator convolution (default 128).
         temperature: Initial Gumbel-softmax temperature (default 1.0).
-        min_temperature: Floor of the annealing schedule (default 0.5, Jang et al.).
+        min_temperature: Floor of the annealing schedule (default 0.5, Jang et al.;
+            `None` only with `anneal_rate=0`).
         anneal_rate: Rate `r` of `tau = max(min, tau_0 exp(-r t))` (default 1e-4; 0 keeps
-            the temperature constant).
+            the temperature constant; a positive rate needs `min_temperature`).
         anneal_every: Generator updates between temperature changes (default 100).
         hard: Straight-through one-hot tokens in training (default `True`: the
             discriminator then cannot tell fakes by their softness).

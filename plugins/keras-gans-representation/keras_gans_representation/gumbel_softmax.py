@@ -129,9 +129,11 @@ class GumbelSoftmax(keras.layers.Layer):
     Args:
         temperature: The initial temperature `tau_0 > 0` (default 1.0).
         hard: Straight-through one-hot forward values (default `False`).
-        min_temperature: The schedule's floor, at most `temperature` (default `None`: no
-            floor; Jang et al. used 0.5).
-        anneal_rate: The schedule's rate `r >= 0` (default 0: constant temperature).
+        min_temperature: The schedule's floor, positive and at most `temperature`
+            (default `None`: none, allowed only with a constant temperature; Jang et al.
+            used 0.5).
+        anneal_rate: The schedule's rate `r >= 0` (default 0: constant temperature); a
+            positive rate needs `min_temperature`.
         anneal_every: Steps between temperature changes (default 1).
         inference: `"sample"` (default) or `"argmax"`: the one-hot token returned when
             `training` is false.
@@ -181,6 +183,12 @@ class GumbelSoftmax(keras.layers.Layer):
             min_temperature = float(min_temperature)
         self.min_temperature = min_temperature
         self.anneal_rate = non_negative(anneal_rate, "anneal_rate")
+        if self.anneal_rate > 0 and min_temperature is None:
+            raise ValueError(
+                "`min_temperature` must be a positive number when `anneal_rate` > 0: without "
+                "a floor the temperature decays to 0 and the samples become NaN (Jang et al. "
+                f"used 0.5). Received: min_temperature=None, anneal_rate={anneal_rate!r}"
+            )
         self.anneal_every = positive_int(anneal_every, "anneal_every")
         if not isinstance(axis, int) or isinstance(axis, bool):
             raise TypeError(f"`axis` must be an integer. Received: axis={axis!r}")

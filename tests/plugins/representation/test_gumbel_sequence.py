@@ -124,9 +124,19 @@ def test_annealing_schedule_by_hand_and_config():
         ({"inference": "mode"}, r"`inference` must be one of \('sample', 'argmax'\)"),
         ({"temperature": 0.5, "min_temperature": 1.0}, r"at most `temperature` \(0.5\)"),
         ({"anneal_every": 0}, r"`anneal_every` must be a positive integer"),
+        (
+            {"anneal_rate": 1e-2},
+            r"`min_temperature` must be a positive number when `anneal_rate` > 0.*"
+            r"min_temperature=None, anneal_rate=0.01",
+        ),
     ]:
         with pytest.raises(ValueError, match=message):
             GumbelSoftmax(**kwargs)
+    with pytest.raises(ValueError, match="`min_temperature` must be a positive number when"):
+        GumbelSequence(min_temperature=None)  # the default anneal_rate is 1e-4
+    constant = GumbelSoftmax(min_temperature=None, anneal_rate=0.0)  # no schedule, no floor
+    assert float(constant.anneal(10**6)) == 1.0
+    assert GumbelSequence(min_temperature=None, anneal_rate=0.0).min_temperature is None
     with pytest.raises(TypeError, match=r"`hard` must be a bool.*hard='yes'"):
         GumbelSoftmax(hard="yes")
 
