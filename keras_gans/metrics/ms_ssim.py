@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from keras_gans.checks import number_in, positive_number
+from keras_gans.checks import number_in, positive_int, positive_number
 from keras_gans.checks import seed as check_seed
 from keras_gans.metrics.features import as_images
 from keras_gans.metrics.results import MetricResult
@@ -34,9 +34,11 @@ def ms_ssim_settings(side, filter_size=None, filter_sigma=None, scales=None):
 
     Args:
         side: The smaller image side.
-        filter_size: Window side (default `None`: automatic as above).
-        filter_sigma: Window sigma (default `None`: 1.5 * filter_size / 11, at least 0.5).
-        scales: Number of scales (default `None`: as many as fit, at most 5).
+        filter_size: Window side, a positive integer (default `None`: automatic as above).
+        filter_sigma: Window sigma, a positive number (default `None`: 1.5 * filter_size /
+            11, at least 0.5).
+        scales: Number of scales, a positive integer (default `None`: as many as fit, at
+            most 5).
 
     Returns:
         A dict with `filter_size`, `filter_sigma`, `scales` and `weights`.
@@ -47,6 +49,13 @@ def ms_ssim_settings(side, filter_size=None, filter_sigma=None, scales=None):
     >>> ms_ssim_settings(256)["scales"]
     5
     """
+
+    if filter_size is not None:
+        filter_size = positive_int(filter_size, "filter_size")
+    if filter_sigma is not None:
+        filter_sigma = positive_number(filter_sigma, "filter_sigma")
+    if scales is not None:
+        scales = positive_int(scales, "scales")
 
     def fitting(size):
         count = 0

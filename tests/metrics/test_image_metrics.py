@@ -182,6 +182,29 @@ def test_ms_ssim_small_image_settings_are_recorded():
         ms_ssim_settings(16, filter_size=11, scales=2)
 
 
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"scales": 0}, "`scales` must be a positive integer. Received: scales=0"),
+        ({"scales": -1}, "`scales` must be a positive integer. Received: scales=-1"),
+        ({"scales": 1.5}, "`scales` must be a positive integer"),
+        ({"filter_sigma": 0.0}, "`filter_sigma` must be a positive number. Received: "),
+        ({"filter_sigma": -1}, "`filter_sigma` must be a positive number"),
+        ({"filter_size": 0}, "`filter_size` must be a positive integer. Received: "),
+        ({"max_val": 0}, "`max_val` must be a positive number"),
+        ({"min_val": float("nan")}, "`min_val` must be a number"),
+    ],
+)
+def test_ms_ssim_rejects_bad_settings(settings, message):
+    images = np.random.default_rng(0).uniform(-1, 1, size=(2, 1, 32, 32, 1))
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        metrics.ms_ssim(images[0], images[1], **settings)
+    window = {key: value for key, value in settings.items() if "val" not in key}
+    if window:
+        with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+            metrics.ms_ssim_diversity(images[:, 0], pairs=2, **window)
+
+
 def test_ms_ssim_diversity_separates_collapsed_from_diverse_samples():
     x, y = load_digits()
     collapsed = np.repeat(x[:1], 50, axis=0)
