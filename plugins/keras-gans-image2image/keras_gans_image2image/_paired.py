@@ -4,7 +4,8 @@
 (`fit(a, b)`), checks the networks (a generator from A images to B images, a
 discriminator scoring `[b, a]`), splits a batch into the discriminator's `d_steps`
 minibatches, and provides `translate` / `translator`, which always run the generator in
-inference mode (`training=False`: no dropout, BatchNorm moving statistics).
+inference mode (`training=False`: no dropout, BatchNorm moving statistics), and run the
+EMA generator when the model keeps one (`use_ema=True`, `generate`'s convention).
 """
 
 from __future__ import annotations
@@ -168,7 +169,14 @@ class PairedTranslation:
     def _check_direction(self, direction):
         one_of(direction, "direction", self.directions)
 
-    def translate(self, images, direction="a2b", batch_size=32):
+    def _inference_network(self, use_ema):
+        """`ema_generator` if `use_ema` and the model keeps one, else `generator`."""
+        if use_ema not in (True, False):
+            raise TypeError(f"`use_ema` must be True or False. Received: use_ema={use_ema!r}")
+        ema = self.ema_generator if use_ema else None
+        return self.generator if ema is None else ema
+
+    def translate(self, images, direction="a2b", batch_size=32, use_ema=True):
         """Translates images of domain A to domain B in inference mode.
 
         Args:
@@ -176,12 +184,15 @@ class PairedTranslation:
                 [-1, 1].
             direction: `"a2b"` (default; the only direction of a paired model).
             batch_size: Images per forward pass (default 32).
+            use_ema: Run `ema_generator` when the model keeps one (`ema_decay`; default
+                `True`, as `GANModel.generate`); `False` runs the trained `generator`.
 
         Returns:
             A float32 NumPy array `(n, h, w, c_b)` in [-1, 1].
         """
         self._check_direction(direction)
         batch_size = positive_int(batch_size, "batch_size")
+        network = self._inference_network(use_ema)
         try:
             array = np.asarray(images, dtype="float32")
         except (TypeError, ValueError):
@@ -193,17 +204,18 @@ class PairedTranslation:
                 f"{getattr(array, 'shape', None)}"
             )
         parts = [
-            ops.convert_to_numpy(self.generator(array[i : i + batch_size], training=False))
+            ops.convert_to_numpy(network(array[i : i + batch_size], training=False))
             for i in range(0, len(array), batch_size)
         ]
         if not parts:
             return np.zeros((0, *self.b_shape), "float32")
         return np.concatenate(parts).astype("float32")
 
-    def translator(self, direction="a2b", dynamic_size=False):
+    def translator(self, direction="a2b", dynamic_size=False, use_ema=True):
         """A functional `keras.Model` from A images to B images, in inference mode.
 
-        It shares the generator's weights; its graph calls the generator with
+        It shares the weights of the network it runs (the EMA generator when the model
+        keeps one and `use_ema`, else the generator); its graph calls that network with
         `training=False` whatever the caller passes, so an exported translator has no
         dropout and uses BatchNorm's moving statistics.
 
@@ -212,12 +224,14 @@ class PairedTranslation:
             dynamic_size: Give the input shape `(None, None, c)` (default `False`: the
                 training images' shape). The network is fully convolutional; see
                 `size_multiple` for the sizes it accepts.
+            use_ema: Translate with `ema_generator` when the model keeps one (default
+                `True`, as `translate`); `False`: the trained `generator`.
 
         Returns:
             A `keras.Model` named `translator_a2b`.
         """
         self._check_direction(direction)
-        network = self.generator
+        network = self._inference_network(use_ema)
         if dynamic_size:
             # The same layers (shared weights) called on an input of any size.
             network = keras.models.clone_model(

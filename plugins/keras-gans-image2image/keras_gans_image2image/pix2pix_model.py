@@ -35,9 +35,10 @@ class Pix2PixModel(PairedTranslation, GANModel):
       architecture's `l1_weight`, logged as `g_term/l1`.
 
     There is no `z`: as in the paper, dropout in the generator's decoder is the only
-    noise, active in training updates. `translate` / `translator` run the generator in
-    inference mode (no dropout, BatchNorm moving statistics), as an exported graph must;
-    the paper instead keeps dropout and batch statistics at test time.
+    noise, active in training updates. `translate` / `translator` run the generator (its
+    EMA copy when the model keeps one, unless `use_ema=False`) in inference mode (no
+    dropout, BatchNorm moving statistics), as an exported graph must; the paper instead
+    keeps dropout and batch statistics at test time.
 
     The L1-only baseline of the paper (Table 1, "L1") trains the same generator on the
     L1 term alone: `compile(loss=WeightedLoss("non-saturating", generator_weight=0.0))`
@@ -54,7 +55,8 @@ class Pix2PixModel(PairedTranslation, GANModel):
         latent_distribution: Unused (default `"normal"`).
         num_classes: Must be `None` (default).
         seed: Seed of the model's random stream (default `None`).
-        ema_decay: Keep an EMA of the generator, as in `GANModel` (default `None`).
+        ema_decay: Keep an EMA of the generator, as in `GANModel` (default `None`);
+            `translate` and `translator` then run it unless `use_ema=False`.
         discriminator_loss_weight: Multiplier of the discriminator's objective (default
             0.5, the paper's halving; 1 leaves the loss as compiled).
         **kwargs: Passed to `keras.Model` (e.g. `name`).

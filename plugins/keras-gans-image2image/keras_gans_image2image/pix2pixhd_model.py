@@ -74,7 +74,8 @@ class Pix2PixHDModel(PairedTranslation, GANModel):
         latent_distribution: Unused (default `"normal"`).
         num_classes: Must be `None` (default).
         seed: Seed of the model's random stream (default `None`).
-        ema_decay: Keep an EMA of the generator, as in `GANModel` (default `None`).
+        ema_decay: Keep an EMA of the generator, as in `GANModel` (default `None`);
+            `translate` and `translator` then run it unless `use_ema=False`.
         stage: `"global"`, `"local"` or `"joint"` (default `"joint"`).
         **kwargs: Passed to `keras.Model` (e.g. `name`).
 

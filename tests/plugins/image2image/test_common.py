@@ -41,3 +41,27 @@ def test_ema_is_refused_by_enable_ema_and_the_callback_so_saved_configs_load(fam
     with pytest.raises(ValueError, match=r"`ema_decay` must be None"):
         model.fit(x, x, batch_size=2, epochs=1, verbose=0, callbacks=[callback])
     assert model.ema_generator is None and model.get_config()["ema_decay"] is None
+
+
+@pytest.mark.parametrize("family", ["pix2pix", "pix2pixhd"])
+def test_paired_translation_runs_the_ema_generator_unless_told_not_to(family):
+    model = tiny(family, ema_decay=0.5)
+    rng = np.random.default_rng(1)
+    for variable in model.generator.trainable_variables:  # the EMA copy keeps the old ones
+        variable.assign(variable.numpy() + rng.normal(0, 0.2, variable.shape).astype("float32"))
+    x = images(3)
+    ema = model.ema_generator(x, training=False).numpy()
+    plain = model.generator(x, training=False).numpy()
+    assert np.abs(ema - plain).max() > 1e-3
+    np.testing.assert_allclose(model.translate(x), ema, atol=1e-6)
+    np.testing.assert_allclose(model.translate(x, use_ema=False), plain, atol=1e-6)
+    np.testing.assert_allclose(model.translator()(x).numpy(), ema, atol=1e-6)
+    np.testing.assert_allclose(model.translator(use_ema=False)(x).numpy(), plain, atol=1e-6)
+    dynamic = model.translator(dynamic_size=True)
+    np.testing.assert_allclose(dynamic(x).numpy(), ema, atol=1e-6)
+    with pytest.raises(TypeError, match=r"`use_ema` must be True or False.*use_ema='yes'"):
+        model.translate(x, use_ema="yes")
+    without = tiny(family)  # no EMA: use_ema=True falls back to the generator
+    np.testing.assert_allclose(
+        without.translate(x), without.generator(x, training=False).numpy(), atol=1e-6
+    )
