@@ -16,6 +16,7 @@ __all__ = [
     "batched",
     "check_direction",
     "check_images",
+    "float_images",
     "network_shape",
     "optional_positive_int",
     "no_ema",
@@ -42,6 +43,22 @@ def network_shape(network, which, argument):
     return tuple(tensors[0].shape[1:])
 
 
+def float_images(images, argument):
+    """`images` cast to float32, after refusing a dtype that is not floating point.
+
+    Integer images (uint8 in [0, 255]) would otherwise be cast silently and trained on
+    far outside the networks' [-1, 1] range; `GANModel` refuses them the same way.
+    """
+    dtype = keras.backend.standardize_dtype(images.dtype)
+    if "float" not in dtype:
+        raise TypeError(
+            f"Images must be floating point, scaled to the generator's output range [-1, 1] "
+            f"(e.g. `x / 127.5 - 1` for uint8 images in [0, 255]). Received: {argument} of "
+            f"dtype {dtype}"
+        )
+    return ops.cast(images, "float32")
+
+
 def unpack_pair(data_batch, family):
     """`(a, b)` of a batch: `fit(a, b)`, `fit((a, b))` or a dataset of `(a, b)`; float32."""
     a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
@@ -53,7 +70,7 @@ def unpack_pair(data_batch, family):
             "domain B, unpaired: row i of `a` need not match row i of `b`) or a dataset of "
             f"`(a, b)` batches. Received: {'x only' if b is None else 'a nested structure'}"
         )
-    return tuple(ops.cast(t, "float32") for t in (a, b))
+    return float_images(a, "a"), float_images(b, "b")
 
 
 def check_direction(direction, directions):

@@ -17,6 +17,7 @@ from keras import ops
 from keras_gans.checks import one_of, positive_int
 from keras_gans.models import data, step
 from keras_gans.steps import DiscriminatorInputs, StepContext
+from keras_gans_image2image._baselines_common import float_images
 
 __all__ = ["PairedTranslation"]
 
@@ -118,14 +119,14 @@ class PairedTranslation:
         return super().fit(x, y, batch_size=batch_size, **kwargs)
 
     def unpack_batch(self, data_batch):
-        """`(a, b)` of a batch, both float32."""
+        """`(a, b)` of a batch, both float32 (floating-point images only)."""
         a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
         if b is None:
             raise ValueError(
                 "A paired translation model needs `(a, b)` batches (an input image and its "
                 "ground-truth translation). Received: images only."
             )
-        return ops.cast(a, "float32"), ops.cast(b, "float32")
+        return float_images(a, "a"), float_images(b, "b")
 
     def schedule(self, x, y, training=True):
         """`d_steps` discriminator updates on their own slices, then the generator."""

@@ -233,7 +233,7 @@ class CycleGANModel(GANModel):
                 "of B, unpaired: row i of `a` need not match row i of `b`) or a dataset of "
                 f"`(a, b)` batches. Received: {'x only' if b is None else 'a nested x'}"
             )
-        return ops.cast(a, "float32"), ops.cast(b, "float32")
+        return common.float_images(a, "a"), common.float_images(b, "b")
 
     def schedule(self, x, y, training=True):
         """Each discriminator on each of `d_steps` slices of `(a, b)`, then the generators.

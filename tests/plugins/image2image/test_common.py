@@ -65,3 +65,14 @@ def test_paired_translation_runs_the_ema_generator_unless_told_not_to(family):
     np.testing.assert_allclose(
         without.translate(x), without.generator(x, training=False).numpy(), atol=1e-6
     )
+
+
+@pytest.mark.parametrize("family", sorted(TINY))
+def test_integer_images_are_refused_as_the_core_refuses_integer_real_data(family):
+    """uint8 images in [0, 255] were cast to float32 and trained on silently."""
+    model = tiny(family)
+    pixels = np.random.default_rng(0).integers(0, 256, (4, 16, 16, 1)).astype("uint8")
+    with pytest.raises(TypeError, match=r"must be floating point.*Received: a of dtype uint8"):
+        model.fit(pixels, images(4), batch_size=4, epochs=1, verbose=0)
+    with pytest.raises(TypeError, match=r"must be floating point.*Received: b of dtype int32"):
+        model.fit(images(4), pixels.astype("int32"), batch_size=4, epochs=1, verbose=0)
