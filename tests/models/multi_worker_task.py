@@ -1,6 +1,6 @@
 """One worker of the two-worker test in test_multi_worker.py (run as a script, not collected).
 
-Usage: python multi_worker_task.py INDEX PORT0,PORT1 OUT_DIR [conditional]
+Usage: python multi_worker_task.py INDEX PORT0,PORT1 OUT_DIR [conditional|dann]
 """
 
 import json
@@ -8,7 +8,7 @@ import os
 import sys
 
 index, ports, out = int(sys.argv[1]), sys.argv[2].split(","), sys.argv[3]
-conditional = sys.argv[4:] == ["conditional"]
+mode = sys.argv[4] if len(sys.argv) > 4 else "plain"
 workers = [f"localhost:{port}" for port in ports]
 os.environ["TF_CONFIG"] = json.dumps(
     {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
@@ -18,10 +18,16 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-from tests.models.test_multi_worker import DATA, train, train_conditional  # noqa: E402
+from tests.models.test_multi_worker import (  # noqa: E402
+    DATA,
+    train,
+    train_conditional,
+    train_dann,
+)
 
 strategy = tf.distribute.MultiWorkerMirroredStrategy()
-weights, history = (train_conditional if conditional else train)(strategy, DATA)
+trainers = {"plain": train, "conditional": train_conditional, "dann": train_dann}
+weights, history = trainers[mode](strategy, DATA)
 np.savez(
     os.path.join(out, f"worker{index}.npz"),
     replicas=strategy.num_replicas_in_sync,

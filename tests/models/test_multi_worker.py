@@ -57,6 +57,21 @@ def train_conditional(strategy, data):
     return weights, history.history
 
 
+def train_dann(strategy, data):
+    """DANN, whose own train and test steps must return `replica_logs`, fitted and evaluated
+    under `strategy` on `((source, target), labels)`; returns weights and the history."""
+    with strategy.scope():
+        model = keras_gans.GANModel.from_architecture(
+            "dann", data_shape=(2,), num_classes=3, latent_dim=4, hidden_units=(), seed=0
+        )
+        model.compile(optimizer=keras.optimizers.SGD(0.1), schedule_steps=6)
+    dataset = tf.data.Dataset.from_tensor_slices(((data, data + 1.0), LABELS))
+    history = model.fit(dataset.batch(GLOBAL_BATCH), epochs=EPOCHS, verbose=0).history
+    evaluated = model.evaluate(dataset.batch(GLOBAL_BATCH), verbose=0, return_dict=True)
+    history.update({f"val_{key}": [value] for key, value in evaluated.items()})
+    return model.get_weights(), history
+
+
 def _free_ports(n):
     sockets = [socket.socket() for _ in range(n)]
     for s in sockets:
@@ -117,3 +132,15 @@ def test_two_workers_train_a_conditional_gan_from_a_plain_script(tmp_path):
         moved = max(moved, np.abs(first[f"w{i}"] - initial[i]).max())
     assert moved > 1e-3  # both workers trained, in step
     assert np.isfinite(first["log_d_loss"]).all() and len(first["log_d_loss"]) == EPOCHS
+
+
+@pytest.mark.slow
+def test_two_workers_train_and_evaluate_dann(tmp_path):
+    # DANN has its own train_step and test_step: their logs must go through replica_logs
+    # (scalar logs fail the cross-worker reduction, tensorflow/tensorflow#72388).
+    first, second = _run_two_workers(tmp_path, "dann")
+    assert int(first["replicas"]) == int(second["replicas"]) == 2
+    for i in range(len([k for k in first.files if k.startswith("w")])):
+        np.testing.assert_allclose(first[f"w{i}"], second[f"w{i}"], rtol=1e-6, atol=1e-7)
+    assert first["log_d_loss"].shape == (EPOCHS,) and first["log_val_d_loss"].shape == (1,)
+    assert np.isfinite(first["log_d_loss"]).all() and np.isfinite(first["log_val_d_loss"]).all()

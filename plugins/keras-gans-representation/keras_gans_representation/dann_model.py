@@ -9,6 +9,7 @@ from keras import ops
 from keras_gans import GANModel
 from keras_gans.checks import non_negative, positive_int
 from keras_gans.models import step
+from keras_gans.models.distributed import replica_logs
 from keras_gans.steps import DiscriminatorInputs, Piece, Player, StepContext
 from keras_gans_representation import _dann_data
 from keras_gans_representation._dann_schedules import DANNLearningRate
@@ -306,13 +307,13 @@ class DANNModel(GANModel):
         x, y = _dann_data.unpack(data_batch, self.num_classes)
         for player, batch in self.schedule(x, y):
             step.play(self, player, batch)
-        return {m.name: m.result() for m in self.metrics}
+        return replica_logs(self.metrics)
 
     def test_step(self, data_batch):
         x, y = _dann_data.unpack(data_batch, self.num_classes)
         for player, batch in self.schedule(x, y, training=False):
             step.evaluate(self, player, batch)
-        return {m.name: m.result() for m in self.metrics}
+        return replica_logs(self.metrics)
 
     # ----------------------------------------------------------------- data and use
     def fit(self, x=None, y=None, batch_size=None, epochs=1, shuffle=True, **kwargs):
