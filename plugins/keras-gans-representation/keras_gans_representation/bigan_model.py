@@ -48,7 +48,8 @@ class BiGANModel(GANModel):
     roles are swapped and the scores negated (a higher score means "more real", so the
     encoder's pairs should score as fake). With `"non-saturating"` (the default of the
     `bigan` architecture) this is the papers' "inverted labels" objective,
-    `-log D(G(z), z) - log(1 - D(x, E(x)))`; with `"minimax"` it is exactly `-V`.
+    `-log D(G(z), z) - log(1 - D(x, E(x)))`; with `"minimax"` it is exactly `V`, which
+    `G` and `E` minimise while `D` minimises `-V` (the logged `g_loss` is `-d_loss`).
     Each pair is passed to pieces as one vector, `[flatten(x), z]`, so penalties that
     interpolate or differentiate the discriminator's input (`wgan-gp`, R1) act on the
     joint input.
