@@ -25,6 +25,13 @@ class UnrolledDiscriminator(Trick):
     those unrolled weights. The copies live only in the computation: the discriminator's
     real weights and its optimizer's state are never touched.
 
+    Each unrolled step shows the copy what a discriminator update shows the discriminator:
+    the real minibatch and the fresh fakes as every other piece's `transform` changes
+    them, wherever it stands in the list (`InstanceNoise` adds fresh noise to both,
+    `DiffAugment` augments both). The transforms run as in the generator's update, so the
+    image pools, which act in discriminator updates only, neither swap the unrolled fakes
+    nor store them.
+
     With `update_rule="optimizer"` (default, the paper's method: Metz et al. unroll the
     discriminator's own Adam update) each unrolled step applies the discriminator
     optimizer's update rule to copies of the weights and of the optimizer's state (Adam's
@@ -95,6 +102,7 @@ class UnrolledDiscriminator(Trick):
         self.update_rule = one_of(update_rule, "update_rule", UPDATE_RULES)
         self._model = None
         self._rule = None
+        self._unrolling = False  # set while the unrolled steps run other pieces' transforms
 
     @classmethod
     def from_config(cls, config):
@@ -113,10 +121,17 @@ class UnrolledDiscriminator(Trick):
             self._rule = OptimizerRule(model.d_optimizer, variables, self.learning_rate)
 
     def transform(self, inputs, ctx):
-        if ctx.role != "generator":
+        if ctx.role != "generator" or self._unrolling:
             return inputs
         if self._model is None:
             raise ValueError("UnrolledDiscriminator needs `build(model)` first (compile).")
+        self._unrolling = True  # a wrapped copy of this piece among the others does nothing
+        try:
+            return self._unrolled(inputs, ctx)
+        finally:
+            self._unrolling = False
+
+    def _unrolled(self, inputs, ctx):
         model = self._model
         discriminator = model.discriminator
         frozen = [ops.copy(v) for v in discriminator.non_trainable_variables]
@@ -133,15 +148,17 @@ class UnrolledDiscriminator(Trick):
         def maybe_stop(x):
             return x if self.second_order else ops.stop_gradient(x)
 
+        others = [p for p in model.pieces if not isinstance(p, UnrolledDiscriminator)]
         weights = [ops.copy(v) for v in discriminator.trainable_variables]
         state = self._rule.initial_state()
         batch = ops.shape(inputs.fake)[0]
         for _ in range(self.steps):
             latent = model.sample_latent(batch)
             fake = maybe_stop(model.generator_output(latent, ctx.condition, training=True))
+            shown = _transformed(others, ctx, ctx.raw.replace(fake=fake))
 
-            def objective(theta, fake=fake, latent=latent):
-                unrolled = inputs.replace(fake=fake, network=network_with(theta))
+            def objective(theta, shown=shown, latent=latent):
+                unrolled = shown.replace(network=network_with(theta))
                 inner = ctx.replace(player="discriminator", inputs=unrolled, latent=latent)
                 return model.adversarial_loss.discriminator_objective(inner)
 
@@ -158,6 +175,13 @@ class UnrolledDiscriminator(Trick):
             "second_order": self.second_order,
             "update_rule": self.update_rule,
         }
+
+
+def _transformed(pieces, ctx, inputs):
+    """`inputs` after each piece's `transform`, in order, in the update of `ctx`."""
+    for piece in pieces:
+        inputs = piece.transform(inputs, ctx.replace(inputs=inputs))
+    return inputs
 
 
 class GradientDescentRule:

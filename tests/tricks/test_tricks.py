@@ -161,6 +161,36 @@ def test_unrolled_transform_swaps_the_network_of_generator_updates_only():
         np.testing.assert_array_equal(old, new.numpy())
 
 
+@pytest.mark.parametrize("noise_first", [True, False])
+def test_unrolled_steps_see_the_other_pieces_transforms(monkeypatch, noise_first):
+    # The unrolled copy must be trained on what the discriminator is shown: with instance
+    # noise, noisy reals against noisy fresh fakes (it saw noisy reals against clean fakes).
+    noise = tricks.InstanceNoise(stddev=10.0)
+    unrolled = tricks.UnrolledDiscriminator(2, learning_rate=0.1, update_rule="sgd")
+    gan = compiled([noise, unrolled] if noise_first else [unrolled, noise])
+    loss = gan.adversarial_loss
+    objective, seen = loss.discriminator_objective, []
+
+    def spy(ctx):
+        seen.append((float(np.std(ctx.real)), float(np.std(ctx.fake))))
+        return objective(ctx)
+
+    monkeypatch.setattr(loss, "discriminator_objective", spy)
+    _, generator = gan.players()
+    x = np.random.default_rng(0).normal(size=(256, 2)).astype("float32") * 0.1
+    (context,) = gan.contexts(generator, (x, None), True)
+    clean_fake = float(np.std(context.fake))
+    assert clean_fake < 2.0
+    for piece in gan.pieces:
+        context = context.replace(inputs=piece.transform(context.inputs, context))
+    assert len(seen) == 2  # one objective per unrolled step
+    for real_std, fake_std in seen:
+        assert real_std == pytest.approx(10.0, rel=0.15)
+        assert fake_std == pytest.approx(10.0, rel=0.15)
+    # The pieces' own transforms of the generator's update still apply once.
+    assert float(np.std(context.fake)) == pytest.approx(10.0, rel=0.15)
+
+
 def test_unrolling_changes_the_generators_gradient_and_second_order_matters():
     def generator_step(trick_list):
         gan = tiny_gan(seed=3)
