@@ -17,6 +17,7 @@ from keras import ops
 from keras_gans.checks import one_of, positive_int
 from keras_gans.models import data, step
 from keras_gans.steps import DiscriminatorInputs, StepContext
+from keras_gans.tricks import ImagePool
 from keras_gans_image2image._baselines_common import float_images
 
 __all__ = ["PairedTranslation"]
@@ -101,6 +102,46 @@ class PairedTranslation:
         """Checks the pair of networks; the model is not conditional in GANModel's sense."""
         self.a_shape, self.b_shape = check_paired_networks(generator, discriminator, self.family)
         return False
+
+    # ----------------------------------------------------------------- compile
+    def compile(
+        self,
+        d_optimizer="adam",
+        g_optimizer="adam",
+        loss="non-saturating",
+        d_steps=1,
+        auto_scale_loss=True,
+        jit_compile="auto",
+        steps_per_execution=1,
+        run_eagerly=False,
+        tricks=None,
+    ):
+        """As `GANModel.compile`, refusing a `keras_gans.tricks.ImagePool` in `tricks`.
+
+        The discriminator scores pairs `[b, a]`: `ImagePool` keeps fakes only, so it would
+        show earlier batches' fakes `G(a_old)` next to the current batch's inputs `a`,
+        pairs that match nothing (a pool for a paired model would have to keep whole
+        pairs; the authors train pix2pix with `--pool_size 0`).
+        """
+        for trick in tricks or ():
+            if isinstance(trick, ImagePool):
+                raise ValueError(
+                    f"{self.family}'s discriminator scores (image, input) pairs: an ImagePool "
+                    "would pair fakes from earlier batches with the current batch's input "
+                    "images, so the discriminator would learn from mismatched pairs. Paired "
+                    f"models take no image pool. Received: tricks containing {trick!r}"
+                )
+        super().compile(
+            d_optimizer=d_optimizer,
+            g_optimizer=g_optimizer,
+            loss=loss,
+            d_steps=d_steps,
+            auto_scale_loss=auto_scale_loss,
+            jit_compile=jit_compile,
+            steps_per_execution=steps_per_execution,
+            run_eagerly=run_eagerly,
+            tricks=tricks,
+        )
 
     # ----------------------------------------------------------------- data
     def fit(self, x=None, y=None, batch_size=None, **kwargs):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import keras_gans
+from keras_gans.tricks import ImagePool
 
 TINY = {
     "pix2pix": {"base_filters": 4, "discriminator_filters": 4, "depth": 2},
@@ -76,3 +77,13 @@ def test_integer_images_are_refused_as_the_core_refuses_integer_real_data(family
         model.fit(pixels, images(4), batch_size=4, epochs=1, verbose=0)
     with pytest.raises(TypeError, match=r"must be floating point.*Received: b of dtype int32"):
         model.fit(images(4), pixels.astype("int32"), batch_size=4, epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("family", ["pix2pix", "pix2pixhd"])
+def test_paired_models_refuse_an_image_pool_of_fakes_without_their_inputs(family):
+    model = tiny(family)
+    pool = ImagePool(4, probability=1.0)
+    with pytest.raises(ValueError, match=r"scores \(image, input\) pairs.*mismatched.*ImagePool"):
+        model.compile("adam", "adam", tricks=[pool])
+    model.compile("adam", "adam", tricks=[])
+    assert not any(isinstance(t, ImagePool) for t in model.tricks)
