@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from keras_gans import GANModel
+from keras_gans.latents import NormalLatent
 from keras_gans.models import data, step
 from keras_gans.models import validation as check
 from keras_gans.steps import DiscriminatorInputs, Player, StepContext
@@ -74,8 +75,9 @@ class VAEGANModel(PhasedGame, GANModel):
         discriminator: From samples to `{"score": (batch, 1), "features": Dis_l(x)}`.
         encoder: From samples to `{"mean": (batch, latent_dim), "log_variance": ...}`.
         latent_dim: The size of `z`.
-        latent_distribution: The prior `p(z)` of the GAN samples and of `generate` (default
-            `"normal"`, the VAE's `N(0, I)`, which the KL term assumes).
+        latent_distribution: The prior `p(z)` of the GAN samples and of `generate`: must
+            be `"normal"` (default), the VAE's `N(0, I)`, which the KL term assumes (or a
+            `keras_gans.latents.NormalLatent`).
         num_classes: Must be `None` (default).
         seed: Seed of the prior and reparameterisation noise (default `None`).
         ema_decay: Keep an exponential moving average of the decoder (default `None`).
@@ -128,6 +130,12 @@ class VAEGANModel(PhasedGame, GANModel):
             ema_decay=ema_decay,
             **kwargs,
         )
+        if type(self._prior) is not NormalLatent:
+            raise ValueError(
+                "`latent_distribution` must be 'normal': the VAE's KL term pulls the "
+                "posterior towards N(0, I), so GAN samples and `generate` must draw from it. "
+                f"Received: latent_distribution={latent_distribution!r}"
+            )
         self.encoder = encoder
         self.e_optimizer = None
         self.architecture_tricks = [VAEKLDivergence(), VAEFeatureReconstruction()]

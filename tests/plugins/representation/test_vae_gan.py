@@ -83,6 +83,13 @@ def test_bad_arguments_are_clear_errors():
         VAEGANModel(**networks, latent_dim=5)
     with pytest.raises(ValueError, match=r"`num_classes` must be None"):
         VAEGANModel(**networks, latent_dim=4, num_classes=10)
+    for prior in ("uniform", keras_gans.latents.UniformLatent()):
+        with pytest.raises(ValueError, match=r"`latent_distribution` must be 'normal'.*N\(0, I\)"):
+            VAEGANModel(**networks, latent_dim=4, latent_distribution=prior)
+    normal = VAEGANModel(
+        **networks, latent_dim=4, latent_distribution=keras_gans.latents.NormalLatent()
+    )
+    assert normal.generate(2).shape == (2, 8, 8, 1)
 
 
 # ----------------------------------------------------------------------------- the game
