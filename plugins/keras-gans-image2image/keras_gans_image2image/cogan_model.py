@@ -8,6 +8,7 @@ from keras import ops
 
 from keras_gans import GANModel
 from keras_gans.checks import positive_int, positive_number
+from keras_gans.checks import seed as check_seed
 from keras_gans.models import data, step
 from keras_gans.models import validation as check
 from keras_gans.registry import import_plugins_named_in
@@ -227,14 +228,19 @@ class CoGANModel(GANModel):
             for g in (self.generator, self.generator_b)
         )
 
-    def translate(self, images, direction="a2b", batch_size=32, steps=300, learning_rate=0.05):
+    def translate(
+        self, images, direction="a2b", batch_size=32, steps=300, learning_rate=0.05, seed=0
+    ):
         """Translates by inversion: the `z` that regenerates `images`, rendered in the
         other domain.
 
-        For each batch, `z` starts from a prior sample (the model's sampler) and takes
-        `steps` Adam steps (`learning_rate`, beta_1 0.9) on the mean squared error
-        between the source generator's output and `images`, in inference mode; the
-        result is the other generator's output for that `z`.
+        For each batch, `z` starts from a prior sample and takes `steps` Adam steps
+        (`learning_rate`, beta_1 0.9) on the mean squared error between the source
+        generator's output and `images`, in inference mode; the result is the other
+        generator's output for that `z`. The starting samples come from a stream of their
+        own (`seed`), never from the model's training sampler, so translating (e.g. the
+        `TranslationGrid` callback at each epoch's end) leaves training, and an exact
+        resume, unchanged.
 
         Args:
             images: Images of the source domain, `(n, h, w, c)` in [-1, 1].
@@ -242,6 +248,8 @@ class CoGANModel(GANModel):
             batch_size: Images inverted at once (default 32).
             steps: Optimisation steps per batch (default 300).
             learning_rate: Adam's learning rate on `z` (default 0.05).
+            seed: Seed of the starting latents (default 0: the same call gives the same
+                translations; `None`: unseeded).
 
         Returns:
             A NumPy array `(n, h, w, c_target)` in [-1, 1].
@@ -254,13 +262,14 @@ class CoGANModel(GANModel):
         batch_size = positive_int(batch_size, "batch_size")
         steps = positive_int(steps, "steps")
         learning_rate = positive_number(learning_rate, "learning_rate")
+        starts = keras.random.SeedGenerator(check_seed(seed))  # not the training stream
 
         def invert(x):
-            return target(self.invert(x, source, steps, learning_rate), training=False)
+            return target(self.invert(x, source, steps, learning_rate, starts), training=False)
 
         return common.batched(invert, images, batch_size)
 
-    def invert(self, images, network, steps, learning_rate):
+    def invert(self, images, network, steps, learning_rate, seed=0):
         """The latents whose `network(z)` best reproduce `images` (see `translate`).
 
         Args:
@@ -268,12 +277,17 @@ class CoGANModel(GANModel):
             network: `generator` or `generator_b`.
             steps: Adam steps.
             learning_rate: Adam's learning rate.
+            seed: The starting latents' seed: an int (default 0) or a
+                `keras.random.SeedGenerator` of the caller's (never the model's training
+                sampler, which this search must not advance).
 
         Returns:
             The latents, a float32 tensor `(n, latent_dim)`.
         """
         images = ops.convert_to_numpy(images)
-        initial = ops.convert_to_numpy(self.sample_latent(len(images)))
+        if not isinstance(seed, keras.random.SeedGenerator):
+            seed = keras.random.SeedGenerator(check_seed(seed))
+        initial = ops.convert_to_numpy(self.sample_latent(len(images), seed=seed))
         found = search_latents(network, images, initial, steps, learning_rate)
         return ops.convert_to_tensor(found)
 

@@ -145,6 +145,27 @@ def test_inversion_finds_a_latent_that_regenerates_the_input():
     assert np.mean((found - target) ** 2) < 0.2 * np.mean((start - target) ** 2)
 
 
+def test_translating_leaves_the_training_stream_and_so_training_unchanged():
+    """The search starts from latents of its own stream: a `translate` between epochs (the
+    `TranslationGrid` callback's) used to advance the model's sampler, so the model that
+    translated trained on other latents from then on and an exact resume was lost."""
+    a, b = two_domains(16)
+    models = [tiny_model(seed=3) for _ in range(2)]
+    models[1].set_weights(models[0].get_weights())
+    for model in models:
+        model.compile(keras.optimizers.Adam(1e-2, 0.5), keras.optimizers.Adam(1e-2, 0.5))
+        model.fit(a, b, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    state = models[1].seed_generator.state.numpy()
+    first = models[1].translate(b[:3], "b2a", steps=2)
+    np.testing.assert_array_equal(models[1].seed_generator.state.numpy(), state)
+    np.testing.assert_array_equal(models[1].translate(b[:3], "b2a", steps=2), first)
+    assert not np.allclose(models[1].translate(b[:3], "b2a", steps=2, seed=1), first)
+    for model in models:
+        model.fit(a, b, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for x, y in zip(models[0].weights, models[1].weights, strict=True):
+        np.testing.assert_allclose(x.numpy(), y.numpy(), rtol=1e-5, atol=1e-6, err_msg=x.path)
+
+
 # ----------------------------------------------------------------------------- one trained model
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
