@@ -21,7 +21,7 @@ when a peak exceeds its budget (the table says which):
   graphs, thread pools and allocator caches. `mixed_float16` is left out of the default
   list on a machine without a GPU: CPUs emulate float16 convolutions (2 steps took 6
   minutes here, against 40-85 s for float32 and bfloat16); name it in `--configs` to run it.
-* `metrics-50k`: `FrechetDistance` (streaming: running means and scatter matrices) updated
+* `metrics-50k`: `FrechetDistance` (streaming: float64 sums and sums of outer products) updated
   with 50 batches of 1,000 real and 1,000 fake `--feature-dim` vectors drawn per batch (the
   Inception pool's 2,048 by default), while the vectors are also written into two
   preallocated float32 arrays; then `kid` (100 subsets of 1,000, Binkowski et al. 2018) on

@@ -133,15 +133,22 @@ def fid(real, fake, extractor="inception-v3", batch_size=256, verbose="auto"):
 class FrechetDistance(keras.metrics.Metric):
     """Streaming Frechet distance between two sets of feature vectors fed in batches.
 
-    `update_state(real, fake)` merges each batch into float64 running means and centred
-    scatter matrices (Chan et al.'s parallel update, stable for any batch sizes); `result()`
-    is `frechet_distance` of the two fitted Gaussians, so after seeing every feature it
-    equals `fid(real, fake, extractor=None)`. Either argument may be `None` to update one
-    side only (e.g. the real statistics once, then fakes each evaluation after
-    `reset_fake()`).
+    `update_state(real, fake)` adds each batch to float64 sums per set: the count, the sum
+    of the vectors and the sum of their outer products. `result()` turns them into the
+    mean and unbiased covariance and returns `frechet_distance` of the two Gaussians
+    (clipped at 0), so after seeing every feature it equals `fid(real, fake,
+    extractor=None)` for any batching. Either argument may be `None` to update one side
+    only (e.g. the real statistics once, then fakes each evaluation after `reset_fake()`).
+
+    The sums are additive, so under `tf.distribute` each replica adds its own batches and
+    reading the metric sums the replicas (Keras's `"sum"` aggregation): the result is that
+    of the global batch. The covariance is the difference `(sum x x^T - n m m^T) / (n - 1)`;
+    in float64 it keeps about `16 - log10(|m|^2 / variance)` significant digits, which for
+    network features (means and spreads of one order) is all of them.
 
     Formula:
-        d^2 = ||m_r - m_f||^2 + tr(S_r) + tr(S_f) - 2 tr((S_r^1/2 S_f S_r^1/2)^1/2)
+        d^2 = ||m_r - m_f||^2 + tr(S_r) + tr(S_f) - 2 tr((S_r^1/2 S_f S_r^1/2)^1/2),
+        m = sum x / n, S = (sum x x^T - n m m^T) / (n - 1)
 
     Args:
         feature_dim: The size of the feature vectors.
@@ -160,8 +167,7 @@ class FrechetDistance(keras.metrics.Metric):
 
     Reference:
         Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
-        Equilibrium", NeurIPS 2017; Chan, Golub & LeVeque, "Updating formulae and a
-        pairwise algorithm for computing sample variances", 1979.
+        Equilibrium", NeurIPS 2017.
     """
 
     def __init__(self, feature_dim, name="frechet_distance", dtype="float64"):
@@ -178,48 +184,60 @@ class FrechetDistance(keras.metrics.Metric):
             self._state[side] = (
                 self.add_variable((), initializer="zeros", name=f"{side}_count", dtype=dtype),
                 self.add_variable(
-                    (self.feature_dim,), initializer="zeros", name=f"{side}_mean", dtype=dtype
+                    (self.feature_dim,), initializer="zeros", name=f"{side}_sum", dtype=dtype
                 ),
                 self.add_variable(
                     (self.feature_dim, self.feature_dim),
                     initializer="zeros",
-                    name=f"{side}_scatter",
+                    name=f"{side}_products",
                     dtype=dtype,
                 ),
             )
 
-    def _merge(self, side, batch):
-        count, mean, scatter = self._state[side]
+    def _add(self, side, batch):
+        count, total, products = self._state[side]
         batch = ops.reshape(ops.cast(batch, self.dtype), (-1, self.feature_dim))
-        n_b = ops.cast(ops.shape(batch)[0], self.dtype)
-        mean_b = ops.mean(batch, axis=0)
-        centred = batch - mean_b
-        total = count + n_b
-        delta = mean_b - mean
-        mean.assign(mean + delta * (n_b / total))
-        scatter.assign(
-            scatter
-            + ops.matmul(ops.transpose(centred), centred)
-            + ops.outer(delta, delta) * (count * n_b / total)
-        )
-        count.assign(total)
+        count.assign(count + ops.cast(ops.shape(batch)[0], self.dtype))
+        total.assign(total + ops.sum(batch, axis=0))
+        products.assign(products + ops.matmul(ops.transpose(batch), batch))
 
     def update_state(self, real=None, fake=None):
-        """Adds a batch of real and/or fake feature vectors `(batch, feature_dim)`."""
+        """Adds a batch of real and/or fake feature vectors `(batch, feature_dim)`; an
+        empty batch changes nothing."""
         if real is not None:
-            self._merge("real", real)
+            self._add("real", real)
         if fake is not None:
-            self._merge("fake", fake)
+            self._add("fake", fake)
 
     def reset_fake(self):
         """Forgets the fake statistics and keeps the real ones."""
         for variable in self._state["fake"]:
             variable.assign(ops.zeros(variable.shape, self.dtype))
 
+    def _check_counts(self):
+        """Raises when, known now (eager execution), either set has fewer than 2 vectors."""
+        counts = {}
+        for side, (count, _, _) in self._state.items():
+            try:
+                counts[side] = int(ops.convert_to_numpy(count))
+            except (NotImplementedError, TypeError, ValueError, AttributeError):
+                return  # traced: the result is NaN instead
+        if min(counts.values()) < 2:
+            raise ValueError(
+                "FrechetDistance needs at least 2 real and 2 fake feature vectors to "
+                f"estimate covariances. Received: {counts['real']} real and "
+                f"{counts['fake']} fake (pass them to `update_state(real, fake)`)"
+            )
+
     def result(self):
-        stats = {}
-        for side, (count, mean, scatter) in self._state.items():
+        self._check_counts()
+        stats, enough = {}, True
+        for side, (count, total, products) in self._state.items():
+            mean = total / ops.maximum(count, 1.0)
+            scatter = products - ops.outer(total, mean)
+            scatter = (scatter + ops.transpose(scatter)) / 2.0
             stats[side] = (mean, scatter / ops.maximum(count - 1.0, 1.0))
+            enough = ops.logical_and(enough, count >= 2.0)
         (mean_r, cov_r), (mean_f, cov_f) = stats["real"], stats["fake"]
         values, vectors = ops.eigh(cov_r)
         root = ops.matmul(vectors * ops.sqrt(ops.relu(values)), ops.transpose(vectors))
@@ -227,7 +245,9 @@ class FrechetDistance(keras.metrics.Metric):
         product = (product + ops.transpose(product)) / 2.0
         trace_sqrt = ops.sum(ops.sqrt(ops.relu(ops.eigh(product)[0])))
         diff = mean_r - mean_f
-        return ops.sum(diff * diff) + ops.trace(cov_r) + ops.trace(cov_f) - 2.0 * trace_sqrt
+        value = ops.sum(diff * diff) + ops.trace(cov_r) + ops.trace(cov_f) - 2.0 * trace_sqrt
+        value = ops.maximum(value, 0.0)  # as `frechet_distance`: rounding never goes below 0
+        return ops.where(enough, value, ops.cast(float("nan"), self.dtype))
 
     def get_config(self):
         return {"feature_dim": self.feature_dim, "name": self.name, "dtype": self.dtype}
