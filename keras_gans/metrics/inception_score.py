@@ -97,7 +97,11 @@ def inception_score(
             when `n` is not a multiple of `splits` (NumPy's `array_split` would put the
             remainder in the first parts instead; see `split_bounds`).
         from_logits: Whether the classifier outputs (or given arrays) are logits (default
-            `True`) rather than probabilities.
+            `True`) rather than probabilities. Outputs that are all non-negative with every
+            row summing to 1 (to 1e-3) are refused with `True`: they are probabilities (a
+            classifier ending in softmax, such as `keras.applications.InceptionV3` by
+            default), and a second softmax would flatten them (one-hot predictions over
+            1,000 classes scored 1.001 instead of 1,000); pass `from_logits=False`.
         batch_size: Images per forward pass of the classifier (default 256).
         verbose: Progress bar while classifying (default `"auto"`).
 
@@ -122,14 +126,22 @@ def inception_score(
             f"and splits={splits}"
         )
     values = predictions.values
+    sums = values.sum(axis=1)
     if from_logits:
+        if values.min() >= 0 and np.allclose(sums, 1.0, rtol=0.0, atol=1e-3):
+            raise ValueError(
+                "`from_logits` must be False for class probabilities: every row of the "
+                "classifier's outputs is non-negative and sums to 1 (a final softmax, as in "
+                "keras.applications.InceptionV3), and a second softmax would flatten them. "
+                f"Received: from_logits=True, row sums in [{sums.min():.4g}, {sums.max():.4g}]"
+            )
         probabilities = _softmax(values)
     else:
-        if values.min() < 0 or not np.allclose(values.sum(axis=1), 1.0, atol=1e-4):
+        if values.min() < 0 or not np.allclose(sums, 1.0, atol=1e-4):
             raise ValueError(
                 "With from_logits=False, each row must be class probabilities summing to 1. "
-                f"Received: row sums in [{values.sum(axis=1).min():.4g}, "
-                f"{values.sum(axis=1).max():.4g}], minimum {values.min():.4g}"
+                f"Received: row sums in [{sums.min():.4g}, {sums.max():.4g}], minimum "
+                f"{values.min():.4g}"
             )
         probabilities = values
     scores = np.array(

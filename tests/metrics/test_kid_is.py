@@ -74,6 +74,27 @@ def test_inception_score_rejects_a_feature_extractor_and_bad_probabilities():
         metrics.inception_score(np.ones((5, 3)), extractor=None, splits=10)
 
 
+def test_inception_score_refuses_probabilities_taken_as_logits():
+    # One-hot predictions over 1,000 classes: IS 1,000; softmaxed again it was 1.001.
+    probabilities = np.eye(1000)[np.arange(2000) % 1000]
+    with pytest.raises(ValueError, match="`from_logits` must be False .* from_logits=True"):
+        metrics.inception_score(probabilities, extractor=None)
+    value = metrics.inception_score(probabilities, None, splits=1, from_logits=False).value
+    assert value == pytest.approx(1000.0)
+    # Through a classifier ending in softmax (keras.applications.InceptionV3's default).
+    import keras
+
+    classifier = keras.Sequential(
+        [keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(5, "softmax")]
+    )
+    images = np.random.default_rng(0).uniform(-1, 1, size=(20, 8, 8, 1)).astype("float32")
+    with pytest.raises(ValueError, match="from_logits"):
+        metrics.inception_score(images, classifier, splits=2, verbose=0)
+    metrics.inception_score(images, classifier, splits=2, from_logits=False, verbose=0)
+    # Logits that happen to be non-negative but do not sum to 1 are taken as logits.
+    assert metrics.inception_score(probabilities * 2.0, extractor=None).value > 1.0
+
+
 def test_inception_score_with_the_digits_classifier_on_real_digits():
     from keras_gans.datasets import load_digits
 
