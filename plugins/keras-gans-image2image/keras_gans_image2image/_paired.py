@@ -16,6 +16,7 @@ from keras import ops
 
 from keras_gans.checks import one_of, positive_int
 from keras_gans.models import data, step
+from keras_gans.models import validation as check
 from keras_gans.steps import DiscriminatorInputs, StepContext
 from keras_gans.tricks import ImagePool
 from keras_gans_image2image._baselines_common import float_images
@@ -170,13 +171,18 @@ class PairedTranslation:
         return float_images(a, "a"), float_images(b, "b")
 
     def schedule(self, x, y, training=True):
-        """`d_steps` discriminator updates on their own slices, then the generator."""
+        """`d_steps` discriminator updates on their own slices, then the generator.
+
+        A static batch size must be divisible by `d_steps`, as in `GANModel`.
+        """
         for images, shape, argument in ((x, self.a_shape, "a"), (y, self.b_shape, "b")):
             if not _compatible(tuple(images.shape[1:]), shape):
                 raise ValueError(
                     f"`{argument}` images must have shape {shape}. Received: "
                     f"{tuple(images.shape[1:])}"
                 )
+        # The core's trace-time checks (the discriminator's first input is `b`).
+        check.check_real_batch(y, self.discriminator, self.d_steps if training else 1)
         discriminator, generator = self._players
         if not training:
             return [(discriminator, (x, y)), (generator, (x, y))]

@@ -87,3 +87,18 @@ def test_paired_models_refuse_an_image_pool_of_fakes_without_their_inputs(family
         model.compile("adam", "adam", tricks=[pool])
     model.compile("adam", "adam", tricks=[])
     assert not any(isinstance(t, ImagePool) for t in model.tricks)
+
+
+@pytest.mark.parametrize("family", ["pix2pix", "pix2pixhd"])
+def test_paired_models_refuse_a_static_batch_not_divisible_by_d_steps(family):
+    """A dataset batch of 3 with `d_steps=2` trained on two slices of 1 and dropped the
+    third pair; `GANModel` refuses it at trace time."""
+    import tensorflow as tf
+
+    model = tiny(family)
+    model.compile("adam", "adam", d_steps=2)
+    x = images(6)
+    batches = tf.data.Dataset.from_tensor_slices((x, x)).batch(3, drop_remainder=True)
+    with pytest.raises(ValueError, match=r"divisible by `d_steps`.*d_steps=2.*batch size 3"):
+        model.fit(batches, epochs=1, shuffle=False, verbose=0)
+    model.fit(batches.unbatch().batch(2), epochs=1, shuffle=False, verbose=0)
