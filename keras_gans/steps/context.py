@@ -328,8 +328,14 @@ class StepContext:
         return all_gather(x)
 
     def input_gradient(self, x):
-        """Gradient of the summed discriminator scores with respect to `x` (float32)."""
-        return self.gradient(lambda t: ops.sum(self.discriminate(t)), _float32(x))
+        """Gradient of the summed discriminator scores with respect to `x` (float32).
+
+        The points `x` are constants of the result: a penalty built on it regularises the
+        discriminator where it is evaluated and sends no gradient to whatever produced
+        `x` (the core's points are data and stopped fakes already; DANN's features are not).
+        """
+        points = ops.stop_gradient(_float32(x))
+        return self.gradient(lambda t: ops.sum(self.discriminate(t)), points)
 
     def __repr__(self):
         return f"StepContext(player={self.player!r}, training={self.training})"

@@ -207,3 +207,23 @@ def test_weight_clipping_projects_after_the_update():
     ew, eb, _ = expected_step(d_objective, g_objective, DATA.astype("float64"), W, B, C)
     np.testing.assert_allclose(w1, np.clip(ew, -0.05, 0.05), atol=1e-6)
     assert b1 == pytest.approx(np.clip(eb, -0.05, 0.05), abs=1e-6)
+
+
+def test_input_gradient_treats_its_points_as_constants():
+    """A penalty's points may depend on trained variables (DANN's features): only the
+    discriminator gets the penalty's gradient. D(x) = w * tanh(x) is smooth, so
+    ||dD/dx||^2 = w^2 (1 - tanh(x)^2)^2 depends on x and would reach `v` otherwise."""
+    import tensorflow as tf
+
+    from keras_gans.steps import StepContext
+
+    v = tf.Variable([[0.3], [-0.7]])
+    w = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        points = 1.5 * v
+        ctx = StepContext.of(points, points, lambda x, training: w * tf.tanh(x))
+        penalty = tf.reduce_sum(ctx.input_gradient(points) ** 2)
+    assert tape.gradient(penalty, v) is None
+    x = 1.5 * np.array([0.3, -0.7])
+    expected = np.sum(2 * 2.0 * (1 - np.tanh(x) ** 2) ** 2)  # d/dw of w^2 (1 - tanh^2)^2
+    np.testing.assert_allclose(tape.gradient(penalty, w).numpy(), expected, rtol=1e-5)
