@@ -19,6 +19,12 @@ class _Relativistic(AdversarialLoss):
 
     `generator_objective` reads `ctx.real_output`, so in the generator step the train
     step runs the discriminator on the real minibatch too (only for such losses).
+
+    Both objectives pass `ctx.all_gather` to the pure functions: under `tf.distribute` the
+    averages `mean(r)` and `mean(f)` are those of the global batch, as on one device.
+    `discriminator_loss` / `generator_loss` take one batch's averages; so does
+    `NoisyLabels(relativistic loss)`, which calls `discriminator_loss` with its flipped
+    scores (per replica under `tf.distribute`).
     """
 
     _discriminator_fn = None
@@ -35,8 +41,13 @@ class _Relativistic(AdversarialLoss):
             )
         return type(self)._generator_fn(fake_output, real_output)
 
+    def discriminator_objective(self, ctx):
+        return type(self)._discriminator_fn(
+            ctx.real_output, ctx.fake_output, all_gather=ctx.all_gather
+        )
+
     def generator_objective(self, ctx):
-        return self.generator_loss(ctx.fake_output, ctx.real_output)
+        return type(self)._generator_fn(ctx.fake_output, ctx.real_output, all_gather=ctx.all_gather)
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")

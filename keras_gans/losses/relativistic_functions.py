@@ -2,6 +2,10 @@
 
 Each score is judged relative to the other side's average: `r - mean(f)` and `f - mean(r)`.
 Re-exported by `keras_gans.losses.functions`.
+
+The averages are batch statistics. Each function takes `all_gather` (`StepContext.all_gather`,
+which the losses' objectives pass) so that under `tf.distribute` they are the averages of the
+global batch, as on one device, rather than of each replica's part.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 from keras import ops
 
 from keras_gans.losses._ops import as_float as _float
+from keras_gans.losses._ops import global_mean
 
 __all__ = [
     "relativistic_average_discriminator_loss",
@@ -21,13 +26,14 @@ __all__ = [
 
 
 # ---------------------------------------------------------------- relativistic average
-def _relativistic(real_scores, fake_scores):
-    """`(r - mean(f), f - mean(r))`: each score relative to the other side's average."""
+def _relativistic(real_scores, fake_scores, all_gather=None):
+    """`(r - mean(f), f - mean(r))`: each score relative to the other side's average (over
+    the global batch with `all_gather`)."""
     r, f = _float(real_scores), _float(fake_scores)
-    return r - ops.mean(f), f - ops.mean(r)
+    return r - ops.mean(global_mean(f, all_gather)), f - ops.mean(global_mean(r, all_gather))
 
 
-def relativistic_average_discriminator_loss(real_logits, fake_logits):
+def relativistic_average_discriminator_loss(real_logits, fake_logits, all_gather=None):
     """The relativistic average standard GAN discriminator objective (RaSGAN).
 
     The discriminator estimates how much more realistic a real sample is than the average
@@ -40,6 +46,8 @@ def relativistic_average_discriminator_loss(real_logits, fake_logits):
     Args:
         real_logits: Critic outputs on real data.
         fake_logits: Critic outputs on generated data.
+        all_gather: `x -> x` of every replica (`StepContext.all_gather`): the averages
+            are then over the global batch (default `None`: over this batch).
 
     Returns:
         The scalar loss.
@@ -52,11 +60,11 @@ def relativistic_average_discriminator_loss(real_logits, fake_logits):
         Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
         standard GAN", ICLR 2019 (arXiv 2018), section 4.
     """
-    real, fake = _relativistic(real_logits, fake_logits)
+    real, fake = _relativistic(real_logits, fake_logits, all_gather)
     return ops.mean(ops.softplus(-real)) + ops.mean(ops.softplus(fake))
 
 
-def relativistic_average_generator_loss(fake_logits, real_logits):
+def relativistic_average_generator_loss(fake_logits, real_logits, all_gather=None):
     """The relativistic average standard GAN generator objective (RaSGAN).
 
     Unlike the standard generator loss it depends on the real scores too: the generator
@@ -68,6 +76,8 @@ def relativistic_average_generator_loss(fake_logits, real_logits):
     Args:
         fake_logits: Critic outputs on generated data.
         real_logits: Critic outputs on real data.
+        all_gather: `x -> x` of every replica (`StepContext.all_gather`): the averages
+            are then over the global batch (default `None`: over this batch).
 
     Returns:
         The scalar loss.
@@ -80,11 +90,13 @@ def relativistic_average_generator_loss(fake_logits, real_logits):
         Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
         standard GAN", ICLR 2019 (arXiv 2018), section 4.
     """
-    real, fake = _relativistic(real_logits, fake_logits)
+    real, fake = _relativistic(real_logits, fake_logits, all_gather)
     return ops.mean(ops.softplus(-fake)) + ops.mean(ops.softplus(real))
 
 
-def relativistic_average_least_squares_discriminator_loss(real_scores, fake_scores):
+def relativistic_average_least_squares_discriminator_loss(
+    real_scores, fake_scores, all_gather=None
+):
     """The relativistic average least-squares discriminator objective (RaLSGAN).
 
     Formula:
@@ -93,6 +105,8 @@ def relativistic_average_least_squares_discriminator_loss(real_scores, fake_scor
     Args:
         real_scores: Critic outputs on real data.
         fake_scores: Critic outputs on generated data.
+        all_gather: `x -> x` of every replica (`StepContext.all_gather`): the averages
+            are then over the global batch (default `None`: over this batch).
 
     Returns:
         The scalar loss.
@@ -105,11 +119,11 @@ def relativistic_average_least_squares_discriminator_loss(real_scores, fake_scor
         Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
         standard GAN", ICLR 2019 (arXiv 2018), section 4.
     """
-    real, fake = _relativistic(real_scores, fake_scores)
+    real, fake = _relativistic(real_scores, fake_scores, all_gather)
     return ops.mean(ops.square(real - 1.0)) + ops.mean(ops.square(fake + 1.0))
 
 
-def relativistic_average_least_squares_generator_loss(fake_scores, real_scores):
+def relativistic_average_least_squares_generator_loss(fake_scores, real_scores, all_gather=None):
     """The relativistic average least-squares generator objective (RaLSGAN).
 
     Formula:
@@ -118,6 +132,8 @@ def relativistic_average_least_squares_generator_loss(fake_scores, real_scores):
     Args:
         fake_scores: Critic outputs on generated data.
         real_scores: Critic outputs on real data.
+        all_gather: `x -> x` of every replica (`StepContext.all_gather`): the averages
+            are then over the global batch (default `None`: over this batch).
 
     Returns:
         The scalar loss.
@@ -130,11 +146,11 @@ def relativistic_average_least_squares_generator_loss(fake_scores, real_scores):
         Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
         standard GAN", ICLR 2019 (arXiv 2018), section 4.
     """
-    real, fake = _relativistic(real_scores, fake_scores)
+    real, fake = _relativistic(real_scores, fake_scores, all_gather)
     return ops.mean(ops.square(fake - 1.0)) + ops.mean(ops.square(real + 1.0))
 
 
-def relativistic_average_hinge_discriminator_loss(real_scores, fake_scores):
+def relativistic_average_hinge_discriminator_loss(real_scores, fake_scores, all_gather=None):
     """The relativistic average hinge discriminator objective (RaHingeGAN).
 
     Formula:
@@ -143,6 +159,8 @@ def relativistic_average_hinge_discriminator_loss(real_scores, fake_scores):
     Args:
         real_scores: Critic outputs on real data.
         fake_scores: Critic outputs on generated data.
+        all_gather: `x -> x` of every replica (`StepContext.all_gather`): the averages
+            are then over the global batch (default `None`: over this batch).
 
     Returns:
         The scalar loss.
@@ -155,11 +173,11 @@ def relativistic_average_hinge_discriminator_loss(real_scores, fake_scores):
         Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
         standard GAN", ICLR 2019 (arXiv 2018), section 4.
     """
-    real, fake = _relativistic(real_scores, fake_scores)
+    real, fake = _relativistic(real_scores, fake_scores, all_gather)
     return ops.mean(ops.relu(1.0 - real)) + ops.mean(ops.relu(1.0 + fake))
 
 
-def relativistic_average_hinge_generator_loss(fake_scores, real_scores):
+def relativistic_average_hinge_generator_loss(fake_scores, real_scores, all_gather=None):
     """The relativistic average hinge generator objective (RaHingeGAN).
 
     Formula:
@@ -168,6 +186,8 @@ def relativistic_average_hinge_generator_loss(fake_scores, real_scores):
     Args:
         fake_scores: Critic outputs on generated data.
         real_scores: Critic outputs on real data.
+        all_gather: `x -> x` of every replica (`StepContext.all_gather`): the averages
+            are then over the global batch (default `None`: over this batch).
 
     Returns:
         The scalar loss.
@@ -180,5 +200,5 @@ def relativistic_average_hinge_generator_loss(fake_scores, real_scores):
         Jolicoeur-Martineau, "The relativistic discriminator: a key element missing from
         standard GAN", ICLR 2019 (arXiv 2018), section 4.
     """
-    real, fake = _relativistic(real_scores, fake_scores)
+    real, fake = _relativistic(real_scores, fake_scores, all_gather)
     return ops.mean(ops.relu(1.0 - fake)) + ops.mean(ops.relu(1.0 + real))

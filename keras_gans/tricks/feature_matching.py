@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from keras_gans.checks import non_negative
+from keras_gans.losses._ops import global_mean
 from keras_gans.tricks.base import Trick
 
 __all__ = ["FeatureMatching", "PullingAway", "feature_matching_loss", "pulling_away_term"]
@@ -16,7 +17,7 @@ def _flat(x):
     return ops.reshape(x, (ops.shape(x)[0], -1))
 
 
-def feature_matching_loss(real_features, fake_features):
+def feature_matching_loss(real_features, fake_features, all_gather=None):
     """Squared distance between the mean features of real and generated samples.
 
     Formula:
@@ -25,6 +26,9 @@ def feature_matching_loss(real_features, fake_features):
     Args:
         real_features: `f(x)` for a real batch, shape `(batch, ...)`.
         fake_features: `f(G(z))` for a generated batch, same trailing shape.
+        all_gather: `x -> x` of every replica (`StepContext.all_gather`, which
+            `FeatureMatching` passes): under `tf.distribute` the means are then over the
+            global batch, as on one device (default `None`: over this batch).
 
     Returns:
         A float32 scalar tensor.
@@ -36,8 +40,8 @@ def feature_matching_loss(real_features, fake_features):
     Reference:
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016, section 3.1.
     """
-    real = ops.mean(_flat(real_features), axis=0)
-    fake = ops.mean(_flat(fake_features), axis=0)
+    real = global_mean(_flat(real_features), all_gather)
+    fake = global_mean(_flat(fake_features), all_gather)
     return ops.sum(ops.square(real - fake))
 
 
@@ -83,7 +87,9 @@ class FeatureMatching(Trick):
     The features are the output of the discriminator layer named `layer` (default: the
     input of its last layer, i.e. the last hidden features), computed on the same
     (transformed) inputs the discriminator sees; real features carry no gradient. The
-    discriminator must be a functional or `Sequential` Keras model.
+    discriminator must be a functional or `Sequential` Keras model. Under `tf.distribute`
+    the means are over the global batch (gathered with `StepContext.all_gather`), so the
+    term equals the one-device term on the same batch.
 
     Formula:
         `weight * ||mean f(x) - mean f(G(z))||_2^2`.
@@ -125,7 +131,7 @@ class FeatureMatching(Trick):
             return self.features(ctx.discriminator_inputs(x), training=ctx.training)
 
         real = ops.stop_gradient(features(ctx.real))
-        return self.weight * feature_matching_loss(real, features(ctx.fake))
+        return self.weight * feature_matching_loss(real, features(ctx.fake), ctx.all_gather)
 
     def get_config(self):
         return {**super().get_config(), "layer": self.layer, "weight": self.weight}
@@ -182,7 +188,9 @@ class PullingAway(Trick):
 
     Reads the discriminator head named `head` (an autoencoder discriminator's code, as the
     `autoencoder` architecture returns under `"embedding"`) on the generated batch and adds
-    `weight * PT` to the generator's objective.
+    `weight * PT` to the generator's objective. Under `tf.distribute` the embeddings of
+    every replica are gathered (`StepContext.all_gather`) and the pairs are those of the
+    global batch, as on one device (each replica computes the `N x N` similarities).
 
     Formula:
         `weight / (N (N - 1)) sum_{i != j} cos(s_i, s_j)^2`.
@@ -216,7 +224,7 @@ class PullingAway(Trick):
                 f"The pulling-away term needs a discriminator that returns a dict with a "
                 f"{self.head!r} entry. Received heads: {sorted(heads)}"
             )
-        return self.weight * pulling_away_term(heads[self.head])
+        return self.weight * pulling_away_term(ctx.all_gather(heads[self.head]))
 
     def get_config(self):
         return {**super().get_config(), "weight": self.weight, "head": self.head}
