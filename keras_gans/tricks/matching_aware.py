@@ -72,7 +72,12 @@ class MatchingAware(Trick):
     loss but the relativistic ones), the discriminator minimises `L_real + L_fake +
     L_real + L_wrong`, twice the objective of Reed et al.'s Algorithm 1
     (`log s_r + (log(1 - s_w) + log(1 - s_f)) / 2`): the same gradients up to a factor
-    two, which Adam removes. The generator's objective is unchanged.
+    two. Adam's update (up to its epsilon) ignores that factor only while it scales the
+    whole objective. Penalties and other discriminator terms are not doubled: with a
+    gradient penalty the objective is `2 L_Reed + lambda * GP`, so the penalty weighs half
+    as much against the adversarial terms as in the paper's `L_Reed + lambda * GP`; pass
+    `2 * lambda` to keep that balance. With SGD the factor also doubles the adversarial
+    step. The generator's objective is unchanged.
 
     The model must be conditional (both networks take the condition); class ids need the
     model's `num_classes`, embeddings need nothing more.
