@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import keras
@@ -22,7 +23,7 @@ def resolve_generator(
     Args:
         model: A `keras_gans.GANModel` or a generator `keras.Model`.
         use_ema: For a `GANModel`, export `model.ema_generator` when it exists and is not
-            `None` (default `True`).
+            `None` (default `True`); passed on to a translator that takes it (pix2pix).
         direction: A translation model's direction (pix2pix, CycleGAN: a model with
             `translator(direction)`; default `None`: `"a2b"`).
         dynamic_size: A translation model's input takes any height and width (default `False`).
@@ -53,7 +54,10 @@ def resolve_generator(
     if isinstance(model, keras_gans.GANModel):
         if callable(getattr(model, "translator", None)):
             direction = direction or "a2b"
-            network = model.translator(direction, dynamic_size=dynamic_size)
+            keywords = {"dynamic_size": dynamic_size}
+            if "use_ema" in inspect.signature(model.translator).parameters:
+                keywords["use_ema"] = use_ema  # pix2pix, pix2pixHD: an EMA translator
+            network = model.translator(direction, **keywords)
             return network, f"translator_{direction}", model
         if direction is not None:
             raise ValueError(

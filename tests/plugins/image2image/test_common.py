@@ -68,6 +68,26 @@ def test_paired_translation_runs_the_ema_generator_unless_told_not_to(family):
     )
 
 
+def test_export_traces_the_ema_translator_unless_use_ema_is_false(tmp_path):
+    """`export(model, use_ema=...)` reaches pix2pix's translator; before, the exporter
+    called `translator(direction)`, whose default is the EMA copy, whatever use_ema said."""
+    import onnxruntime
+
+    from keras_gans_export import export
+
+    model = tiny("pix2pix", ema_decay=0.5)
+    rng = np.random.default_rng(2)
+    for variable in model.generator.trainable_variables:
+        variable.assign(variable.numpy() + rng.normal(0, 0.2, variable.shape).astype("float32"))
+    x = images(2)
+    for use_ema, network in ((True, model.ema_generator), (False, model.generator)):
+        path = tmp_path / f"ema_{use_ema}.onnx"
+        export(model, path, format="onnx", use_ema=use_ema)
+        session = onnxruntime.InferenceSession(str(path))
+        (served,) = session.run(None, {session.get_inputs()[0].name: x})
+        np.testing.assert_allclose(served, network(x, training=False).numpy(), atol=1e-5)
+
+
 @pytest.mark.parametrize("family", sorted(TINY))
 def test_integer_images_are_refused_as_the_core_refuses_integer_real_data(family):
     """uint8 images in [0, 255] were cast to float32 and trained on silently."""
