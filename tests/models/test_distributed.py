@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 import keras_gans
+from tests.distribution import two_cpu_strategy
 
 
 def build_pair():
@@ -51,10 +52,7 @@ def one_step(strategy, data, loss):
 
 @pytest.fixture(scope="module")
 def mirrored():
-    devices = tf.config.list_logical_devices("CPU")
-    if len(devices) < 2:
-        pytest.fail("tests/conftest.py must configure two logical CPU devices")
-    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    return two_cpu_strategy()
 
 
 @pytest.mark.parametrize(

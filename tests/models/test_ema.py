@@ -8,18 +8,14 @@ import tensorflow as tf
 import keras_gans
 from keras_gans.callbacks import EMAGenerator
 from keras_gans.testing import tiny_gan
+from tests.distribution import two_cpu_strategy
 from tests.dtype_policy import global_policy
 
 from .helpers import points
 
 
 def mirrored_strategy():
-    """Two logical CPUs. Reduction to one device (not collective ops): collective instance
-    keys of several strategies in one test process can clash."""
-    devices = [d.name for d in tf.config.list_logical_devices("CPU")[:2]]
-    return tf.distribute.MirroredStrategy(
-        devices, cross_device_ops=tf.distribute.ReductionToOneDevice()
-    )
+    return two_cpu_strategy(reduce_to_one_device=True)
 
 
 def test_ema_weights_after_steps_match_hand_computation():

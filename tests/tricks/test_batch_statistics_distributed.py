@@ -14,6 +14,7 @@ import keras_gans
 from keras_gans import tricks
 from keras_gans.losses import WeightedLoss
 from keras_gans.losses._ops import global_mean
+from tests.distribution import two_cpu_strategy
 
 
 def build_pair(embedding=False):
@@ -49,10 +50,7 @@ def one_step(strategy, data, loss, trick_list=(), embedding=False):
 
 @pytest.fixture(scope="module")
 def mirrored():
-    devices = tf.config.list_logical_devices("CPU")
-    if len(devices) < 2:
-        pytest.fail("tests/conftest.py must configure two logical CPU devices")
-    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    return two_cpu_strategy(reduce_to_one_device=True)
 
 
 def _fm_only():

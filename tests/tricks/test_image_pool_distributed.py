@@ -5,22 +5,16 @@ The two logical CPU devices are configured in tests/conftest.py before TensorFlo
 
 import keras
 import numpy as np
-import pytest
 import tensorflow as tf
 
 import keras_gans
 from keras_gans import tricks
 from keras_gans.steps import StepContext
+from tests.distribution import two_cpu_strategy
 
 
 def mirrored_strategy():
-    """Two logical CPUs, reducing to one device (as tests/models/test_ema.py does)."""
-    devices = [d.name for d in tf.config.list_logical_devices("CPU")[:2]]
-    if len(devices) < 2:
-        pytest.fail("tests/conftest.py must configure two logical CPU devices")
-    return tf.distribute.MirroredStrategy(
-        devices, cross_device_ops=tf.distribute.ReductionToOneDevice()
-    )
+    return two_cpu_strategy(reduce_to_one_device=True)
 
 
 def identity_gan():

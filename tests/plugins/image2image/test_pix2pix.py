@@ -14,6 +14,7 @@ import keras_gans.testing as kgt
 from keras_gans.datasets.translation_tasks import translation_task
 from keras_gans.losses import WeightedLoss
 from keras_gans.models import step
+from tests.distribution import two_cpu_strategy
 
 TINY = {"image_shape": (16, 16, 1), "base_filters": 4, "discriminator_filters": 4, "depth": 2}
 
@@ -108,10 +109,7 @@ def test_dropout_masks_differ_between_replicas_and_the_layer_saves(tmp_path):
     """Under a two-replica MirroredStrategy (two logical CPUs, tests/conftest.py) the
     decoder's dropout draws a mask per replica: the same input on both replicas gives two
     different outputs (a mirrored stream gave identical ones). The layer saves and loads."""
-    devices = [d.name for d in tf.config.list_logical_devices("CPU")[:2]]
-    if len(devices) < 2:
-        pytest.fail("tests/conftest.py must configure two logical CPU devices")
-    strategy = tf.distribute.MirroredStrategy(devices)
+    strategy = two_cpu_strategy()
     with strategy.scope():
         model = tiny()
     generator = model.generator

@@ -25,6 +25,7 @@ from keras_gans_representation.gumbel_softmax import (
 import keras_gans
 import keras_gans.testing as kgt
 from keras_gans.models.step import gradient
+from tests.distribution import two_cpu_strategy
 
 
 def batches(x, batch_size):
@@ -92,10 +93,7 @@ def test_inference_draws_exact_samples_or_the_argmax():
 
 
 def test_under_two_replicas_each_draws_its_own_gumbel_noise():
-    devices = tf.config.list_logical_devices("CPU")
-    if len(devices) < 2:
-        pytest.fail("tests/conftest.py must configure two logical CPU devices")
-    strategy = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    strategy = two_cpu_strategy()
     with strategy.scope():
         layer = GumbelSoftmax(temperature=1.0, seed=0)
     logits = tf.zeros((4, 50))
