@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from keras_gans import metrics
 from keras_gans.metrics.frechet import FrechetDistance, _trace_sqrt_product
+from tests.distribution import two_cpu_strategy
 
 
 def _random_spd(rng, d, rank=None):
@@ -116,8 +117,7 @@ def test_streaming_frechet_distance_under_mirrored_strategy_equals_fid():
     real = rng.normal(size=(400, 3)) + 10.0
     fake = rng.normal(size=(400, 3)) * 2 + 10.5
     expected = metrics.fid(real, fake, extractor=None).value
-    devices = tf.config.list_logical_devices("CPU")
-    strategy = tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    strategy = two_cpu_strategy(reduce_to_one_device=True)
     assert strategy.num_replicas_in_sync == 2
     with strategy.scope():
         metric = FrechetDistance(feature_dim=3)

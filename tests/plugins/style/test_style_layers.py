@@ -22,6 +22,7 @@ from keras_gans_style.style_mixing import StyleMixing, draw_crossover, mix_style
 from keras_gans_style.truncation import Truncation, truncate
 
 from keras_gans.steps import StepContext
+from tests.distribution import two_cpu_strategy
 
 RNG = np.random.default_rng(0)
 
@@ -141,12 +142,8 @@ def test_w_avg_tracks_the_mapping_outputs_with_its_decay():
 
 # ----------------------------------------------------------------------------- tf.distribute
 def _mirrored():
-    import tensorflow as tf
 
-    devices = tf.config.list_logical_devices("CPU")
-    if len(devices) < 2:
-        pytest.fail("tests/conftest.py must configure two logical CPU devices")
-    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    return two_cpu_strategy(reduce_to_one_device=True)
 
 
 def test_under_two_replicas_noise_differs_and_w_avg_is_the_global_mean():
