@@ -141,18 +141,13 @@ def test_w_avg_tracks_the_mapping_outputs_with_its_decay():
 
 
 # ----------------------------------------------------------------------------- tf.distribute
-def _mirrored():
-
-    return two_cpu_strategy(reduce_to_one_device=True)
-
-
 def test_under_two_replicas_noise_differs_and_w_avg_is_the_global_mean():
     # Replica r tracks w = r + 1 everywhere: the global batch mean is 1.5 on both
     # replicas (a per-replica average would leave 1 on one and 2 on the other, and
     # save replica 0's), and each replica draws its own noise images.
     import tensorflow as tf
 
-    strategy = _mirrored()
+    strategy = two_cpu_strategy(reduce_to_one_device=True)
     with strategy.scope():
         noise, truncation = NoiseInjection(seed=3), Truncation(num_ws=2, decay=0.0)
         noise.build((None, 4, 4, 2))
