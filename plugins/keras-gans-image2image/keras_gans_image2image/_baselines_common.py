@@ -49,14 +49,25 @@ def float_images(images, argument):
     Integer images (uint8 in [0, 255]) would otherwise be cast silently and trained on
     far outside the networks' [-1, 1] range; `GANModel` refuses them the same way.
     """
-    dtype = keras.backend.standardize_dtype(images.dtype)
+    refuse_integer_images(images, argument)
+    return ops.cast(images, "float32")
+
+
+def refuse_integer_images(images, argument="images"):
+    """Raises a `TypeError` when `images` (array, tensor, nested list) hold no floats."""
+    dtype = getattr(images, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(images).dtype
+        except (TypeError, ValueError):
+            return  # not array-like: the shape check reports it
+    dtype = keras.backend.standardize_dtype(dtype)
     if "float" not in dtype:
         raise TypeError(
             f"Images must be floating point, scaled to the generator's output range [-1, 1] "
             f"(e.g. `x / 127.5 - 1` for uint8 images in [0, 255]). Received: {argument} of "
             f"dtype {dtype}"
         )
-    return ops.cast(images, "float32")
 
 
 def unpack_pair(data_batch, family):
@@ -79,7 +90,9 @@ def check_direction(direction, directions):
 
 
 def check_images(images, shape, argument="images"):
-    """`images` as a float32 NumPy array `(n, *shape)` (`None` in `shape`: any size)."""
+    """`images` as a float32 NumPy array `(n, *shape)` (`None` in `shape`: any size);
+    integer images are refused (`refuse_integer_images`)."""
+    refuse_integer_images(images, argument)
     try:
         array = np.asarray(images, dtype="float32")
     except (TypeError, ValueError):

@@ -19,7 +19,7 @@ from keras_gans.models import data, step
 from keras_gans.models import validation as check
 from keras_gans.steps import DiscriminatorInputs, StepContext
 from keras_gans.tricks import ImagePool
-from keras_gans_image2image._baselines_common import float_images
+from keras_gans_image2image._baselines_common import float_images, refuse_integer_images
 
 __all__ = ["PairedTranslation"]
 
@@ -241,6 +241,7 @@ class PairedTranslation:
         self._check_direction(direction)
         batch_size = positive_int(batch_size, "batch_size")
         network = self._inference_network(use_ema)
+        refuse_integer_images(images)
         try:
             array = np.asarray(images, dtype="float32")
         except (TypeError, ValueError):

@@ -309,6 +309,7 @@ class CycleGANModel(GANModel):
         network = self._network(direction)
         batch_size = check.check_positive_int(batch_size, "batch_size")
         expected = tuple(network.inputs[0].shape[1:])
+        common.refuse_integer_images(images)
         try:
             array = np.asarray(images, dtype="float32")
         except (TypeError, ValueError):

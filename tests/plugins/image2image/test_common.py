@@ -90,13 +90,18 @@ def test_export_traces_the_ema_translator_unless_use_ema_is_false(tmp_path):
 
 @pytest.mark.parametrize("family", sorted(TINY))
 def test_integer_images_are_refused_as_the_core_refuses_integer_real_data(family):
-    """uint8 images in [0, 255] were cast to float32 and trained on silently."""
+    """uint8 images in [0, 255] were cast to float32 and trained on (and translated)
+    silently."""
     model = tiny(family)
     pixels = np.random.default_rng(0).integers(0, 256, (4, 16, 16, 1)).astype("uint8")
     with pytest.raises(TypeError, match=r"must be floating point.*Received: a of dtype uint8"):
         model.fit(pixels, images(4), batch_size=4, epochs=1, verbose=0)
     with pytest.raises(TypeError, match=r"must be floating point.*Received: b of dtype int32"):
         model.fit(images(4), pixels.astype("int32"), batch_size=4, epochs=1, verbose=0)
+    quick = {"steps": 1} if family == "cogan" else {}  # CoGAN translates by inversion
+    with pytest.raises(TypeError, match=r"must be floating point.*images of dtype uint8"):
+        model.translate(pixels, **quick)
+    assert model.translate(images(2), **quick).dtype == np.float32
 
 
 @pytest.mark.parametrize("family", ["pix2pix", "pix2pixhd"])
