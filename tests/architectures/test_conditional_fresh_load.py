@@ -6,6 +6,7 @@ import sys
 
 import keras
 import numpy as np
+import pytest
 
 import keras_gans
 
@@ -33,6 +34,7 @@ for name, (path, labels, tricks) in expected.items():
 """
 
 
+@pytest.mark.slow  # 16 s: a fresh Python process
 def test_models_reload_in_a_fresh_process(tmp_path):
     expected = {}
     rng = np.random.default_rng(0)

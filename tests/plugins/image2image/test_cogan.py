@@ -145,6 +145,7 @@ def test_inversion_finds_a_latent_that_regenerates_the_input():
     assert np.mean((found - target) ** 2) < 0.2 * np.mean((start - target) ** 2)
 
 
+@pytest.mark.slow  # 9 s: two models trained side by side
 def test_translating_leaves_the_training_stream_and_so_training_unchanged():
     """The search starts from latents of its own stream: a `translate` between epochs (the
     `TranslationGrid` callback's) used to advance the model's sampler, so the model that

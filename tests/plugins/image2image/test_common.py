@@ -114,6 +114,7 @@ def test_paired_models_refuse_an_image_pool_of_fakes_without_their_inputs(family
     assert not any(isinstance(t, ImagePool) for t in model.tricks)
 
 
+@pytest.mark.slow  # 9 s for pix2pixHD's traced fit
 @pytest.mark.parametrize("family", ["pix2pix", "pix2pixhd"])
 def test_paired_models_refuse_a_static_batch_not_divisible_by_d_steps(family):
     """A dataset batch of 3 with `d_steps=2` trained on two slices of 1 and dropped the

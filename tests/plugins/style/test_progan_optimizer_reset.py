@@ -98,6 +98,7 @@ def tiny(reset=True, **kwargs):
     return model
 
 
+@pytest.mark.slow  # 13 s: ProGAN through two stage changes
 def test_training_restarts_both_optimizers_when_a_fade_in_starts_and_ends(tmp_path):
     """Steps of 32 images, stable 64 and fade 64: the levels before steps 0..5 are 0, 0, 0,
     0.5 (the fade starts: restart at iteration 3), 1.0 (it ends: restart at 4), 1.0."""
