@@ -97,11 +97,13 @@ def _anchors(page_html):
     return {html.unescape(a) for a in re.findall(r'id="([^"]+)"', page_html)}
 
 
+@pytest.mark.slow  # the site build (21 s) is shared by these three
 def test_site_builds_in_strict_mode(site):
     assert (site / "index.html").exists()
     assert (site / "tutorial" / "write-a-plugin" / "index.html").exists()
 
 
+@pytest.mark.slow  # the site build (21 s) is shared by these three
 def test_every_public_name_has_an_api_entry(site):
     missing = []
     public, modules_listed = _public_names()
@@ -129,6 +131,7 @@ def test_every_package_has_an_api_page():
     assert expected <= pages, expected - pages
 
 
+@pytest.mark.slow  # the site build (21 s) is shared by these three
 def test_cli_reference_lists_every_flag(site):
     from keras_gans_cli import build_parser
 

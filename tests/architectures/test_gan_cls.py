@@ -45,6 +45,7 @@ def test_embedding_conditioned_model_trains_saves_and_reloads(tmp_path):
     loaded.fit(x, embeddings, batch_size=16, epochs=1, verbose=0)
 
 
+@pytest.mark.slow  # 7 s of training
 def test_matching_aware_discriminator_learns_which_condition_fits_a_real_image():
     x, y = load_digits()
     _, embeddings = synthetic_embeddings(y)

@@ -37,6 +37,7 @@ class _TermAfterFirstEpoch(keras.callbacks.Callback):
             os.kill(os.getpid(), signal.SIGTERM)
 
 
+@pytest.mark.slow  # 8 s: three training runs
 def test_raising_epochs_before_the_decay_equals_the_longer_run(tmp_path, monkeypatch, capsys):
     stopped, whole = tmp_path / "stopped", tmp_path / "whole"
     original = train_command.eval_callbacks

@@ -21,6 +21,7 @@ def train(run_dir, *flags):
     return keras_gans_cli.main(["train", *TINY, "--run-dir", str(run_dir), *flags])
 
 
+@pytest.mark.slow  # 7 s: a bfloat16 run and its resume
 def test_bfloat16_run_records_its_policy_and_resumes_in_it(tmp_path):
     run = tmp_path / "bf16"
     assert train(run, "--epochs", "1", "--precision", "mixed_bfloat16") == 0

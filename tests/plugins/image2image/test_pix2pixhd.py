@@ -169,6 +169,7 @@ def test_coarse_to_fine_training_beats_the_identity_baseline(edges):
 
 
 # ----------------------------------------------------------------------- saving
+@pytest.mark.slow  # 8 s; pix2pix's twin stays in the default tier
 def test_save_load_and_resume_are_exact(tmp_path, edges):
     a, b = edges[0][:32], edges[1][:32]
 
