@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 
 __all__ = [
+    "floating_point",
     "known_keywords",
     "metric_name",
     "non_negative",
@@ -219,3 +220,35 @@ def metric_name(value, argument="name"):
             f"`{argument}` must be a non-empty string without '/'. Received: {argument}={value!r}"
         )
     return value
+
+
+def floating_point(values, argument, what="Real data"):
+    """Raises a `TypeError` when `values` (array, tensor, nested list) hold no floats.
+
+    Integer images (uint8 in [0, 255]) would otherwise be cast and trained on far outside
+    a tanh generator's [-1, 1]. `what` names the values in the message; something that is
+    not array-like passes (the shape checks report it).
+
+    Example:
+    >>> floating_point([0.5, -1.0], "x")
+    """
+    dtype = getattr(values, "dtype", None)
+    if dtype is None:
+        import numpy as np
+
+        try:
+            dtype = np.asarray(values).dtype
+        except (TypeError, ValueError):
+            return
+    import keras
+
+    try:
+        dtype = keras.backend.standardize_dtype(dtype)
+    except ValueError:  # objects or strings: not numbers at all, the shape checks say so
+        return
+    if "float" not in dtype:
+        raise TypeError(
+            f"{what} must be floating point, scaled to the generator's output range (e.g. "
+            f"`x / 127.5 - 1` for uint8 images in [0, 255] and a tanh generator). "
+            f"Received: {argument} of dtype {dtype}"
+        )

@@ -30,3 +30,23 @@ def test_seed_returns_a_python_int():
     assert checks.seed(None) is None
     with pytest.raises(ValueError, match="`seed` must be None or an integer >= 0"):
         checks.seed(-1)
+
+
+@pytest.mark.parametrize(
+    "values, dtype",
+    [(np.zeros((2, 3), "uint8"), "uint8"), ([[1, 2]], "int64"), (np.array([True]), "bool")],
+)
+def test_floating_point_refuses_integer_and_bool_values_naming_the_argument(values, dtype):
+    with pytest.raises(TypeError) as error:
+        checks.floating_point(values, "b", what="Images")
+    message = str(error.value)
+    assert message.startswith("Images must be floating point")
+    assert message.endswith(f"Received: b of dtype {dtype}")
+
+
+def test_floating_point_takes_every_float_width_tensors_and_lists():
+    import tensorflow as tf
+
+    for values in (np.zeros(2, "float16"), tf.zeros(2, "bfloat16"), [0.5, -1.0], 0.25):
+        assert checks.floating_point(values, "x") is None
+    assert checks.floating_point(object(), "x") is None  # not array-like: left to shape checks

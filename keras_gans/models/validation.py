@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from keras_gans.checks import number_in, positive_int
+from keras_gans.checks import floating_point, number_in, positive_int
 
 LATENT_DISTRIBUTIONS = ("normal", "uniform")
 
@@ -172,12 +172,7 @@ def check_networks_fit(generator, discriminator, latent_dim):
 
 def check_real_batch(x, discriminator, d_steps):
     """Trace-time checks of a real batch: dtype, sample shape, divisibility by `d_steps`."""
-    dtype = keras.backend.standardize_dtype(x.dtype)
-    if "float" not in dtype:
-        raise TypeError(
-            "Real data must be floating point, scaled to the generator's output range "
-            f"(e.g. [-1, 1] for a tanh generator). Received: x of dtype {dtype}."
-        )
+    floating_point(x, "x")
     d_inputs = _inputs(discriminator)
     if d_inputs is not None:
         expected = tuple(d_inputs[0].shape[1:])

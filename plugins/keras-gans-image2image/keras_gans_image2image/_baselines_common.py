@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gans.checks import one_of, positive_int
+from keras_gans.checks import floating_point, one_of, positive_int
 
 __all__ = [
     "batched",
@@ -54,20 +54,8 @@ def float_images(images, argument):
 
 
 def refuse_integer_images(images, argument="images"):
-    """Raises a `TypeError` when `images` (array, tensor, nested list) hold no floats."""
-    dtype = getattr(images, "dtype", None)
-    if dtype is None:
-        try:
-            dtype = np.asarray(images).dtype
-        except (TypeError, ValueError):
-            return  # not array-like: the shape check reports it
-    dtype = keras.backend.standardize_dtype(dtype)
-    if "float" not in dtype:
-        raise TypeError(
-            f"Images must be floating point, scaled to the generator's output range [-1, 1] "
-            f"(e.g. `x / 127.5 - 1` for uint8 images in [0, 255]). Received: {argument} of "
-            f"dtype {dtype}"
-        )
+    """Raises a `TypeError` when `images` hold no floats (the core's check)."""
+    floating_point(images, argument, what="Images")
 
 
 def unpack_pair(data_batch, family):
