@@ -151,6 +151,24 @@ def _drop_invalid(root, paths, ids, on_invalid):
     return [paths[i] for i in keep], None if ids is None else [ids[i] for i in keep], skipped
 
 
+def decode_pixels(data, channels):
+    """Decodes an image file's bytes (by content) to uint8 `(h, w, channels)`.
+
+    Colour is decoded as RGB and, for `channels=1`, turned grey with Rec. 601 luma weights:
+    libjpeg has no CMYK-to-grey conversion (a CMYK JPEG would fail mid-epoch with no file
+    named). Grey pixels (R = G = B, so grey, grey-with-alpha and grey palette sources) keep
+    their exact value.
+    """
+    image = tf.io.decode_image(data, channels=3, expand_animations=False)
+    if channels == 3:
+        return image
+    rgb = tf.cast(image, tf.float32)
+    luma = tf.round(tf.tensordot(rgb, tf.constant([0.299, 0.587, 0.114]), axes=[[-1], [0]]))
+    grey = tf.reduce_all(image == image[..., :1], axis=-1)
+    pixels = tf.where(grey, image[..., 0], tf.cast(tf.clip_by_value(luma, 0, 255), tf.uint8))
+    return pixels[..., None]
+
+
 def _center_crop(image, height, width):
     """Crops the largest centred window with the aspect ratio `height:width`."""
     shape = tf.shape(image)
@@ -192,8 +210,9 @@ def load_image_folder(
     Args:
         path: The folder.
         image_size: Output size, an int (square) or `(height, width)` (default `(64, 64)`).
-        channels: 1 (grayscale) or 3 (RGB) (default 3); images are converted as needed and an
-            alpha channel is dropped.
+        channels: 1 (grayscale) or 3 (RGB) (default 3); images are converted as needed (any
+            mode, CMYK JPEGs too; colour to grey with Rec. 601 luma weights) and an alpha
+            channel is dropped.
         batch_size: Images per batch (default 64).
         labels: `"inferred"` (default: class subfolders, see above) or `None` (never labelled).
         shuffle: Whether to reshuffle the files every epoch (default `True`).
@@ -265,8 +284,7 @@ def load_image_folder(
 
     def decode(file_path):
         data = tf.io.read_file(file_path)
-        image = tf.io.decode_image(data, channels=channels, expand_animations=False)
-        image = tf.cast(image, tf.float32) / 127.5 - 1.0
+        image = tf.cast(decode_pixels(data, channels), tf.float32) / 127.5 - 1.0
         if crop_to_aspect_ratio:
             image = _center_crop(image, height, width)
         same_size = tf.reduce_all(tf.shape(image)[:2] == (height, width))

@@ -18,7 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.datasets import _checks
-from keras_gans.datasets.image_folder import _nonempty, _walk, check_image_file
+from keras_gans.datasets.image_folder import _nonempty, _walk, check_image_file, decode_pixels
 from keras_gans.datasets.pipeline import resize_images
 from keras_gans.datasets.source import DataSource
 from keras_gans.datasets.translation_tasks import TRANSLATION_TASKS, translation_task
@@ -74,9 +74,7 @@ def _decoder(channels, size, split=None):
     """Reads, decodes (by content), optionally takes the left/right half, resizes, scales."""
 
     def decode(path):
-        image = tf.io.decode_image(
-            tf.io.read_file(path), channels=channels, expand_animations=False
-        )
+        image = decode_pixels(tf.io.read_file(path), channels)
         if split is not None:
             half = tf.shape(image)[1] // 2
             image = image[:, :half] if split == "left" else image[:, half : 2 * half]

@@ -220,3 +220,31 @@ def test_symlinked_class_folders_are_followed(tmp_path, classes):
     assert source.class_names == ("bird", "dog") and source.num_examples == 6
     os.symlink(linked, root / "bird" / "loop")  # a cycle: each folder is listed once per class
     assert load_image_folder(linked, image_size=4).num_examples == 9  # bird/loop/dog: 3 more
+
+
+def test_cmyk_jpeg_and_grey_sources_decode_to_one_channel(tmp_path):
+    from PIL import Image
+
+    rgb = disc(200, (10, 10), background=30)
+    rgb[..., 0] = 90  # colour, so the grey conversion has work to do
+    (tmp_path / "cmyk").mkdir()
+    Image.fromarray(rgb).convert("CMYK").save(tmp_path / "cmyk" / "c.jpg", quality=100)
+    for channels in (1, 3):
+        images, _ = _epoch(load_image_folder(tmp_path / "cmyk", image_size=10, channels=channels))
+        assert images.shape == (1, 10, 10, channels)
+        assert images.min() >= -1.0 and images.max() <= 1.0 and images.std() > 0.1
+    grey = np.arange(25, dtype="uint8").reshape(5, 5) * 10
+    save(grey, tmp_path / "grey" / "a.png")  # 1-channel
+    Image.fromarray(grey).convert("LA").save(tmp_path / "grey" / "b.png")
+    Image.fromarray(grey).convert("P").save(tmp_path / "grey" / "c.png")  # palette
+    folder = load_image_folder(tmp_path / "grey", image_size=5, channels=1, shuffle=False)
+    for image in _epoch(folder)[0]:  # grey values come out exactly, whatever the mode
+        np.testing.assert_allclose(image[..., 0], grey / 127.5 - 1.0, atol=1e-6)
+
+
+def test_rgb_to_one_channel_uses_luma_weights(tmp_path):
+    pixels = np.array([[[255, 0, 0], [0, 255, 0], [0, 0, 255], [40, 40, 40]]], "uint8")
+    save(pixels, tmp_path / "rgb" / "x.png")
+    image = _epoch(load_image_folder(tmp_path / "rgb", image_size=(1, 4), channels=1))[0][0]
+    expected = np.round(np.array([0.299, 0.587, 0.114, 40 / 255]) * 255) / 127.5 - 1.0
+    np.testing.assert_allclose(image[0, :, 0], expected, atol=1e-6)

@@ -98,3 +98,15 @@ def test_swap_exchanges_the_domains(folders):
     (a, b), (b2, a2) = next(iter(plain.dataset)), next(iter(swapped.dataset))
     np.testing.assert_array_equal(a.numpy(), a2.numpy())
     np.testing.assert_array_equal(b.numpy(), b2.numpy())
+
+
+def test_a_cmyk_jpeg_pair_decodes_to_one_channel(tmp_path):
+    rng = np.random.default_rng(1)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        rgb = rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)
+        Image.fromarray(rgb).convert("CMYK").save(tmp_path / name / "0.jpg", quality=100)
+    source = load_pairs(tmp_path / "a", tmp_path / "b", channels=1, jitter=False, mirror=False)
+    a, b = next(iter(source.dataset))
+    assert a.shape == (1, 8, 8, 1) and b.shape == (1, 8, 8, 1)
+    assert -1.0 <= float(np.min(a)) and float(np.max(b)) <= 1.0
