@@ -8,11 +8,14 @@ e.g. to sweep one code while the noise stays fixed (`keras_gans.latents.code_swe
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import keras
 import numpy as np
 from keras import ops
 
-from keras_gans.checks import one_of
+from keras_gans.checks import number_in, one_of
 from keras_gans.latents.priors import LatentDistribution
 
 __all__ = ["InfoGANLatent"]
@@ -25,6 +28,27 @@ def _seed(seed):
     if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
         return keras.random.SeedGenerator(int(seed))
     return seed
+
+
+def _check_index(index, count, argument, value):
+    """Refuses a code index that is not an integer in `[0, count)`."""
+    if isinstance(index, bool) or not isinstance(index, numbers.Integral) or not 0 <= index < count:
+        raise ValueError(
+            f"`{argument}` names code {index!r}, but there are {count} {argument} codes (a key "
+            f"must be an integer in [0, {count})). Received: {argument}={value!r}"
+        )
+
+
+def _broadcast(values, shape, argument, index, dtype=None):
+    """`values` as an array of `shape`, or a `ValueError` naming the argument and the code."""
+    try:
+        return np.broadcast_to(np.asarray(values, dtype), shape)
+    except (TypeError, ValueError):
+        which = "" if index is None else f" of code {index}"
+        raise ValueError(
+            f"`{argument}` values{which} must be numbers that broadcast to {shape}. "
+            f"Received: {values!r}"
+        ) from None
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -82,17 +106,13 @@ class InfoGANLatent(LatentDistribution):
                 f"Received: continuous_codes={continuous_codes!r}"
             )
         one_of(noise, "noise", _NOISES)
-        if isinstance(continuous_range, bool) or not isinstance(continuous_range, (int, float)):
-            continuous_range = None
-        if continuous_range is None or continuous_range <= 0:
-            raise ValueError(
-                "`continuous_range` must be a positive number. "
-                f"Received: continuous_range={continuous_range!r}"
-            )
         self.categorical_codes = tuple(int(k) for k in codes)
         self.continuous_codes = int(continuous_codes)
         self.noise = noise
-        self.continuous_range = float(continuous_range)
+        # Finite: an infinite half-width makes every continuous code NaN.
+        self.continuous_range = number_in(
+            continuous_range, "continuous_range", 0, math.inf, low_open=True, high_open=True
+        )
 
     @property
     def code_size(self):
@@ -142,6 +162,11 @@ class InfoGANLatent(LatentDistribution):
             categorical code) and `"continuous"` (`(n, continuous_codes)`, or `None`).
         """
         width = latent.shape[-1]
+        if width is not None and width <= self.code_size:
+            raise ValueError(
+                f"`latent` must have more than the {self.code_size} entries of the codes (the "
+                f"noise comes first). Received: latent of shape {tuple(latent.shape)}"
+            )
         start = width - self.code_size
         parts = {"noise": latent[:, :start], "categorical": [], "continuous": None}
         for categories in self.categorical_codes:
@@ -190,14 +215,9 @@ class InfoGANLatent(LatentDistribution):
         if not isinstance(chosen, dict):
             chosen = {0: chosen}
         for index, ids in chosen.items():
-            if not 0 <= index < len(self.categorical_codes):
-                raise ValueError(
-                    f"`categorical` names code {index}, but there are "
-                    f"{len(self.categorical_codes)} categorical codes. "
-                    f"Received: categorical={categorical!r}"
-                )
+            _check_index(index, len(self.categorical_codes), "categorical", categorical)
             categories = self.categorical_codes[index]
-            ids = np.broadcast_to(np.asarray(ids), (n,))
+            ids = _broadcast(ids, (n,), "categorical", index)
             if not np.issubdtype(ids.dtype, np.integer) or ids.min() < 0 or ids.max() >= categories:
                 raise ValueError(
                     f"`categorical` ids of code {index} must be integers in [0, {categories}). "
@@ -219,20 +239,10 @@ class InfoGANLatent(LatentDistribution):
         block = latent[:, latent.shape[1] - count :]
         if isinstance(continuous, dict):
             for index, values in continuous.items():
-                if not 0 <= index < count:
-                    raise ValueError(
-                        f"`continuous` names code {index}, but there are {count} continuous "
-                        f"codes. Received: continuous={continuous!r}"
-                    )
-                block[:, index] = np.broadcast_to(np.asarray(values, "float32"), (n,))
+                _check_index(index, count, "continuous", continuous)
+                block[:, index] = _broadcast(values, (n,), "continuous", index, "float32")
         else:
-            try:
-                block[:] = np.broadcast_to(np.asarray(continuous, "float32"), (n, count))
-            except ValueError:
-                raise ValueError(
-                    f"`continuous` must broadcast to (n, continuous_codes) = ({n}, {count}). "
-                    f"Received: shape {np.shape(continuous)}"
-                ) from None
+            block[:] = _broadcast(continuous, (n, count), "continuous", None, "float32")
 
     def get_config(self):
         return {

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
+from keras_gans.checks import number_in
 from keras_gans.checks import positive_int as check_positive_int
 from keras_gans.latents.infogan_latent import InfoGANLatent
 from keras_gans.latents.priors import resolve
@@ -80,11 +84,20 @@ def slerp(z0, z1, t):
 
     Follows the great circle between `z0` and `z1`, so intermediate points keep the norm
     typical of a Gaussian prior instead of passing near the origin as `lerp` does. Falls back
-    to `lerp` for (anti)parallel vectors.
+    to `lerp` where the great circle is undefined: for (anti)parallel vectors and when
+    either vector is zero (e.g. a walk from the mean latent `z = 0`).
 
     Formula:
         slerp(z0, z1; t) = sin((1-t)w)/sin(w) z0 + sin(t w)/sin(w) z1,
         w = arccos(z0.z1 / (|z0| |z1|))
+
+    Args:
+        z0: The start, one latent vector of shape `(latent_dim,)`.
+        z1: The end, of the same shape (for a batch of pairs, call `slerp` per pair).
+        t: A scalar or a 1-D array of positions, 0 at `z0` and 1 at `z1`.
+
+    Returns:
+        A float32 array: `(latent_dim,)` for a scalar `t`, else `(len(t), latent_dim)`.
 
     Example:
     >>> z = slerp(np.array([1.0, 0.0]), np.array([0.0, 1.0]), 0.5)
@@ -95,9 +108,16 @@ def slerp(z0, z1, t):
         White, "Sampling Generative Networks", arXiv:1609.04468, 2016.
     """
     z0, z1 = np.asarray(z0, dtype="float64"), np.asarray(z1, dtype="float64")
+    if z0.ndim != 1 or z0.shape != z1.shape or not len(z0):
+        raise ValueError(
+            "`z0` and `z1` must be two latent vectors of the same shape (latent_dim,); for a "
+            f"batch of pairs call slerp once per pair. Received: shapes {z0.shape} and {z1.shape}"
+        )
     t = np.asarray(t, dtype="float64")[..., None]
-    cosine = np.dot(z0, z1) / (np.linalg.norm(z0) * np.linalg.norm(z1))
-    omega = np.arccos(np.clip(cosine, -1.0, 1.0))
+    norms = np.linalg.norm(z0) * np.linalg.norm(z1)
+    if not norms > 1e-12:  # a zero vector has no direction: no great circle
+        return lerp(z0, z1, t[..., 0])
+    omega = np.arccos(np.clip(np.dot(z0, z1) / norms, -1.0, 1.0))
     if np.sin(omega) < 1e-6:
         return lerp(z0, z1, t[..., 0])
     return ((np.sin((1.0 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)).astype(
@@ -126,8 +146,7 @@ def interpolate(latents, steps, method="slerp"):
             "`latents` must have shape (k >= 2, latent_dim). "
             f"Received: shape {tuple(latents.shape)}"
         )
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"`steps` must be a positive integer. Received: steps={steps!r}")
+    steps = check_positive_int(steps, "steps")
     functions = {"slerp": slerp, "linear": lerp}
     if method not in functions:
         raise ValueError(f"`method` must be 'slerp' or 'linear'. Received: method={method!r}")
@@ -163,6 +182,7 @@ def generate_from_latents(model, latents, labels=None, batch_size=256, network=N
             f"`latents` must have shape (n, {model.latent_dim}). "
             f"Received: shape {tuple(latents.shape)}"
         )
+    batch_size = check_positive_int(batch_size, "batch_size")
     condition = model._check_labels(labels, len(latents))
     network = network or getattr(model, "ema_generator", None) or model.generator
     outputs = []
@@ -174,18 +194,25 @@ def generate_from_latents(model, latents, labels=None, batch_size=256, network=N
 
 
 def _groups(groups, argument):
-    """Means of each group of latents: a list of `(k, d)` (or `(d,)`) arrays."""
+    """Means of each group: `groups` is one `(k, d)` or `(d,)` array-like, or a list of them."""
+    try:
+        array = np.asarray(groups, dtype="float64")
+    except (TypeError, ValueError):  # ragged: a list of groups of different sizes
+        array = None
+    if array is not None and array.ndim <= 2:
+        groups = [array] if array.size else []  # one group, or none
     means = []
     for group in groups:
-        array = np.asarray(group, dtype="float64")
-        if array.ndim == 1:
-            array = array[None]
-        if array.ndim != 2 or len(array) == 0:
+        try:
+            group = np.atleast_2d(np.asarray(group, dtype="float64"))
+        except (TypeError, ValueError):
+            group = np.zeros((0, 0))
+        if group.ndim != 2 or 0 in group.shape:
             raise ValueError(
-                f"Every item of `{argument}` must be a (k, latent_dim) array of k >= 1 latents. "
-                f"Received: shape {tuple(array.shape)}"
+                f"Every group of `{argument}` must be a (k, latent_dim) array of k >= 1 "
+                f"latents. Received: shape {tuple(group.shape)}"
             )
-        means.append(array.mean(axis=0))
+        means.append(group.mean(axis=0))
     return means
 
 
@@ -194,7 +221,10 @@ def latent_arithmetic(plus, minus=(), n=1, noise=0.0, seed=None):
 
     Each group of latents (e.g. three samples that show "smiling woman") is averaged
     first, which the paper found far more stable than arithmetic on single vectors; the
-    result is the sum of the `plus` means minus the sum of the `minus` means. `n > 1`
+    result is the sum of the `plus` means minus the sum of the `minus` means. `plus` and
+    `minus` are read alike, whatever their container (NumPy array or nested list): a
+    `(k, latent_dim)` array-like is one group, a list of such arrays is several (write
+    `[[v1], [v2]]` for two single-vector groups: `[v1, v2]` is one group of two). `n > 1`
     returns the result plus `n - 1` jittered copies with uniform noise in
     `[-noise, noise]`, as the paper shows beside each result.
 
@@ -202,8 +232,9 @@ def latent_arithmetic(plus, minus=(), n=1, noise=0.0, seed=None):
         `z = sum_i mean(plus_i) - sum_j mean(minus_j)`; rows `2..n`: `z + U(-noise, noise)`.
 
     Args:
-        plus: A list of groups added, each a `(k, latent_dim)` array (or one vector).
-        minus: A list of groups subtracted (default none).
+        plus: The groups added: one group (a `(k, latent_dim)` array-like) or a list of
+            groups, each `(k, latent_dim)` (or one `(latent_dim,)` vector).
+        minus: The groups subtracted, read as `plus` (default none).
         n: Rows returned (default 1).
         noise: Half-width of the uniform jitter of rows `2..n` (default 0.0; the paper
             used 0.25).
@@ -222,20 +253,16 @@ def latent_arithmetic(plus, minus=(), n=1, noise=0.0, seed=None):
         Radford, Metz & Chintala, "Unsupervised Representation Learning with Deep
         Convolutional Generative Adversarial Networks", ICLR 2016, section 6.3.
     """
-    if isinstance(plus, np.ndarray) and plus.ndim == 2:
-        plus = [plus]
     positive, negative = _groups(plus, "plus"), _groups(minus, "minus")
     if not positive:
-        raise ValueError("`plus` must hold at least one group of latents. Received: plus=[]")
+        raise ValueError(f"`plus` must hold at least one group of latents. Received: plus={plus!r}")
     sizes = {len(m) for m in positive + negative}
     if len(sizes) != 1:
         raise ValueError(
             f"Every group must have the same latent size. Received sizes: {sorted(sizes)}"
         )
-    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-        raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
-    if not isinstance(noise, (int, float)) or noise < 0:
-        raise ValueError(f"`noise` must be a non-negative number. Received: noise={noise!r}")
+    n = check_positive_int(n, "n")
+    noise = number_in(noise, "noise", 0, math.inf, high_open=True)
     result = sum(positive) - sum(negative, np.zeros_like(positive[0]))
     rows = np.repeat(result[None], n, axis=0)
     if n > 1 and noise > 0:
@@ -252,8 +279,7 @@ def _column_latents(model, columns, seed, latents):
                 f"Received: shape {tuple(latents.shape)}"
             )
         return latents
-    if not isinstance(columns, int) or isinstance(columns, bool) or columns < 1:
-        raise ValueError(f"`columns` must be a positive integer. Received: columns={columns!r}")
+    columns = check_positive_int(columns, "columns")
     return np.asarray(model.sample_latent(columns, seed=seed), dtype="float32")
 
 
@@ -347,7 +373,7 @@ def code_sweep(
             f"Received: latent_distribution={model.latent_distribution!r}"
         )
     count = prior.continuous_codes if continuous else len(prior.categorical_codes)
-    if not isinstance(code, int) or not 0 <= code < count:
+    if isinstance(code, bool) or not isinstance(code, numbers.Integral) or not 0 <= code < count:
         kind = "continuous" if continuous else "categorical"
         raise ValueError(
             f"`code` must index one of the {count} {kind} codes. Received: code={code!r}"
