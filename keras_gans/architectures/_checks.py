@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import numbers
+
 from keras_gans.checks import non_negative, non_negative_int, positive_int, positive_int_tuple
 
 __all__ = [
+    "activation_name",
     "boolean",
+    "classes",
     "discriminator_options",
     "non_negative_int",
     "non_negative_number",
@@ -16,15 +20,40 @@ __all__ = [
 ]
 
 
+def classes(num_classes, why=""):
+    """Returns `num_classes` as an `int` if it is an integer >= 2 (NumPy integers too)."""
+    if (
+        isinstance(num_classes, bool)
+        or not isinstance(num_classes, numbers.Integral)
+        or num_classes < 2
+    ):
+        raise ValueError(
+            f"`num_classes` must be an integer >= 2{why}. Received: num_classes={num_classes!r}"
+        )
+    return int(num_classes)
+
+
 def optional_classes(num_classes):
+    """Returns `None`, or `num_classes` as an `int` if it is an integer >= 2."""
     if num_classes is None:
         return None
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
+    return classes(num_classes, why=", or None (unconditional)")
+
+
+def activation_name(value, argument):
+    """Returns `value` if it names a Keras activation (a string, so configs stay JSON)."""
+    import keras
+
+    try:
+        known = isinstance(value, str) and keras.activations.get(value) is not None
+    except (TypeError, ValueError):
+        known = False
+    if not known:
         raise ValueError(
-            "`num_classes` must be None (unconditional) or an integer >= 2. "
-            f"Received: num_classes={num_classes!r}"
+            f"`{argument}` must be the name of a Keras activation (e.g. 'linear', 'tanh', "
+            f"'sigmoid'). Received: {argument}={value!r}"
         )
-    return num_classes
+    return value
 
 
 # The core's checks, under the names the architectures import: a NaN weight is refused, and

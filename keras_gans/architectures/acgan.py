@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 
 from keras_gans.architectures._bodies import discriminator_body, score_layer
-from keras_gans.architectures._checks import non_negative_number
+from keras_gans.architectures._checks import classes, non_negative_number
 from keras_gans.architectures.dcgan import DCGAN
 from keras_gans.layers import label_input
 
@@ -59,11 +59,7 @@ class ACGAN(DCGAN):
         spectral_normalization=False,
         classifier_weight=1.0,
     ):
-        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 2:
-            raise ValueError(
-                "`num_classes` must be an integer >= 2: ACGAN's discriminator classifies the "
-                f"classes. Received: num_classes={num_classes!r}"
-            )
+        num_classes = classes(num_classes, why=" (ACGAN's discriminator classifies them)")
         super().__init__(
             image_shape=image_shape,
             latent_dim=latent_dim,

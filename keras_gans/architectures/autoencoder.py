@@ -6,7 +6,7 @@ import math
 
 import keras
 
-from keras_gans.architectures._checks import positive_int, shape_tuple
+from keras_gans.architectures._checks import activation_name, positive_int, shape_tuple
 from keras_gans.architectures.base import Architecture
 from keras_gans.layers import ReconstructionScore
 
@@ -28,8 +28,8 @@ class Autoencoder(Architecture):
         code_dim: Size of the autoencoder's code (default 32).
         energy_power: `p` of the reconstruction error `mean |x - x_hat|^p`: 2 (default,
             EBGAN's mean squared error) or 1 (BEGAN's L1).
-        output_activation: Generator and decoder output activation (default `"linear"`;
-            `"tanh"` for images in [-1, 1]).
+        output_activation: Generator and decoder output activation, the name of a Keras
+            activation (default `"linear"`; `"tanh"` for images in [-1, 1]).
 
     Example:
     >>> arch = Autoencoder(data_shape=(2,), latent_dim=4, hidden_units=(8,), code_dim=3)
@@ -56,13 +56,13 @@ class Autoencoder(Architecture):
         self.latent_dim = positive_int(latent_dim, "latent_dim")
         self.hidden_units = shape_tuple(hidden_units, "hidden_units")
         self.code_dim = positive_int(code_dim, "code_dim")
-        if energy_power not in (1, 2):
+        if isinstance(energy_power, bool) or energy_power not in (1, 2):  # True == 1
             raise ValueError(
                 f"`energy_power` must be 1 (L1) or 2 (squared error). "
                 f"Received: energy_power={energy_power!r}"
             )
-        self.energy_power = energy_power
-        self.output_activation = output_activation
+        self.energy_power = int(energy_power)
+        self.output_activation = activation_name(output_activation, "output_activation")
 
     def build_generator(self):
         z = keras.Input((self.latent_dim,), name="z")

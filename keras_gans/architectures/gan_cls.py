@@ -72,7 +72,7 @@ class GANCLS(DCGAN):
                 "num_classes=None"
             )
         if embedding_dim is not None:
-            positive_int(embedding_dim, "embedding_dim")
+            embedding_dim = positive_int(embedding_dim, "embedding_dim")
         # The DCGAN keywords and checks; the condition is GAN-CLS's own, set below.
         super().__init__(
             image_shape=image_shape,

@@ -7,6 +7,7 @@ import math
 import keras
 
 from keras_gans.architectures._checks import (
+    activation_name,
     discriminator_options,
     optional_classes,
     positive_int,
@@ -40,8 +41,8 @@ class MLP(Architecture):
         latent_dim: Size of `z` (default 64).
         num_classes: Class count for a label-conditioned pair (default `None`).
         hidden_units: Widths of the hidden layers of both networks (default `(256, 256)`).
-        output_activation: Generator output activation (default `"linear"`; use `"tanh"`
-            for images scaled to [-1, 1]).
+        output_activation: Generator output activation, the name of a Keras activation
+            (default `"linear"`; use `"tanh"` for images scaled to [-1, 1]).
         embedding_dim: Label embedding size when conditional (default 16).
         spectral_normalization: Wrap the discriminator's dense layers in
             `keras.layers.SpectralNormalization` (Miyato et al. 2018) (default `False`).
@@ -78,7 +79,7 @@ class MLP(Architecture):
         self.latent_dim = positive_int(latent_dim, "latent_dim")
         self.num_classes = optional_classes(num_classes)
         self.hidden_units = shape_tuple(hidden_units, "hidden_units")
-        self.output_activation = output_activation
+        self.output_activation = activation_name(output_activation, "output_activation")
         self.embedding_dim = positive_int(embedding_dim, "embedding_dim")
         (
             self.spectral_normalization,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import keras
 from keras import ops
+
+from keras_gans.checks import number_in, positive_int
 
 __all__ = ["ConditionalBatchNormalization"]
 
@@ -45,17 +49,9 @@ class ConditionalBatchNormalization(keras.layers.Layer):
 
     def __init__(self, num_classes, momentum=0.99, epsilon=1e-3, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-            raise ValueError(
-                f"`num_classes` must be a positive integer. Received: num_classes={num_classes!r}"
-            )
-        if not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
-            raise ValueError(f"`momentum` must be in [0, 1). Received: momentum={momentum!r}")
-        if not isinstance(epsilon, (int, float)) or epsilon <= 0:
-            raise ValueError(f"`epsilon` must be positive. Received: epsilon={epsilon!r}")
-        self.num_classes = num_classes
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.num_classes = positive_int(num_classes, "num_classes")
+        self.momentum = number_in(momentum, "momentum", 0, 1, high_open=True)
+        self.epsilon = number_in(epsilon, "epsilon", 0, math.inf, low_open=True, high_open=True)
         self.normalization = keras.layers.BatchNormalization(
             momentum=self.momentum,
             epsilon=self.epsilon,

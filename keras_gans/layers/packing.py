@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import positive_int
+
 __all__ = ["Packing"]
 
 
@@ -40,9 +42,7 @@ class Packing(keras.layers.Layer):
 
     def __init__(self, packs=2, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(packs, bool) or not isinstance(packs, int) or packs < 1:
-            raise ValueError(f"`packs` must be a positive integer. Received: packs={packs!r}")
-        self.packs = packs
+        self.packs = positive_int(packs, "packs")
 
     def call(self, inputs):
         rank = len(inputs.shape)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from keras_gans.checks import positive_int
+
 __all__ = ["ProjectionHead"]
 
 
@@ -79,10 +81,7 @@ class ProjectionHead(keras.layers.Layer):
 
     def __init__(self, num_classes, use_bias=True, spectral_normalization=False, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-            raise ValueError(
-                f"`num_classes` must be a positive integer. Received: num_classes={num_classes!r}"
-            )
+        num_classes = positive_int(num_classes, "num_classes")
         if not isinstance(use_bias, bool):
             raise ValueError(f"`use_bias` must be True or False. Received: use_bias={use_bias!r}")
         if not isinstance(spectral_normalization, bool):

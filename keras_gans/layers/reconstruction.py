@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import keras
 from keras import ops
+
+from keras_gans.checks import number_in
 
 __all__ = ["ReconstructionScore"]
 
@@ -37,9 +41,8 @@ class ReconstructionScore(keras.layers.Layer):
 
     def __init__(self, power=2, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(power, bool) or not isinstance(power, (int, float)) or power <= 0:
-            raise ValueError(f"`power` must be a positive number. Received: power={power!r}")
-        self.power = power
+        # Finite: a NaN or infinite power gives NaN scores.
+        self.power = number_in(power, "power", 0, math.inf, low_open=True, high_open=True)
 
     def call(self, inputs):
         x, reconstruction = inputs
