@@ -85,7 +85,9 @@ class DCGAN(Architecture):
             doubles them, up to 16x (default 64).
         embedding_dim: Generator label embedding size when conditional (default 50).
         discriminator_normalization: `"batch"` (default, as in the paper), `"layer"`
-            (for gradient penalties, which are per example) or `"none"`.
+            (for gradient penalties, which are per example: each example's feature map is
+            normalised over all its positions and channels, (H, W, C), as in the WGAN-GP
+            reference code, with a per-channel scale and offset) or `"none"`.
         spectral_normalization: Wrap the discriminator's convolutions and score layer in
             `keras.layers.SpectralNormalization` (Miyato et al. 2018) (default `False`).
         minibatch_kernels: Kernels `B` of a `keras_gans.layers.MinibatchDiscrimination`
@@ -231,7 +233,9 @@ class DCGAN(Architecture):
         if self.discriminator_normalization == "batch":
             return keras.layers.BatchNormalization()(h)
         if self.discriminator_normalization == "layer":
-            return keras.layers.LayerNormalization()(h)
+            # Layer norm over the whole map (H, W, C) of each example, per-channel affine:
+            # one group. LayerNormalization() would normalise each pixel over its channels.
+            return keras.layers.GroupNormalization(groups=1)(h)
         return h
 
     def build_discriminator(self):

@@ -23,10 +23,11 @@ class InfoGAN(DCGAN):
     returns. A `DCGAN` subclass that shares its keywords and checks: the generator is the
     unconditional `dcgan` generator on that input. The discriminator is the `dcgan`
     discriminator's convolutional body, then, as in the paper, a fully connected layer of
-    `shared_units` (normalised as the body, leaky ReLU) that D and Q share, with two
-    outputs, returned as a dict: `"score"` and the Q network (a hidden layer of `q_units`
-    on the shared features) with `"categorical_logits"` (all categorical codes' logits,
-    concatenated) and `"continuous_mean"`. The `keras_gans.tricks.MutualInformation` trick
+    `shared_units` that D and Q share (leaky ReLU; not batch-normalised, unlike the paper,
+    see the conditional guide), with two outputs, returned as a dict: `"score"` and the Q
+    network (a hidden layer of `q_units` on the shared features) with
+    `"categorical_logits"` (all categorical codes' logits, concatenated) and
+    `"continuous_mean"`. The `keras_gans.tricks.MutualInformation` trick
     (`default_tricks()`) adds the mutual-information term to both objectives. The model
     is unconditional: labels in the data are ignored.
 
