@@ -37,17 +37,27 @@ class NaNGuard(keras.callbacks.Callback):
         self.verbose = verbose
         self.message = None
         self._epoch = 0
+        self._pending_offset = self._batch_offset = 0
 
     @property
     def triggered(self):
         """Whether training was stopped for a non-finite value."""
         return self.message is not None
 
+    def resume_inside_epoch(self, state):
+        """Counts the next `fit`'s batches from the commit `state` (a mid-epoch one), so
+        the message names the batch of the whole epoch. `resumable_fit` calls this."""
+        self._pending_offset = int(state.get("batch", 0))
+
     def on_train_begin(self, logs=None):
         self.message = None
+        self._batch_offset, self._pending_offset = self._pending_offset, 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._batch_offset = 0  # only the resumed epoch started partway
 
     def on_train_batch_end(self, batch, logs=None):
         bad = {
@@ -61,8 +71,8 @@ class NaNGuard(keras.callbacks.Callback):
         step = int(optimizer.iterations.numpy()) if optimizer is not None else batch + 1
         values = ", ".join(f"{name}={value}" for name, value in sorted(bad.items()))
         self.message = (
-            f"non-finite loss at epoch {self._epoch + 1}, step {step} (batch {batch + 1} of "
-            f"the epoch): {values}; training stopped"
+            f"non-finite loss at epoch {self._epoch + 1}, step {step} (batch "
+            f"{self._batch_offset + batch + 1} of the epoch): {values}; training stopped"
         )
         self.model.stop_training = True
         if self.verbose:

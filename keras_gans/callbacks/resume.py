@@ -90,8 +90,8 @@ def resumable_fit(
         make_dataset: A function of no arguments returning a new finite `tf.data.Dataset`
             with a fixed shuffle seed (see `data_position`); it is called once per `fit`.
         epochs: The epoch to train to, as in `fit`.
-        callbacks: The `fit` callbacks; the `GANCheckpoint` among them is told where the
-            epoch under way stands.
+        callbacks: The `fit` callbacks; those with a `resume_inside_epoch(state)` method
+            (`GANCheckpoint`, `NaNGuard`) are told where the epoch under way stands.
         state: The committed state (`RunDirectory.read_state()` or the checkpoint folder's
             `state.json`), or `None` (default) to start at step 0.
         steps_per_epoch: Steps per epoch (default `None`: one pass over the data).
@@ -109,12 +109,9 @@ def resumable_fit(
     >>> resumable_fit(gan, make, epochs=2, callbacks=[], verbose=0).epoch
     [0, 1]
     """
-    from keras_gans.callbacks.checkpoint import GANCheckpoint
-
     fit_kwargs.setdefault("shuffle", False)  # the pipeline shuffles; Keras would warn
     state = state or {}
     epoch, batch = int(state.get("epoch", 0)), int(state.get("batch", 0))
-    checkpoint = next((c for c in callbacks if isinstance(c, GANCheckpoint)), None)
     steps = steps_per_epoch
     if steps is None:
         steps = _cardinality(make_dataset(), "make_dataset")
@@ -125,8 +122,9 @@ def resumable_fit(
         )
     history = None
     if batch:
-        if checkpoint is not None:
-            checkpoint.resume_inside_epoch(state)
+        for callback in callbacks:  # GANCheckpoint, NaNGuard: count batches from the commit
+            if callable(getattr(callback, "resume_inside_epoch", None)):
+                callback.resume_inside_epoch(state)
         stream, _ = data_position(make_dataset, epoch * steps + batch)
         history = model.fit(
             stream,
