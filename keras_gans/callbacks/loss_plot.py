@@ -18,7 +18,8 @@ class LossPlot(keras.callbacks.Callback):
 
     With `csv_path` pointing at an existing `keras.callbacks.CSVLogger` file, the curves of
     earlier (e.g. pre-resume) epochs are read from it first, so a resumed run's plot covers
-    the whole run.
+    the whole run. A value logged on some epochs only (`val_` values computed every few
+    epochs, a key first logged after a resume) is kept at its epochs, with gaps between.
 
     Args:
         path: The PNG to write.
@@ -44,6 +45,7 @@ class LossPlot(keras.callbacks.Callback):
         self.keys = None if keys is None else list(keys)
         self.csv_path = None if csv_path is None else Path(csv_path)
         self.history = {}
+        self._length = 0  # epochs recorded: every curve holds one value (maybe NaN) each
 
     def _wanted(self, name):
         if self.keys is not None:
@@ -51,18 +53,26 @@ class LossPlot(keras.callbacks.Callback):
         return "loss" in name or "penalty" in name
 
     def on_train_begin(self, logs=None):
-        self.history = {}
+        self.history, self._length = {}, 0
         if self.csv_path is not None and self.csv_path.exists():
             with open(self.csv_path, newline="") as file:
                 for row in csv.DictReader(file):
-                    for name, value in row.items():
-                        if name != "epoch" and self._wanted(name):
-                            self.history.setdefault(name, []).append(_to_float(value))
+                    self._append(
+                        {n: _to_float(v) for n, v in row.items() if n is not None and n != "epoch"}
+                    )
+
+    def _append(self, values):
+        """Adds one epoch: NaN (a gap in the plot) for a known curve missing from `values`,
+        and a new curve starts with NaN for the epochs before it was first logged."""
+        for name in values:
+            if self._wanted(name) and name not in self.history:
+                self.history[name] = [math.nan] * self._length
+        for name, curve in self.history.items():
+            curve.append(float(values[name]) if name in values else math.nan)
+        self._length += 1
 
     def on_epoch_end(self, epoch, logs=None):
-        for name, value in (logs or {}).items():
-            if self._wanted(name):
-                self.history.setdefault(name, []).append(float(value))
+        self._append(dict(logs or {}))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         plot_curves(self.history, self.path, title="losses per epoch")
 
