@@ -7,6 +7,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_gans import checks
 from keras_gans.images import save_image_grid
 
 __all__ = ["TranslationGrid"]
@@ -28,10 +29,10 @@ class TranslationGrid(keras.callbacks.Callback):
     Args:
         directory: Folder receiving `epoch_0001.png`, ...
         a: Fixed domain-A images `(n, h, w, c)` in [-1, 1].
-        b: Domain-B images `(n, h, w, c)`: the targets of `a` (paired) or any B images
-            (default `None`).
+        b: Domain-B images `(n, h, w, c)`: the targets of `a` (paired) or any B images,
+            as many as `a` and of its height and width (default `None`).
         every_n_epochs: Write every this many epochs (default 1).
-        scale: Integer enlargement of the picture (default 4).
+        scale: Positive integer enlargement of the picture (default 4).
 
     Example:
     >>> import tempfile, numpy as np
@@ -49,14 +50,15 @@ class TranslationGrid(keras.callbacks.Callback):
         super().__init__()
         self.a = self._images(a, "a")
         self.b = None if b is None else self._images(b, "b")
-        if not isinstance(every_n_epochs, int) or every_n_epochs < 1:
+        if self.b is not None and self.b.shape[:3] != self.a.shape[:3]:
             raise ValueError(
-                f"`every_n_epochs` must be a positive integer. Received: every_n_epochs="
-                f"{every_n_epochs!r}"
+                "`b` must hold as many images as `a`, of the same height and width (each "
+                "grid row holds one kind of picture). Received: a of shape "
+                f"{self.a.shape}, b of shape {self.b.shape}"
             )
         self.directory = Path(directory)
-        self.every_n_epochs = every_n_epochs
-        self.scale = scale
+        self.every_n_epochs = checks.positive_int(every_n_epochs, "every_n_epochs")
+        self.scale = checks.positive_int(scale, "scale")
         self.last_path = None
 
     @staticmethod
