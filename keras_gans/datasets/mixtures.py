@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from keras_gans import checks
 
-def _check(n, std):
-    if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
-        raise ValueError(f"`n` must be a positive integer. Received: n={n!r}")
-    if not isinstance(std, (int, float)) or std <= 0:
-        raise ValueError(f"`std` must be a positive number. Received: std={std!r}")
+
+def _length(value, argument):
+    """A positive finite number (NumPy numbers too), as a `float`."""
+    value = checks.positive_number(value, argument)
+    if not math.isfinite(value):
+        raise ValueError(
+            f"`{argument}` must be a positive finite number. Received: {argument}={value!r}"
+        )
+    return value
 
 
 def ring_of_gaussians(n, modes=8, radius=2.0, std=0.02, seed=None):
@@ -18,11 +25,11 @@ def ring_of_gaussians(n, modes=8, radius=2.0, std=0.02, seed=None):
     (Angles from `linspace(0, 2 pi, modes)` would put two modes on one point.)
 
     Args:
-        n: Number of samples.
-        modes: Number of modes (default 8).
-        radius: Ring radius (default 2).
-        std: Per-axis standard deviation of each mode (default 0.02).
-        seed: NumPy seed (default `None`).
+        n: Number of samples (a positive integer).
+        modes: Number of modes, a positive integer (default 8).
+        radius: Ring radius, a positive number (default 2).
+        std: Per-axis standard deviation of each mode, a positive number (default 0.02).
+        seed: NumPy seed: `None` (default) or an integer >= 0.
 
     Returns:
         `(points, centres)`: float32 arrays of shape `(n, 2)` and `(modes, 2)`.
@@ -32,7 +39,8 @@ def ring_of_gaussians(n, modes=8, radius=2.0, std=0.02, seed=None):
     >>> points.shape, centres.shape
     ((100, 2), (8, 2))
     """
-    _check(n, std)
+    n, modes = checks.positive_int(n, "n"), checks.positive_int(modes, "modes")
+    radius, std = _length(radius, "radius"), _length(std, "std")
     angles = 2.0 * np.pi * np.arange(modes) / modes
     centres = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
     return _sample(centres, n, std, seed)
@@ -42,23 +50,24 @@ def grid_of_gaussians(n, side=5, spacing=2.0, std=0.05, seed=None):
     """Samples a `side x side` grid of Gaussians centred on `{-4, -2, 0, 2, 4}^2` by default.
 
     Args:
-        n: Number of samples.
-        side: Modes per axis (default 5).
-        spacing: Distance between neighbouring modes (default 2).
-        std: Per-axis standard deviation of each mode (default 0.05).
-        seed: NumPy seed (default `None`).
+        n: Number of samples (a positive integer).
+        side: Modes per axis, a positive integer (default 5).
+        spacing: Distance between neighbouring modes, a positive number (default 2).
+        std: Per-axis standard deviation of each mode, a positive number (default 0.05).
+        seed: NumPy seed: `None` (default) or an integer >= 0.
 
     Returns:
         `(points, centres)`: float32 arrays of shape `(n, 2)` and `(side * side, 2)`.
     """
-    _check(n, std)
+    n, side = checks.positive_int(n, "n"), checks.positive_int(side, "side")
+    spacing, std = _length(spacing, "spacing"), _length(std, "std")
     axis = spacing * (np.arange(side) - (side - 1) / 2.0)
     centres = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
     return _sample(centres, n, std, seed)
 
 
 def _sample(centres, n, std, seed):
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(checks.seed(seed))
     which = rng.integers(len(centres), size=n)
     points = centres[which] + std * rng.standard_normal((n, 2))
     return points.astype("float32"), centres.astype("float32")

@@ -35,3 +35,38 @@ def test_grid_centres_are_the_5x5_lattice():
     assert np.linalg.norm(offsets, axis=-1).min(axis=1).max() < 0.5
     with pytest.raises(ValueError, match="std"):
         grid_of_gaussians(10, std=0)
+
+
+@pytest.mark.parametrize(
+    "sampler, kwargs, match",
+    [
+        (ring_of_gaussians, {"modes": 0}, "`modes` must be a positive integer"),
+        (ring_of_gaussians, {"modes": 2.5}, "`modes` must be a positive integer"),
+        (ring_of_gaussians, {"radius": "2"}, "`radius` must be a positive number"),
+        (ring_of_gaussians, {"std": float("nan")}, "`std` must be a positive number"),
+        (ring_of_gaussians, {"std": float("inf")}, "`std` must be a positive finite"),
+        (ring_of_gaussians, {"seed": -1}, "`seed` must be None or an integer >= 0"),
+        (grid_of_gaussians, {"side": 0}, "`side` must be a positive integer"),
+        (grid_of_gaussians, {"side": "5"}, "`side` must be a positive integer"),
+        (grid_of_gaussians, {"spacing": -1.0}, "`spacing` must be a positive number"),
+        (grid_of_gaussians, {"n": True}, "`n` must be a positive integer"),
+    ],
+)
+def test_mixtures_check_their_arguments(sampler, kwargs, match):
+    kwargs = {"n": 10, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        sampler(**kwargs)
+
+
+def test_mixtures_take_numpy_numbers_and_load_checks_them_too():
+    from keras_gans.datasets import load
+
+    points, centres = ring_of_gaussians(
+        np.int64(10), modes=np.int32(4), radius=np.float64(1.0), std=np.float32(0.1), seed=0
+    )
+    assert points.shape == (10, 2) and centres.shape == (4, 2)
+    assert np.isfinite(points).all()
+    with pytest.raises(ValueError, match="`modes` must be a positive integer"):
+        load("ring", modes=0)
+    with pytest.raises(ValueError, match="`side`"):
+        load("grid", side=0)
