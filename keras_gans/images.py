@@ -8,9 +8,11 @@ callbacks and `keras-gans sample` use it); `plot_curves` draws metric curves (`L
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
+from keras_gans import checks
 from keras_gans._files import replace_atomically
 
 __all__ = ["image_grid", "plot_curves", "save_image_grid", "scatter_plot"]
@@ -19,10 +21,29 @@ __all__ = ["image_grid", "plot_curves", "save_image_grid", "scatter_plot"]
 def _save(image, path):
     """Writes the PIL `image` to `path` (its folder made if missing) atomically; returns `path`.
 
-    A kill mid-write leaves the previous picture, never a truncated PNG.
+    A kill mid-write leaves the previous picture, never a truncated PNG. The format follows
+    the suffix (`.png`, `.jpg`, ...); a path without a suffix Pillow knows gets a PNG.
     """
-    replace_atomically(image.save, path)
+    from PIL import Image
+
+    suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else ""
+    kind = Image.registered_extensions().get(f".{suffix}", "PNG") if suffix else "PNG"
+    replace_atomically(lambda tmp: image.save(tmp, format=kind), path)
     return path
+
+
+def _value_range(value_range):
+    try:
+        low, high = value_range
+    except (TypeError, ValueError):
+        low = high = None
+    real = [isinstance(v, numbers.Real) and not isinstance(v, bool) for v in (low, high)]
+    if not all(real) or not (math.isfinite(low) and math.isfinite(high) and low < high):
+        raise ValueError(
+            "`value_range` must be a pair (low, high) of finite numbers with low < high. "
+            f"Received: value_range={value_range!r}"
+        )
+    return float(low), float(high)
 
 
 def image_grid(images, rows=None, value_range=(-1.0, 1.0), padding=1):
@@ -30,10 +51,11 @@ def image_grid(images, rows=None, value_range=(-1.0, 1.0), padding=1):
 
     Args:
         images: Array of shape `(n, height, width, channels)` with 1 or 3 channels.
-        rows: Number of rows (default: as square as possible).
-        value_range: The `(low, high)` range of `images`, mapped to 0..255
-            (default `(-1, 1)`, a tanh generator's range).
-        padding: Pixels between tiles (default 1).
+        rows: Number of rows, a positive integer (default: as square as possible).
+        value_range: The `(low, high)` range of `images`, mapped to 0..255, values outside
+            it clipped (default `(-1, 1)`, a tanh generator's range). NaN is drawn as
+            `low` (black).
+        padding: Pixels between tiles, an integer >= 0 (default 1).
 
     Returns:
         A uint8 array of shape `(H, W, channels)`.
@@ -49,10 +71,12 @@ def image_grid(images, rows=None, value_range=(-1.0, 1.0), padding=1):
             f"`images` must have shape (n, height, width, 1 or 3). Received: shape {images.shape}"
         )
     n, height, width, channels = images.shape
-    rows = rows or max(1, int(math.floor(math.sqrt(n))))
-    cols = math.ceil(n / rows)
-    low, high = value_range
-    pixels = np.clip((images - low) / (high - low), 0.0, 1.0) * 255.0
+    rows = max(1, math.isqrt(n)) if rows is None else checks.positive_int(rows, "rows")
+    padding = checks.non_negative_int(padding, "padding")
+    low, high = _value_range(value_range)
+    cols = max(1, math.ceil(n / rows))
+    scaled = np.nan_to_num((images - low) / (high - low), nan=0.0, posinf=1.0, neginf=0.0)
+    pixels = np.clip(scaled, 0.0, 1.0) * 255.0
     grid = np.zeros(
         (rows * height + (rows - 1) * padding, cols * width + (cols - 1) * padding, channels),
         dtype="uint8",
@@ -69,18 +93,20 @@ def save_image_grid(images, path, rows=None, value_range=(-1.0, 1.0), scale=1, p
 
     Args:
         images: Array of shape `(n, height, width, channels)`.
-        path: The output PNG; its folder is created if missing, and the file is replaced
-            atomically (a kill mid-write leaves the previous picture).
-        rows: Number of rows (default: as square as possible).
-        value_range: The range of `images` (default `(-1, 1)`).
-        scale: Integer enlargement factor (default 1).
-        padding: Pixels between tiles before enlargement (default 1).
+        path: The output file, a PNG unless its suffix names another format Pillow writes
+            (a path without a suffix gets a PNG); its folder is created if missing, and the
+            file is replaced atomically (a kill mid-write leaves the previous picture).
+        rows: Number of rows, a positive integer (default: as square as possible).
+        value_range: The range of `images`, low < high (default `(-1, 1)`).
+        scale: Positive integer enlargement factor (default 1).
+        padding: Pixels between tiles before enlargement, an integer >= 0 (default 1).
 
     Returns:
         The path written.
     """
     from PIL import Image
 
+    scale = checks.positive_int(scale, "scale")
     grid = image_grid(images, rows=rows, value_range=value_range, padding=padding)
     grid = grid.repeat(scale, axis=0).repeat(scale, axis=1)
     return _save(Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid), path)

@@ -49,3 +49,46 @@ def test_png_goes_into_a_new_folder_and_a_killed_write_keeps_the_old_picture(tmp
     with Image.open(path) as picture:  # still the black picture, whole
         assert np.asarray(picture).max() == 0
     assert [p.name for p in path.parent.iterdir()] == ["grid.png"]  # no temporary left
+
+
+def test_a_path_without_a_known_suffix_gets_a_png(tmp_path):
+    images = np.zeros((4, 4, 4, 1))
+    for name in ("grid", "grid.data"):
+        path = save_image_grid(images, tmp_path / name)
+        assert Image.open(path).format == "PNG"
+    assert Image.open(save_image_grid(images, tmp_path / "grid.JPG")).format == "JPEG"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grid", "grid.JPG", "grid.data"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"rows": -1}, "`rows` must be a positive integer"),
+        ({"rows": 0}, "`rows` must be a positive integer"),
+        ({"rows": 2.0}, "`rows`"),
+        ({"padding": -1}, "`padding` must be a non-negative integer"),
+        ({"value_range": (0, 0)}, "`value_range` must be a pair"),
+        ({"value_range": (1, -1)}, "low < high"),
+        ({"value_range": (0, float("nan"))}, "`value_range`"),
+        ({"value_range": 1}, "`value_range`"),
+    ],
+)
+def test_grid_arguments_are_checked(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        image_grid(np.zeros((4, 4, 4, 1)), **kwargs)
+
+
+def test_scale_is_checked_and_numpy_integers_are_taken(tmp_path):
+    with pytest.raises(ValueError, match="`scale` must be a positive integer"):
+        save_image_grid(np.zeros((4, 4, 4, 1)), tmp_path / "x.png", scale=0)
+    path = save_image_grid(
+        np.zeros((4, 4, 4, 1)), tmp_path / "x.png", rows=np.int64(2), scale=np.int32(2)
+    )
+    assert Image.open(path).size == (18, 18)
+
+
+def test_non_finite_pixels_are_drawn_without_warnings(recwarn):
+    images = np.array([np.nan, np.inf, -np.inf, 1.0]).reshape(1, 2, 2, 1)
+    grid = image_grid(images, padding=0)
+    assert grid.ravel().tolist() == [0, 255, 0, 255]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
