@@ -146,6 +146,8 @@ def read_uint8(spec, path=None, split="train", download=False):
             raise FileNotFoundError(_missing_message(spec, splits))
     x = np.concatenate([p[0] for p in parts])[..., None]
     y = np.concatenate([p[1] for p in parts]).astype("int32")
+    if not len(y):
+        raise ValueError(f"{spec.title} from {origin} holds no examples ({'+'.join(splits)}).")
     if y.min() < 0 or y.max() >= len(spec.class_names):
         raise ValueError(
             f"{spec.title} labels from {origin} must be class ids 0-{len(spec.class_names) - 1}. "
@@ -222,6 +224,11 @@ def _read_split(location, split):
         raise ValueError(
             f"{location} ({split} split) must hold uint8 images of shape (n, height, width) "
             f"and n labels. Received: images {x.shape} {x.dtype}, labels {y.shape}"
+        )
+    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(
+            f"{location} ({split} split) must hold integer class ids as labels; other values "
+            f"would be truncated. Received: labels of dtype {y.dtype}"
         )
     return x, y
 

@@ -189,3 +189,19 @@ def test_bad_arguments(tmp_path, kwargs, error, match):
     kwargs.setdefault("path", write_mnist_npz(tmp_path / "mnist.npz"))
     with pytest.raises(error, match=match):
         load_mnist(**kwargs)
+
+
+def test_float_labels_and_empty_files_are_refused_by_name(tmp_path):
+    x_train, y_train, x_test, y_test = mnist_arrays()
+    floats = write_mnist_npz(
+        tmp_path / "float_labels.npz", (x_train, y_train + 0.5, x_test, y_test)
+    )
+    with pytest.raises(ValueError, match=r"float_labels.npz \(train split\) must hold integer"):
+        load_mnist(floats)
+    empty = np.zeros((0, 28, 28), "uint8")
+    path = write_mnist_npz(
+        tmp_path / "empty.npz", (empty, np.zeros(0, "int64"), empty, np.zeros(0, "int64"))
+    )
+    with pytest.raises(ValueError, match="empty.npz holds no examples"):
+        load_mnist(path)
+    assert load_mnist(write_mnist_npz(tmp_path / "ok.npz"))[1].dtype == np.int32
