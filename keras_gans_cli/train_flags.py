@@ -160,8 +160,8 @@ def add_arguments(parser):
         action="store_true",
         default=None,
         help="mnist, fashion-mnist: download the data once into the Keras cache when it is "
-        "not there (mnist: SHA-256 verified, written atomically); without it nothing is "
-        "downloaded",
+        "not there (written atomically; mnist: SHA-256 verified, fashion-mnist: each file "
+        "read back, gzip and IDX size); without it nothing is downloaded",
     )
     training = parser.add_argument_group("training")
     training.add_argument(

@@ -3,6 +3,7 @@
 Nothing is downloaded unless `download=True`: the loaders read Keras's `.npz` format
 (`x_train`, `y_train`, `x_test`, `y_test`) or the four IDX files of the original distributions
 (gzipped or not), from a path you give or from where `keras.datasets` caches them.
+Downloads are written atomically and checked (`_downloads`).
 """
 
 from __future__ import annotations
@@ -135,15 +136,22 @@ def read_uint8(spec, path=None, split="train", download=False):
         parts = [_read_split(path, s) for s in splits]
         origin = str(path)
     else:
-        location = _find_in_cache(spec, splits)
+        location, parts = _find_in_cache(spec, splits), None
         if location is not None:
-            parts = [_read_split(location, s) for s in splits]
-            origin = str(location)
-        elif download:
+            try:
+                parts = [_read_split(location, s) for s in splits]
+                origin = str(location)
+            except ValueError as error:  # e.g. a download killed before keras-gans fetched it
+                if not download:
+                    raise ValueError(
+                        f"{error}. The file is in Keras's download cache: delete it, or pass "
+                        "download=True (keras-gans train: --download) to fetch it again."
+                    ) from None
+        if parts is None:
+            if not download:
+                raise FileNotFoundError(_missing_message(spec, splits))
             parts = _download(spec, splits)
-            origin = f"keras.datasets.{spec.keras_module}"
-        else:
-            raise FileNotFoundError(_missing_message(spec, splits))
+            origin = f"{spec.title} downloaded into {keras_cache_dir()}"
     x = np.concatenate([p[0] for p in parts])[..., None]
     y = np.concatenate([p[1] for p in parts]).astype("int32")
     if not len(y):
@@ -249,39 +257,9 @@ def read_npz(location):
 
 
 def _download(spec, splits):
-    if spec.cache_npz in SHA256:
-        return _download_npz(spec, splits)
-    import keras
+    from keras_gans.datasets import _downloads
 
-    loader = getattr(keras.datasets, spec.keras_module).load_data
-    try:
-        train, test = loader()
-    except Exception as error:  # any network or cache failure: say what to do instead
-        raise OSError(
-            f"Downloading {spec.title} with keras.datasets.{spec.keras_module}.load_data() "
-            f"failed ({error}). {_missing_message(spec, splits)}"
-        ) from error
-    arrays = {"train": train, "test": test}
-    return [(np.asarray(arrays[s][0], dtype="uint8"), np.asarray(arrays[s][1])) for s in splits]
-
-
-def _download_npz(spec, splits):
-    """Downloads `spec.cache_npz` once into the Keras cache: streamed to a temporary file,
-    checked against `SHA256`, then moved into place (`keras_gans.metrics.download`)."""
-    import urllib.error
-
-    from keras_gans.metrics.download import describe_error, download
-
-    url = f"{DOWNLOAD_URL}{spec.cache_npz}"
-    target = keras_cache_dir() / spec.cache_npz
-    try:
-        download(url, target, SHA256[spec.cache_npz])
-    except (urllib.error.URLError, OSError) as error:
-        raise OSError(
-            f"Downloading {spec.title} from {url} failed ({describe_error(error)}). "
-            f"{_missing_message(spec, splits)}"
-        ) from error
-    return [_read_split(target, s) for s in splits]
+    return _downloads.download(spec, splits)
 
 
 def check_resize(image_size, interpolation):
@@ -360,8 +338,11 @@ def load_fashion_mnist(
         split: `"train"` (default, 60,000 images), `"test"` (10,000) or `"all"` (both).
         image_size: Optional size to resize to: an int (square) or `(height, width)`
             (default `None`: the native 28x28).
-        download: When the data is neither at `path` nor in the cache, download it with
-            `keras.datasets.fashion_mnist.load_data()` (default `False`; needs network access).
+        download: When the data is neither at `path` nor in the cache, download the four
+            files into the Keras cache from where `keras.datasets.fashion_mnist` gets them
+            (default `False`; needs network access). Each is written atomically and checked
+            by reading it back (gzip stream complete, IDX header and size), so a partial file
+            is never left in place; a cached file that fails the check is fetched again.
         interpolation: Resize method when `image_size` is given (default `"bilinear"`).
 
     Returns:

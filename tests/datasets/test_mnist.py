@@ -6,7 +6,6 @@ path is exercised with `keras.datasets.*.load_data` replaced by a fake.
 
 import gzip
 
-import keras
 import numpy as np
 import pytest
 
@@ -104,19 +103,32 @@ def test_missing_path_is_named(tmp_path):
         load_mnist(missing)
 
 
+def _fake_fetch(monkeypatch, arrays, calls, cut=None):
+    """Serves `arrays` as the four gzipped IDX files; `cut` truncates the file of that name."""
+    from keras_gans.datasets import _downloads
+
+    served = {
+        f"{n}.gz": gzip.compress(idx_bytes(a)) for n, a in zip(IDX_NAMES, arrays, strict=True)
+    }
+
+    def fetch(url, destination, timeout=60.0):
+        name = url.rsplit("/", 1)[-1]
+        calls.append(name)
+        data = served[name]
+        with open(destination, "wb") as out:
+            out.write(data[: len(data) // 2] if name == cut else data)
+
+    monkeypatch.setattr(_downloads, "fetch", fetch)
+
+
 def test_download_is_used_only_when_asked_and_nothing_is_cached(keras_home, monkeypatch):
     arrays = mnist_arrays(seed=3)
     calls = []
-
-    def fake_load_data():
-        calls.append(1)
-        return (arrays[0], arrays[1]), (arrays[2], arrays[3])
-
-    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", fake_load_data)
+    _fake_fetch(monkeypatch, arrays, calls)
     with pytest.raises(FileNotFoundError):
         load_fashion_mnist()
     x, y = load_fashion_mnist(download=True)
-    assert calls == [1] and y.tolist() == arrays[1].tolist()
+    assert calls == [f"{n}.gz" for n in IDX_NAMES[:2]] and y.tolist() == arrays[1].tolist()
     np.testing.assert_allclose(x[..., 0], arrays[0] / 127.5 - 1.0, atol=1e-6)
 
     # MNIST downloads through keras-gans' own checked download: a closed port is offline.
@@ -205,3 +217,33 @@ def test_float_labels_and_empty_files_are_refused_by_name(tmp_path):
     with pytest.raises(ValueError, match="empty.npz holds no examples"):
         load_mnist(path)
     assert load_mnist(write_mnist_npz(tmp_path / "ok.npz"))[1].dtype == np.int32
+
+
+def test_a_truncated_fashion_download_is_never_left_in_place(keras_home, monkeypatch):
+    arrays = mnist_arrays(seed=4)
+    folder = keras_home / "datasets" / "fashion-mnist"
+    calls = []
+    _fake_fetch(monkeypatch, arrays, calls, cut=f"{IDX_NAMES[0]}.gz")
+    with pytest.raises(OSError, match="Downloading Fashion-MNIST .* failed"):
+        load_fashion_mnist(download=True)
+    assert not folder.exists() or not list(folder.iterdir())  # no partial file, no temporary
+    _fake_fetch(monkeypatch, arrays, calls)
+    x, y = load_fashion_mnist(download=True, split="all")
+    assert y.tolist() == np.concatenate([arrays[1], arrays[3]]).tolist()
+
+
+def test_a_truncated_cached_fashion_file_is_named_and_fetched_again(keras_home, monkeypatch):
+    """What a kill inside keras.datasets' own download leaves: a cut file at the final name."""
+    arrays = mnist_arrays(seed=5)
+    folder = write_idx_folder(keras_home / "datasets" / "fashion-mnist", arrays)
+    broken = folder / f"{IDX_NAMES[0]}.gz"
+    broken.write_bytes(broken.read_bytes()[:100])
+    with pytest.raises(ValueError, match=f"Cannot read IDX file {broken}.*delete it, or pass"):
+        load_fashion_mnist()
+    calls = []
+    _fake_fetch(monkeypatch, arrays, calls)
+    x, y = load_fashion_mnist(download=True)
+    assert calls == [f"{IDX_NAMES[0]}.gz"]  # only the broken file is fetched again
+    assert y.tolist() == arrays[1].tolist()
+    np.testing.assert_allclose(x[..., 0], arrays[0] / 127.5 - 1.0, atol=1e-6)
+    assert load_fashion_mnist()[0].shape == (6, 28, 28, 1)  # repaired for offline runs
