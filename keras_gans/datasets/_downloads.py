@@ -33,7 +33,7 @@ def download(spec, splits):
             location = _npz(spec)
         else:
             location = _idx_files(spec, splits)
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, OSError) as error:  # a bad file: ValueError, as it is
         raise OSError(
             f"Downloading {spec.title} from {mnist.DOWNLOAD_URL} failed "
             f"({describe_error(error)}). {mnist._missing_message(spec, splits)}"
@@ -61,7 +61,13 @@ def _idx_files(spec, splits):
 
         def write(tmp, url=f"{mnist.DOWNLOAD_URL}{name}.gz"):
             fetch(url, tmp)
-            mnist.read_idx(tmp)  # a truncated or corrupt file raises: nothing is saved
+            try:
+                mnist.read_idx(tmp)
+            except ValueError as error:  # truncated or corrupt: the temporary is removed
+                raise ValueError(
+                    f"The file downloaded from {url} is not a complete IDX file ({error}). "
+                    "Nothing was saved."
+                ) from None
 
         replace_atomically(write, target)
     return folder
