@@ -11,6 +11,7 @@ section 7.1).
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import os
 from pathlib import Path
 
@@ -151,7 +152,7 @@ def load_pairs(
         image_size: An int or `(height, width)` (default `None`: the first image's size; 32
             for tasks).
         channels: `(channels_a, channels_b)` or one int for both, 1 or 3 (default `None`:
-            from each domain's first image).
+            from each domain's first image). A built-in task's images are grey: `None` or 1.
         batch_size: Pairs per batch (default 1, as both papers).
         jitter: Upscale by `JITTER_SCALE` and randomly crop back (default `True`).
         mirror: Random horizontal flips (default `True`).
@@ -215,6 +216,11 @@ def load_pairs(
             metadata=metadata,
         )
     if isinstance(data, str) and data in TRANSLATION_TASKS and target is None:
+        if channels is not None and _channels(channels) != (1, 1):
+            raise ValueError(
+                f"The translation task {data!r} has grey images (1 channel): `channels` must "
+                f"be None or 1. Received: channels={channels!r}"
+            )
         return _task(data, size, split, batch_size, seed, flags)
     domains = _folders(data, target, flags["paired"], size, channels)
     (paths_a, paths_b), (shape_a, shape_b), kind, decoders = domains
@@ -301,13 +307,20 @@ def _task(name, size, split, batch_size, seed, flags):
 def _channels(channels):
     if channels is None:
         return None, None
-    pair = (channels, channels) if isinstance(channels, int) else tuple(channels)
-    if len(pair) != 2 or any(c not in (1, 3) for c in pair):
+    if isinstance(channels, (list, tuple)):
+        pair = tuple(channels)
+    else:
+        pair = (channels, channels)
+
+    def valid(c):
+        return isinstance(c, numbers.Integral) and not isinstance(c, bool) and c in (1, 3)
+
+    if len(pair) != 2 or not all(valid(c) for c in pair):
         raise ValueError(
             f"`channels` must be 1, 3 or a (channels_a, channels_b) pair of them. "
             f"Received: channels={channels!r}"
         )
-    return pair
+    return tuple(int(c) for c in pair)
 
 
 def _folders(data, target, paired, size, channels):
@@ -365,8 +378,9 @@ def read_images(folder, image_size, channels):
     size = _checks.image_size(image_size)
     stems = _relative_stems(root)
     paths = sorted(stems.values())
-    if channels not in (1, 3):
+    integer = isinstance(channels, numbers.Integral) and not isinstance(channels, bool)
+    if not integer or channels not in (1, 3):
         raise ValueError(f"`channels` must be 1 or 3. Received: channels={channels!r}")
-    decode = _decoder(channels, size)
+    decode = _decoder(int(channels), size)
     images = np.stack([decode(tf.constant(p)).numpy() for p in paths])
     return [os.path.relpath(p, root) for p in paths], images

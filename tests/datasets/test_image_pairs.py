@@ -110,3 +110,20 @@ def test_a_cmyk_jpeg_pair_decodes_to_one_channel(tmp_path):
     a, b = next(iter(source.dataset))
     assert a.shape == (1, 8, 8, 1) and b.shape == (1, 8, 8, 1)
     assert -1.0 <= float(np.min(a)) and float(np.max(b)) <= 1.0
+
+
+@pytest.mark.parametrize("channels", [True, 3.0, "3", (1, 2), (1, 3, 3), 0])
+def test_channels_must_be_1_or_3(folders, channels):
+    with pytest.raises(ValueError, match="`channels` must be 1, 3 or a"):
+        load_pairs(folders / "a", folders / "b", channels=channels)
+
+
+def test_channels_of_a_task_and_of_read_images(folders):
+    with pytest.raises(ValueError, match="grey images .* must be None or 1"):
+        load_pairs("digits-edges", channels=3)
+    assert load_pairs("digits-edges", channels=np.int64(1)).shape == (32, 32, 1)
+    source = load_pairs(folders / "a", folders / "b", channels=np.int64(3))
+    assert source.shape == (12, 16, 3)
+    for bad in (True, 3.0):
+        with pytest.raises(ValueError, match="`channels` must be 1 or 3"):
+            read_images(folders / "a", 8, bad)
