@@ -150,6 +150,7 @@ class GANCheckpoint(keras.callbacks.Callback):
         self.stopped_by = None
         self.stopped_at = None
         self._batch_offset, self._trackers_to_restore = 0, None
+        self._signals = self._active_signals = None
         self._progress = EpochProgress()
 
     @property
@@ -185,7 +186,9 @@ class GANCheckpoint(keras.callbacks.Callback):
         self._remove_uncommitted()
         self._epochs = self.params.get("epochs") if self.params else None
         self._steps_since_commit = 0
-        self._signals = StopSignals() if self.stop_on_signal else None
+        if self._signals is not None:  # left entered by a `fit` of ours that raised
+            self._signals.__exit__(None, None, None)
+        self._signals = StopSignals.for_caller("fit") if self.stop_on_signal else None
         self._active_signals = self._signals.__enter__() if self._signals else None
 
     def on_train_end(self, logs=None):
