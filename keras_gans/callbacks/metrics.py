@@ -50,6 +50,9 @@ class GANMetricsCallback(keras.callbacks.Callback):
     `CSVLogger` in the `callbacks` list; the progress bar and `History` always run last
     and show the values. On epochs that are not evaluated the keys are absent (a monitor
     then skips that epoch with a warning): align `every_n_epochs` with what monitors it.
+    An epoch whose logged losses are NaN or infinite is not evaluated (`NaNGuard` reports
+    it), nor one cut short by SIGINT/SIGTERM under `StopSignals` (a run stopping on a
+    signal commits its checkpoint without waiting for an evaluation).
 
     Conditional models need labels for their fakes: they are drawn once (with `seed`)
     from the real labels, given as `real_data=(x, y)`, as `labels=`, or by a dataset
@@ -200,6 +203,14 @@ class GANMetricsCallback(keras.callbacks.Callback):
         return results
 
     def on_epoch_end(self, epoch, logs=None):
+        from keras_gans.callbacks.checkpoint import finite_logs
+        from keras_gans.callbacks.signals import StopSignals
+
+        if not finite_logs(logs or {}):
+            return  # diverged: NaNGuard reports it; the fakes would only be refused as NaN
+        signals = StopSignals.current()
+        if signals is not None and signals.received:
+            return  # stopping on a signal: the epoch is cut short and the time is short
         last = epoch + 1 >= (self.params or {}).get("epochs", float("inf"))
         if (epoch + 1) % self.every_n_epochs and not last:
             return
