@@ -73,7 +73,10 @@ def run_all(name, *, kind=None, tmp_path=None, data=None, labels=None, seed=0, *
         kind: `"architectures"`, `"losses"`, `"penalties"` or `None` (default: every kind
             that has `name`).
         tmp_path: Where `check_save_load` saves (default `None`: a temporary directory).
-        data: Real samples for the architecture's training checks (default `None`).
+        data: Real samples for the architecture's training checks (default `None`:
+            synthetic ones). A translation plugin (its model has `directions`, e.g.
+            pix2pix) has no default: pass its domain A images here and its B images as
+            `labels`, else an `AssertionError` says so.
         labels: Conditions matching `data`: class ids or embedding vectors, or a
             translation model's domain B images (default `None`: `sample_labels` of the
             generator's condition input).

@@ -100,7 +100,8 @@ def check_fit(
             samples in [-1, 1] of the generator's output shape.
         labels: Conditions for a conditional model (default `None`: `sample_labels` of
             the generator's condition input: cycling class ids, or random normal vectors
-            for a float embedding input).
+            for a float embedding input). A translation model (one with `directions`)
+            needs both: its A images as `data` and its B images as `labels`.
         loss: The loss to compile an uncompiled model with (default `None`: the
             architecture's `default_loss`, or `"non-saturating"`).
         d_steps: Discriminator updates per generator update, when compiling (default 1).
@@ -140,6 +141,14 @@ def check_fit(
             g_optimizer=g_optimizer,
             loss=loss or arch.default_loss,
             d_steps=d_steps,
+        )
+    directions = getattr(gan, "directions", None)
+    if directions and (data is None or labels is None):
+        missing = " and ".join(n for n, v in (("data", data), ("labels", labels)) if v is None)
+        raise AssertionError(
+            f"{gan.name} is a translation model (directions {tuple(directions)}) that trains on "
+            "domain A and domain B images: pass the A images as `data=` and the B images as "
+            f"`labels=` (to check_fit or run_all). Received: {missing}=None"
         )
     if data is None:
         shape = tuple(gan.generator.outputs[0].shape[1:])

@@ -87,3 +87,14 @@ def test_check_fit_counts_discriminator_steps(tmp_path):
     )
     assert gan.d_steps == 2
     assert kgt.check_save_load(gan, tmp_path, batch_size=8).d_steps == 2
+
+
+def test_run_all_on_a_translation_plugin_asks_for_both_domains(tmp_path):
+    import numpy as np
+
+    tiny = {"image_shape": (16, 16, 1), "base_filters": 4, "discriminator_filters": 4, "depth": 2}
+    with pytest.raises(AssertionError, match=r"pass the A images as `data=`.*data and labels=None"):
+        kgt.run_all("pix2pix", tmp_path=tmp_path, **tiny)
+    a = np.zeros((16, 16, 16, 1), "float32")
+    with pytest.raises(AssertionError, match="B images as `labels=`.*Received: labels=None"):
+        kgt.check_fit("pix2pix", a, **tiny)
