@@ -5,13 +5,22 @@ never drift from the flags: `docs/reference/cli.md` holds the marker `<!-- cli-r
 and this hook replaces it with every subcommand's usage, flags, help texts and defaults, read
 from `keras_gans_cli.build_parser()` (which imports no TensorFlow). Run this file as a script
 to print the generated Markdown.
+
+The plugin rules live in `plugins/README.md` (read in the repository, beside the plugin
+distributions); `docs/guide/plugins.md` holds the marker `<!-- plugins-readme -->`, which
+this hook replaces with that file's sections from "Entry-point groups" on, so the site and
+the repository say the same.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 MARKER = "<!-- cli-reference -->"
+PLUGINS_MARKER = "<!-- plugins-readme -->"
+PLUGINS_README = Path(__file__).resolve().parent.parent / "plugins" / "README.md"
+PLUGINS_FIRST_SECTION = "## Entry-point groups"
 
 
 def _cell(text):
@@ -98,10 +107,21 @@ def cli_reference_markdown(parser=None):
     return "\n".join(parts)
 
 
+def plugins_readme_markdown(path=PLUGINS_README):
+    """The sections of `plugins/README.md` from "Entry-point groups" to the end."""
+    text = Path(path).read_text(encoding="utf-8")
+    start = text.find(PLUGINS_FIRST_SECTION)
+    if start < 0:
+        raise ValueError(f"{path} has no section {PLUGINS_FIRST_SECTION!r} to include")
+    return text[start:]
+
+
 def on_page_markdown(markdown, page, config, files):
-    """MkDocs hook: fills the CLI reference page."""
+    """MkDocs hook: fills the CLI reference page and the plugin rules."""
     if MARKER in markdown:
-        return markdown.replace(MARKER, cli_reference_markdown())
+        markdown = markdown.replace(MARKER, cli_reference_markdown())
+    if PLUGINS_MARKER in markdown:
+        markdown = markdown.replace(PLUGINS_MARKER, plugins_readme_markdown())
     return markdown
 
 

@@ -217,7 +217,11 @@ def add_arguments(parser):
     run.add_argument(
         "--resume", type=non_empty, metavar="RUN", help="continue the run in this directory"
     )
-    run.add_argument("--monitor", help="logged value choosing checkpoints/best.keras [g_loss]")
+    run.add_argument(
+        "--monitor",
+        help="logged value choosing checkpoints/best.keras [val_kid for 8x8 grey data (KID "
+        "every 5 epochs), else the --eval FID/KID, else no best.keras]",
+    )
     run.add_argument("--monitor-mode", choices=("min", "max"), help="[min]")
     run.add_argument("--samples", type=positive_int, help="samples per epoch grid [100]")
     run.add_argument("--sample-every", type=positive_int, help="epochs between grids [1]")
@@ -241,7 +245,11 @@ def add_arguments(parser):
         help="metrics logged as val_<name> after evaluated epochs: fid, kid, precision_recall "
         "(comma-separated); pair with --monitor val_kid",
     )
-    evaluation.add_argument("--eval-every", type=positive_int, help="epochs between them [1]")
+    evaluation.add_argument(
+        "--eval-every",
+        type=positive_int,
+        help="epochs between them [1; 5 for the automatic KID of 8x8 grey data]",
+    )
     evaluation.add_argument("--eval-samples", type=positive_int, help="fakes per evaluation [1000]")
     evaluation.add_argument(
         "--eval-extractor",

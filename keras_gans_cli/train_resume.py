@@ -10,13 +10,21 @@ __all__ = ["check_epochs_change", "check_resume_flags", "learning_rates"]
 
 def check_resume_flags(args):
     """Refuses flags a resumed run cannot change (its config.json fixes them)."""
-    given = {k for k, v in vars(args).items() if v not in (None, False) and k not in RESUMABLE}
+    # A flag is given when it differs from its default: None, or False for the store_true
+    # flags; --no-tensorboard (default None) gives False.
+    given = {
+        k
+        for k, v in vars(args).items()
+        if k not in RESUMABLE and (v not in (None, False) or (v is False and k == "tensorboard"))
+    }
     given -= {"command", "run"}
     if given:
-        flags = ", ".join(sorted(f"--{name.replace('_', '-')}" for name in given))
+        options = {"tensorboard": "--no-tensorboard"}  # the one flag not named as its dest
+        flags = ", ".join(sorted(options.get(k, f"--{k.replace('_', '-')}") for k in given))
         raise CommandError(
             f"{flags} cannot be changed when resuming: the run's config.json fixes them "
-            f"(only --epochs may be raised). Received: --resume {args.resume}"
+            "(only --epochs, --strategy, --verbose, --debug and --dry-run may be given). "
+            f"Received: --resume {args.resume}"
         )
 
 

@@ -149,3 +149,18 @@ def test_cli_reference_lists_every_flag(site):
                 assert option in built, f"{name} {option} missing from the built page"
             if action.help and action.help != argparse.SUPPRESS and "%" not in action.help:
                 assert " ".join(action.help.split())[:40] in built, (name, action.dest)
+
+
+def test_the_plugins_page_carries_the_plugin_rules_of_the_repository():
+    hooks = _hooks()
+    page = (ROOT / "docs" / "guide" / "plugins.md").read_text()
+    assert hooks.PLUGINS_MARKER in page
+    filled = hooks.on_page_markdown(page, None, None, None)
+    readme = (ROOT / "plugins" / "README.md").read_text()
+    headings = [line for line in readme.splitlines() if line.startswith("## ")]
+    first = headings.index(hooks.PLUGINS_FIRST_SECTION)
+    for heading in headings[first:]:  # the groups, the rules, testing, the registry
+        assert heading in filled
+    assert hooks.PLUGINS_MARKER not in filled and "model_class" in filled
+    with pytest.raises(ValueError, match="no section"):
+        hooks.plugins_readme_markdown(ROOT / "README.md")

@@ -204,6 +204,8 @@ def test_resume_rejects_changed_flags_and_foreign_checkpoints(run_copy, capsys):
     before = _tree(run_copy)
     assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--arch", "mlp"]) == 1
     assert "--arch cannot be changed when resuming" in _error_line(capsys)
+    assert keras_gans_cli.main(["train", "--resume", str(run_copy), "--no-tensorboard"]) == 1
+    assert "--no-tensorboard cannot be changed when resuming" in _error_line(capsys)
 
     config = json.loads((run_copy / "config.json").read_text())
     config["arch"], config["epochs"] = "mlp", 3
