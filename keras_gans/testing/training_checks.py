@@ -143,12 +143,14 @@ def check_fit(
             d_steps=d_steps,
         )
     directions = getattr(gan, "directions", None)
-    if directions and (data is None or labels is None):
+    both = isinstance(data, (tuple, list)) and len(data) == 2  # data=(a, b)
+    if directions and (data is None or (labels is None and not both)):
         missing = " and ".join(n for n, v in (("data", data), ("labels", labels)) if v is None)
         raise AssertionError(
             f"{gan.name} is a translation model (directions {tuple(directions)}) that trains on "
             "domain A and domain B images: pass the A images as `data=` and the B images as "
-            f"`labels=` (to check_fit or run_all). Received: {missing}=None"
+            f"`labels=`, or both as `data=(a, b)` (to check_fit or run_all). "
+            f"Received: {missing}=None"
         )
     if data is None:
         shape = tuple(gan.generator.outputs[0].shape[1:])
