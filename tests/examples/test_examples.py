@@ -5,11 +5,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "train_dcgan_digits.py"
 
 
+@pytest.mark.slow  # 10 s of training; slow tier keeps the default under 15 min
 def test_example_trains_and_writes_a_ten_by_ten_grid(tmp_path):
     out = tmp_path / "grid.png"
     result = subprocess.run(

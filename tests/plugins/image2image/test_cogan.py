@@ -190,6 +190,7 @@ def trained(tmp_path_factory):
     return {"model": model, "loaded": loaded, "a": a, "b": b, "start": start, "samples": samples}
 
 
+@pytest.mark.slow  # shares a model trained in 8 s; slow tier keeps the default under 15 min
 def test_save_load_keeps_the_sharing_and_resumes_exactly(trained):
     model, loaded = trained["model"], trained["loaded"]
     assert type(loaded) is CoGANModel
@@ -212,6 +213,7 @@ def test_save_load_keeps_the_sharing_and_resumes_exactly(trained):
     )
 
 
+@pytest.mark.slow  # shares a model trained in 8 s; slow tier keeps the default under 15 min
 def test_training_moves_each_generator_to_its_own_domain(trained):
     """Domain A is grey level +0.5, domain B -0.5 (plus noise): after 16 epochs (64
     steps), each generator's mean grey level is much closer to its own domain's (from

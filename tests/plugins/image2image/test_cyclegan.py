@@ -243,6 +243,7 @@ def trained(tmp_path_factory):
     }
 
 
+@pytest.mark.slow  # shares a model trained in 19 s; slow tier keeps the default under 15 min
 def test_save_load_gives_identical_translations_and_resumes_exactly(trained):
     """4 steps, save, load, 4 more == 8 steps: every weight (both pools included), the
     three optimizers' state and their learning-rate schedules."""
@@ -264,6 +265,7 @@ def test_save_load_gives_identical_translations_and_resumes_exactly(trained):
         assert float(new.learning_rate) == pytest.approx(2e-3 * (1 - 6 / 100))
 
 
+@pytest.mark.slow  # shares a model trained in 19 s; slow tier keeps the default under 15 min
 def test_the_translators_share_weights_and_take_other_sizes(trained):
     model = trained["model"]
     _, _, test_a, test_b = trained["data"]
@@ -275,6 +277,7 @@ def test_the_translators_share_weights_and_take_other_sizes(trained):
     assert dynamic(images(2, (24, 32, 1))).shape == (2, 24, 32, 1)
 
 
+@pytest.mark.slow  # shares a model trained in 19 s; slow tier keeps the default under 15 min
 def test_unpaired_training_learns_the_translation(trained):
     """32 more steps on 256 + 256 unpaired digits (a few seconds): on the 359 test digits the
     edge maps `G(a)` are closer to the ground truth than the input itself is (the

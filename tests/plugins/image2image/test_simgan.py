@@ -165,6 +165,7 @@ def trained(tmp_path_factory):
     return {"model": model, "loaded": loaded, "a": a, "b": b, "test": test, "outputs": outputs}
 
 
+@pytest.mark.slow  # shares a model trained in 5 s; slow tier keeps the default under 15 min
 def test_save_load_and_resume_exactly(trained):
     model, loaded = trained["model"], trained["loaded"]
     assert type(loaded) is SimGANModel and loaded.refiner_steps == 2
@@ -179,6 +180,7 @@ def test_save_load_and_resume_exactly(trained):
             np.testing.assert_array_equal(x.numpy(), y.numpy(), err_msg=f"{name} {x.path}")
 
 
+@pytest.mark.slow  # shares a model trained in 5 s; slow tier keeps the default under 15 min
 def test_translator_shares_the_refiner_and_accepts_any_size(trained):
     model, test = trained["model"], trained["test"]
     fixed, dynamic = model.translator(), model.translator(dynamic_size=True)
@@ -188,6 +190,7 @@ def test_translator_shares_the_refiner_and_accepts_any_size(trained):
     assert {id(w) for w in dynamic.weights} == {id(w) for w in model.generator.weights}
 
 
+@pytest.mark.slow  # shares a model trained in 5 s; slow tier keeps the default under 15 min
 def test_training_refines_towards_the_other_domain(trained):
     """The refiner learns to invert digits without pairs: its error to the ground truth
     (the negatives of held-out digits) falls well below the identity's."""

@@ -101,6 +101,7 @@ def test_passes_the_conformance_suite(tmp_path):
     assert checked == ("architectures",)
 
 
+@pytest.mark.slow  # 6-9 s; slow tier keeps the default under 15 min
 def test_save_load_and_resume_are_exact(tmp_path):
     x, _ = two_modes(96, seed=2)
 
@@ -125,6 +126,7 @@ def test_save_load_and_resume_are_exact(tmp_path):
             np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=name)
 
 
+@pytest.mark.slow  # 6-9 s; slow tier keeps the default under 15 min
 def test_the_command_line_trains_samples_and_exports(tmp_path):
     from keras_gans.export import export
 

@@ -222,6 +222,7 @@ def test_training_improves_the_samples_fid(suite):
     assert after < 0.8 * suite["start"], (suite["start"], after)
 
 
+@pytest.mark.slow  # 7 s; slow tier keeps the default under 15 min
 def test_the_command_line_trains_samples_and_exports_the_decoder(tmp_path):
     pytest.importorskip("tf2onnx")
     run = tmp_path / "run"
