@@ -364,7 +364,12 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
             check.check_conditions(y, self.num_classes, self._condition_shape(), "y")
         if self.adversarial_loss is None:
             raise RuntimeError("Call `compile(d_optimizer, g_optimizer, loss=...)` before `fit`.")
-        return super().fit(x, y, batch_size=batch_size, **kwargs)
+        try:
+            return super().fit(x, y, batch_size=batch_size, **kwargs)
+        finally:  # a fit that raised calls no on_train_end: release its signal handlers now
+            from keras_gans.callbacks.signals import StopSignals
+
+            StopSignals.current()  # exits a GANCheckpoint's StopSignals whose fit has gone
 
     def unpack_batch(self, data_batch):
         """`(x, y)` of a batch (float32 `x`; `y` the checked condition, or `None`)."""

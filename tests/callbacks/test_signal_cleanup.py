@@ -66,6 +66,8 @@ def test_a_fit_failing_otherwise_does_not_swallow_ctrl_c(tmp_path, handlers):
     checkpoint = GANCheckpoint(tmp_path / "first", stop_on_signal=True)
     with pytest.raises(RuntimeError, match="a callback failed"):
         _gan().fit(_X, batch_size=32, epochs=1, verbose=0, callbacks=[checkpoint, _Fails()])
+    # GANModel.fit released the handlers as it raised, before anything else asked
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert StopSignals.current() is None
     with pytest.raises(KeyboardInterrupt):  # Ctrl-C after the failed fit: Python's default
         os.kill(os.getpid(), signal.SIGINT)
