@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from pathlib import Path
 
 import numpy as np
 
@@ -26,8 +27,7 @@ def _save(image, path):
     """
     from PIL import Image
 
-    suffix = str(path).rsplit(".", 1)[-1].lower() if "." in str(path) else ""
-    kind = Image.registered_extensions().get(f".{suffix}", "PNG") if suffix else "PNG"
+    kind = Image.registered_extensions().get(Path(path).suffix.lower(), "PNG")
     replace_atomically(lambda tmp: image.save(tmp, format=kind), path)
     return path
 

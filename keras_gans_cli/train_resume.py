@@ -10,13 +10,9 @@ __all__ = ["check_epochs_change", "check_resume_flags", "learning_rates"]
 
 def check_resume_flags(args):
     """Refuses flags a resumed run cannot change (its config.json fixes them)."""
-    # A flag is given when it differs from its default: None, or False for the store_true
-    # flags; --no-tensorboard (default None) gives False.
-    given = {
-        k
-        for k, v in vars(args).items()
-        if k not in RESUMABLE and (v not in (None, False) or (v is False and k == "tensorboard"))
-    }
+    # Every flag a run records defaults to None (store_true/store_false ones too), so a
+    # value that is not None was given; --debug and --dry-run default to False.
+    given = {k for k, v in vars(args).items() if v is not None and k not in RESUMABLE}
     given -= {"command", "run"}
     if given:
         options = {"tensorboard": "--no-tensorboard"}  # the one flag not named as its dest

@@ -304,18 +304,16 @@ def _task(name, size, split, batch_size, seed, flags):
     )
 
 
+def _is_channel_count(value):
+    """Whether `value` is 1 or 3 as an integer (NumPy ones too; not a bool or a float)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value in (1, 3)
+
+
 def _channels(channels):
     if channels is None:
         return None, None
-    if isinstance(channels, (list, tuple)):
-        pair = tuple(channels)
-    else:
-        pair = (channels, channels)
-
-    def valid(c):
-        return isinstance(c, numbers.Integral) and not isinstance(c, bool) and c in (1, 3)
-
-    if len(pair) != 2 or not all(valid(c) for c in pair):
+    pair = tuple(channels) if isinstance(channels, (list, tuple)) else (channels, channels)
+    if len(pair) != 2 or not all(_is_channel_count(c) for c in pair):
         raise ValueError(
             f"`channels` must be 1, 3 or a (channels_a, channels_b) pair of them. "
             f"Received: channels={channels!r}"
@@ -378,8 +376,7 @@ def read_images(folder, image_size, channels):
     size = _checks.image_size(image_size)
     stems = _relative_stems(root)
     paths = sorted(stems.values())
-    integer = isinstance(channels, numbers.Integral) and not isinstance(channels, bool)
-    if not integer or channels not in (1, 3):
+    if not _is_channel_count(channels):
         raise ValueError(f"`channels` must be 1 or 3. Received: channels={channels!r}")
     decode = _decoder(int(channels), size)
     images = np.stack([decode(tf.constant(p)).numpy() for p in paths])
