@@ -7,6 +7,7 @@ naming the argument, what was expected and what was received:
 
 from __future__ import annotations
 
+import math
 import numbers
 
 __all__ = [
@@ -100,14 +101,19 @@ def non_negative(value, argument):
 
 
 def positive_number(value, argument):
-    """Returns `value` as a `float` if it is a number > 0.
+    """Returns `value` as a `float` if it is a finite number > 0.
+
+    Infinity is refused too: no rate, scale, width or epsilon of this library means
+    anything there, and it would only surface later as NaN.
 
     Example:
     >>> positive_number(1e-3, "learning_rate")
     0.001
     """
-    if not _is_number(value) or not value > 0:
-        raise ValueError(f"`{argument}` must be a positive number. Received: {argument}={value!r}")
+    if not _is_number(value) or not 0 < value < math.inf:
+        raise ValueError(
+            f"`{argument}` must be a positive finite number. Received: {argument}={value!r}"
+        )
     return float(value)
 
 

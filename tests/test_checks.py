@@ -50,3 +50,15 @@ def test_floating_point_takes_every_float_width_tensors_and_lists():
     for values in (np.zeros(2, "float16"), tf.zeros(2, "bfloat16"), [0.5, -1.0], 0.25):
         assert checks.floating_point(values, "x") is None
     assert checks.floating_point(object(), "x") is None  # not array-like: left to shape checks
+
+
+@pytest.mark.parametrize("value", [0, -1e-9, float("nan"), float("inf"), "1", True, None])
+def test_positive_number_refuses_zero_negatives_non_finite_and_non_numbers(value):
+    with pytest.raises(ValueError) as error:
+        checks.positive_number(value, "gain")
+    assert str(error.value) == f"`gain` must be a positive finite number. Received: gain={value!r}"
+
+
+def test_positive_number_returns_a_python_float():
+    value = checks.positive_number(np.float32(0.5), "gain")
+    assert value == 0.5 and type(value) is float

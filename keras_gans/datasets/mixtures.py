@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from keras_gans import checks
-
-
-def _length(value, argument):
-    """A positive finite number (NumPy numbers too), as a `float`."""
-    value = checks.positive_number(value, argument)
-    if not math.isfinite(value):
-        raise ValueError(
-            f"`{argument}` must be a positive finite number. Received: {argument}={value!r}"
-        )
-    return value
 
 
 def ring_of_gaussians(n, modes=8, radius=2.0, std=0.02, seed=None):
@@ -40,7 +28,7 @@ def ring_of_gaussians(n, modes=8, radius=2.0, std=0.02, seed=None):
     ((100, 2), (8, 2))
     """
     n, modes = checks.positive_int(n, "n"), checks.positive_int(modes, "modes")
-    radius, std = _length(radius, "radius"), _length(std, "std")
+    radius, std = checks.positive_number(radius, "radius"), checks.positive_number(std, "std")
     angles = 2.0 * np.pi * np.arange(modes) / modes
     centres = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
     return _sample(centres, n, std, seed)
@@ -60,7 +48,7 @@ def grid_of_gaussians(n, side=5, spacing=2.0, std=0.05, seed=None):
         `(points, centres)`: float32 arrays of shape `(n, 2)` and `(side * side, 2)`.
     """
     n, side = checks.positive_int(n, "n"), checks.positive_int(side, "side")
-    spacing, std = _length(spacing, "spacing"), _length(std, "std")
+    spacing, std = checks.positive_number(spacing, "spacing"), checks.positive_number(std, "std")
     axis = spacing * (np.arange(side) - (side - 1) / 2.0)
     centres = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
     return _sample(centres, n, std, seed)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import keras
 
+from keras_gans.checks import positive_number
+
 __all__ = ["ttur_optimizers"]
 
 
@@ -36,14 +38,8 @@ def ttur_optimizers(d_learning_rate=4e-4, g_learning_rate=1e-4, beta_1=0.0, beta
         Nash Equilibrium", NeurIPS 2017; Zhang et al., "Self-Attention Generative
         Adversarial Networks", ICML 2019 (the learning rates).
     """
-    for value, argument in (
-        (d_learning_rate, "d_learning_rate"),
-        (g_learning_rate, "g_learning_rate"),
-    ):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            raise ValueError(
-                f"`{argument}` must be a positive number. Received: {argument}={value!r}"
-            )
+    d_learning_rate = positive_number(d_learning_rate, "d_learning_rate")
+    g_learning_rate = positive_number(g_learning_rate, "g_learning_rate")
     return (
         keras.optimizers.Adam(d_learning_rate, beta_1=beta_1, beta_2=beta_2),
         keras.optimizers.Adam(g_learning_rate, beta_1=beta_1, beta_2=beta_2),

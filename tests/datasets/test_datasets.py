@@ -42,13 +42,13 @@ def test_grid_centres_are_the_5x5_lattice():
     [
         (ring_of_gaussians, {"modes": 0}, "`modes` must be a positive integer"),
         (ring_of_gaussians, {"modes": 2.5}, "`modes` must be a positive integer"),
-        (ring_of_gaussians, {"radius": "2"}, "`radius` must be a positive number"),
-        (ring_of_gaussians, {"std": float("nan")}, "`std` must be a positive number"),
+        (ring_of_gaussians, {"radius": "2"}, "`radius` must be a positive finite number"),
+        (ring_of_gaussians, {"std": float("nan")}, "`std` must be a positive finite number"),
         (ring_of_gaussians, {"std": float("inf")}, "`std` must be a positive finite"),
         (ring_of_gaussians, {"seed": -1}, "`seed` must be None or an integer >= 0"),
         (grid_of_gaussians, {"side": 0}, "`side` must be a positive integer"),
         (grid_of_gaussians, {"side": "5"}, "`side` must be a positive integer"),
-        (grid_of_gaussians, {"spacing": -1.0}, "`spacing` must be a positive number"),
+        (grid_of_gaussians, {"spacing": -1.0}, "`spacing` must be a positive finite number"),
         (grid_of_gaussians, {"n": True}, "`n` must be a positive integer"),
     ],
 )

@@ -188,10 +188,10 @@ def test_ms_ssim_small_image_settings_are_recorded():
         ({"scales": 0}, "`scales` must be a positive integer. Received: scales=0"),
         ({"scales": -1}, "`scales` must be a positive integer. Received: scales=-1"),
         ({"scales": 1.5}, "`scales` must be a positive integer"),
-        ({"filter_sigma": 0.0}, "`filter_sigma` must be a positive number. Received: "),
-        ({"filter_sigma": -1}, "`filter_sigma` must be a positive number"),
+        ({"filter_sigma": 0.0}, "`filter_sigma` must be a positive finite number. Received: "),
+        ({"filter_sigma": -1}, "`filter_sigma` must be a positive finite number"),
         ({"filter_size": 0}, "`filter_size` must be a positive integer. Received: "),
-        ({"max_val": 0}, "`max_val` must be a positive number"),
+        ({"max_val": 0}, "`max_val` must be a positive finite number"),
         ({"min_val": float("nan")}, "`min_val` must be a number"),
     ],
 )

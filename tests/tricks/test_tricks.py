@@ -342,6 +342,9 @@ def test_ttur_gives_the_discriminator_the_faster_learning_rate():
     assert float(g_optimizer.learning_rate) == pytest.approx(1e-4)
     with pytest.raises(ValueError, match="g_learning_rate"):
         tricks.ttur_optimizers(g_learning_rate=0)
+    # NaN passed the old `value <= 0` check and trained nothing but NaN.
+    with pytest.raises(ValueError, match="`d_learning_rate` must be a positive finite number"):
+        tricks.ttur_optimizers(d_learning_rate=float("nan"))
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,7 @@ def test_annealing_schedule_by_hand_and_config():
     copy = GumbelSoftmax.from_config(layer.get_config())
     assert copy.get_config() == layer.get_config() and float(copy.tau) == 2.0
     for kwargs, message in [
-        ({"temperature": 0}, r"`temperature` must be a positive number.*temperature=0"),
+        ({"temperature": 0}, r"`temperature` must be a positive finite number.*temperature=0"),
         ({"inference": "mode"}, r"`inference` must be one of \('sample', 'argmax'\)"),
         ({"temperature": 0.5, "min_temperature": 1.0}, r"at most `temperature` \(0.5\)"),
         ({"anneal_every": 0}, r"`anneal_every` must be a positive integer"),

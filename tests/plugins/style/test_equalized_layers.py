@@ -53,7 +53,7 @@ def test_config_round_trip_and_bad_arguments():
     clone = EqualizedDense.from_config(layer.get_config())
     assert (clone.units, clone.gain, clone.lr_multiplier) == (3, 1.0, 0.01)
     assert keras.activations.serialize(clone.activation) == "relu"
-    with pytest.raises(ValueError, match=r"`lr_multiplier` must be a positive number.*-1"):
+    with pytest.raises(ValueError, match=r"`lr_multiplier` must be a positive finite number.*-1"):
         EqualizedDense(3, lr_multiplier=-1)
     with pytest.raises(ValueError, match=r"`filters` must be a positive int.*2.5"):
         EqualizedConv2D(2.5)
