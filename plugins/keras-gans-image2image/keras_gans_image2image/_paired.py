@@ -146,11 +146,14 @@ class PairedTranslation:
 
     # ----------------------------------------------------------------- data
     def fit(self, x=None, y=None, batch_size=None, **kwargs):
-        """Trains on pairs: `fit(a, b, batch_size=...)` or a dataset of `(a, b)` batches."""
+        """Trains on pairs: `fit(a, b)`, `fit((a, b))` or a dataset of `(a, b)` batches."""
+        if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
+            x, y = x  # `fit((a, b))`, as CycleGAN and CoGAN take their two domains
         if isinstance(x, np.ndarray) and y is None:
             raise ValueError(
-                "A paired translation model trains on pairs: pass `fit(a, b)` (inputs and "
-                "their ground-truth translations) or a dataset of `(a, b)` batches. "
+                "A paired translation model trains on pairs: pass `fit(a, b)` or `fit((a, b))` "
+                "(inputs and their ground-truth translations) or a dataset of `(a, b)` "
+                "batches. "
                 "Received: y=None"
             )
         if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and len(x) != len(y):
@@ -163,6 +166,8 @@ class PairedTranslation:
     def unpack_batch(self, data_batch):
         """`(a, b)` of a batch, both float32 (floating-point images only)."""
         a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
+        if b is None and isinstance(a, (tuple, list)) and len(a) == 2:
+            a, b = a  # `train_on_batch((a, b))`
         if b is None:
             raise ValueError(
                 "A paired translation model needs `(a, b)` batches (an input image and its "

@@ -224,16 +224,7 @@ class CycleGANModel(GANModel):
     # ----------------------------------------------------------------- the game
     def unpack_batch(self, data_batch):
         """`(a, b)`: `fit(a, b)`, `fit((a, b))` or a dataset of `(a, b)` batches; float32."""
-        a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
-        if b is None and isinstance(a, (tuple, list)) and len(a) == 2:
-            a, b = a
-        if b is None or isinstance(a, (tuple, list, dict)):
-            raise ValueError(
-                "CycleGANModel trains on two domains: pass `fit(a, b)` (images of A and "
-                "of B, unpaired: row i of `a` need not match row i of `b`) or a dataset of "
-                f"`(a, b)` batches. Received: {'x only' if b is None else 'a nested x'}"
-            )
-        return common.float_images(a, "a"), common.float_images(b, "b")
+        return common.unpack_pair(data_batch, "CycleGANModel")
 
     def schedule(self, x, y, training=True):
         """Each discriminator on each of `d_steps` slices of `(a, b)`, then the generators.

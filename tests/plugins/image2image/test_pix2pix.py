@@ -185,6 +185,18 @@ def test_save_load_and_resume_are_exact(tmp_path, edges):
             np.testing.assert_array_equal(np.asarray(x), np.asarray(y), err_msg=name)
 
 
+def test_fit_takes_the_pair_as_one_tuple_as_cyclegan_does(edges):
+    a, b = edges[0][:16], edges[1][:16]
+    as_two, as_tuple = tiny(seed=5, eager=True), tiny(seed=5, eager=True)
+    as_two.fit(a, b, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    as_tuple.fit((a, b), batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for x, y in zip(as_two.weights, as_tuple.weights, strict=True):
+        np.testing.assert_array_equal(np.asarray(x), np.asarray(y), err_msg=x.path)
+    as_tuple.train_on_batch((a[:8], b[:8]))  # the pair as x alone, batch by batch too
+    with pytest.raises(ValueError, match=r"must hold the same number of images.*16 and 8"):
+        as_tuple.fit((a, b[:8]), batch_size=8, verbose=0)
+
+
 # ----------------------------------------------------------------------- bad input
 def test_bad_input_is_named(edges):
     model = tiny()
