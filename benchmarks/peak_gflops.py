@@ -11,8 +11,8 @@ OpenBLAS, all usable cores), the best of a few calls. OpenBLAS picks its kernel 
 CPU model, and a model newer than it knows gets an older kernel (AMD's family 26 gets the
 256-bit Haswell one, half the rate of the 512-bit units it has), so the product is timed
 in a fresh process for each of OpenBLAS' x86-64 kernels the CPU can run
-(`OPENBLAS_CORETYPE`) and the fastest is the figure. Compare it with the datasheet where
-there is one; a GEMM this size reaches about 90-95% of the peak.
+(`OPENBLAS_CORETYPE`) and the fastest is the figure: a lower bound on the peak (the clock
+the VM runs at is not known here to check it against the datasheet).
 """
 
 from __future__ import annotations
