@@ -16,12 +16,8 @@ def usable_cores():
         return os.cpu_count() or 1
 
 
-def cpu_name(cpuinfo="/proc/cpuinfo"):
-    """The processor's model name, from /proc/cpuinfo where there is one, with its CPU
-    family and model numbers when the file gives them. Virtual machines often name only
-    the line ("AMD EPYC"), and machines of the same name differ: an "AMD EPYC" of family
-    23, model 1 (Zen, 128-bit vector units) ran `onnx_gemm_floor.py`'s products in 12.8 to
-    14.5 ms where the "AMD EPYC" behind the docs' latency figures took 4.7 to 5.3 ms."""
+def _first_processor(cpuinfo):
+    """The fields of the first processor's block of /proc/cpuinfo (empty without one)."""
     fields = {}
     try:
         with open(cpuinfo, encoding="utf-8") as handle:
@@ -30,14 +26,30 @@ def cpu_name(cpuinfo="/proc/cpuinfo"):
                 key = key.strip()
                 if not key and fields:
                     break  # the first processor's block is enough
-                if key in ("model name", "cpu family", "model"):
+                if key:
                     fields.setdefault(key, value.strip())
     except OSError:
         pass
+    return fields
+
+
+def cpu_name(cpuinfo="/proc/cpuinfo"):
+    """The processor's model name, from /proc/cpuinfo where there is one, with its CPU
+    family and model numbers when the file gives them. Virtual machines often name only
+    the line ("AMD EPYC"), and machines of the same name differ: an "AMD EPYC" of family
+    23, model 1 (Zen, 128-bit vector units) ran `onnx_gemm_floor.py`'s products in 12.8 to
+    14.5 ms where the "AMD EPYC" behind the docs' latency figures took 4.7 to 5.3 ms."""
+    fields = _first_processor(cpuinfo)
     name = fields.get("model name") or platform.processor() or platform.machine()
     if "cpu family" in fields and "model" in fields:
         name += f" (family {fields['cpu family']}, model {fields['model']})"
     return name
+
+
+def cpu_flags(cpuinfo="/proc/cpuinfo"):
+    """The processor's feature flags from /proc/cpuinfo (`avx2`, `avx512f`, ...); empty
+    where the file is missing."""
+    return set(_first_processor(cpuinfo).get("flags", "").split())
 
 
 def version(distribution):

@@ -25,6 +25,8 @@ import os
 import platform
 import time
 
+from machine import cpu_name  # benchmarks/machine.py
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
@@ -40,14 +42,8 @@ def environment():
     import numpy
     import tensorflow
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
-    except (OSError, StopIteration):
-        pass
     return (
-        f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}, TensorFlow "
+        f"{cpu_name()}, {os.cpu_count()} cores; Python {platform.python_version()}, TensorFlow "
         f"{tensorflow.__version__}, Keras {keras.__version__}, NumPy {numpy.__version__}"
     )
 

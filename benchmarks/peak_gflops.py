@@ -22,7 +22,7 @@ import os
 import subprocess
 import sys
 
-from machine import machine_line, usable_cores, version  # benchmarks/machine.py
+from machine import cpu_flags, machine_line, usable_cores, version  # benchmarks/machine.py
 
 _TIMING = """
 import time
@@ -42,22 +42,11 @@ print(2 * n**3 / min(times) / 1e9)
 _KERNELS = {"Haswell": "avx2", "SkylakeX": "avx512f", "Cooperlake": "avx512_bf16"}
 
 
-def _cpu_flags():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=4096, help="matrix side (default 4096)")
     args = parser.parse_args()
-    flags = _cpu_flags()
+    flags = cpu_flags()
     rates = {}
     for kernel, flag in _KERNELS.items():
         if flag not in flags:
