@@ -58,11 +58,17 @@ def refuse_integer_images(images, argument="images"):
     floating_point(images, argument, what="Images")
 
 
+def split_pair(x, y):
+    """`(a, b)` from `fit(a, b)` or `fit((a, b))`: `x` is split when `y` is None and `x` is
+    a tuple or list of two; anything else comes back as it is."""
+    if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
+        return tuple(x)
+    return x, y
+
+
 def unpack_pair(data_batch, family):
     """`(a, b)` of a batch: `fit(a, b)`, `fit((a, b))` or a dataset of `(a, b)`; float32."""
-    a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
-    if b is None and isinstance(a, (tuple, list)) and len(a) == 2:
-        a, b = a
+    a, b = split_pair(*keras.utils.unpack_x_y_sample_weight(data_batch)[:2])
     if b is None or isinstance(a, (tuple, list, dict)):
         raise ValueError(
             f"{family} trains on two domains: pass `fit(a, b)` (images of domain A and of "

@@ -19,7 +19,11 @@ from keras_gans.models import data, step
 from keras_gans.models import validation as check
 from keras_gans.steps import DiscriminatorInputs, StepContext
 from keras_gans.tricks import ImagePool
-from keras_gans_image2image._baselines_common import float_images, refuse_integer_images
+from keras_gans_image2image._baselines_common import (
+    float_images,
+    refuse_integer_images,
+    split_pair,
+)
 
 __all__ = ["PairedTranslation"]
 
@@ -147,14 +151,12 @@ class PairedTranslation:
     # ----------------------------------------------------------------- data
     def fit(self, x=None, y=None, batch_size=None, **kwargs):
         """Trains on pairs: `fit(a, b)`, `fit((a, b))` or a dataset of `(a, b)` batches."""
-        if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
-            x, y = x  # `fit((a, b))`, as CycleGAN and CoGAN take their two domains
+        x, y = split_pair(x, y)  # `fit((a, b))`, as CycleGAN and CoGAN take it
         if isinstance(x, np.ndarray) and y is None:
             raise ValueError(
                 "A paired translation model trains on pairs: pass `fit(a, b)` or `fit((a, b))` "
                 "(inputs and their ground-truth translations) or a dataset of `(a, b)` "
-                "batches. "
-                "Received: y=None"
+                "batches. Received: y=None"
             )
         if isinstance(x, np.ndarray) and isinstance(y, np.ndarray) and len(x) != len(y):
             raise ValueError(
@@ -165,9 +167,7 @@ class PairedTranslation:
 
     def unpack_batch(self, data_batch):
         """`(a, b)` of a batch, both float32 (floating-point images only)."""
-        a, b, _ = keras.utils.unpack_x_y_sample_weight(data_batch)
-        if b is None and isinstance(a, (tuple, list)) and len(a) == 2:
-            a, b = a  # `train_on_batch((a, b))`
+        a, b = split_pair(*keras.utils.unpack_x_y_sample_weight(data_batch)[:2])
         if b is None:
             raise ValueError(
                 "A paired translation model needs `(a, b)` batches (an input image and its "
