@@ -100,6 +100,9 @@ def main(argv=None) -> int:
         print(f"keras-gans {args.command}: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 - the CLI's one place that turns errors into lines
+        if _caused_by_interrupt(error):
+            print(f"keras-gans {args.command}: interrupted", file=sys.stderr)
+            return 130
         if args.debug:
             raise
         if isinstance(error, CommandError):
@@ -108,3 +111,20 @@ def main(argv=None) -> int:
             message = f"{type(error).__name__}: {one_line(str(error))} (--debug: traceback)"
         print(f"keras-gans {args.command}: error: {message}", file=sys.stderr)
         return 1
+
+
+def _caused_by_interrupt(error: BaseException) -> bool:
+    """Whether a `KeyboardInterrupt` lies anywhere in `error`'s cause or context chain.
+
+    Ctrl-C during the import of a compiled extension does not reach `main` as itself: a
+    pybind11 module (TensorFlow's) re-raises whatever its initialisation raised as
+    `ImportError("initialization failed")` from it. Such an error is the user's interrupt, not
+    a failure of the command.
+    """
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

@@ -113,6 +113,28 @@ def test_a_name_claimed_twice_lists_the_registry_choice_first(monkeypatch, capsy
     assert "also claimed by zoo.losses:Hinge (aaa-zoo 2.0); ignored" in out[2]
 
 
+@pytest.mark.parametrize("interrupted", [True, False])
+def test_an_interrupt_wrapped_by_an_extension_import_is_an_interrupt(
+    monkeypatch, capsys, interrupted
+):
+    # Ctrl-C inside a pybind11 module's initialisation (TensorFlow's import) reaches the command
+    # as ImportError("initialization failed") raised from the KeyboardInterrupt: seen in a clean
+    # CI run as "error: ImportError" and status 1 instead of "interrupted" and 130.
+    def run(args):
+        try:
+            raise KeyboardInterrupt if interrupted else OSError("no such library")
+        except BaseException as error:
+            raise ImportError("initialization failed") from error
+
+    monkeypatch.setattr(importlib.import_module("keras_gans_cli.listing"), "run", run)
+    code = keras_gans_cli.main(["list"])
+    err = capsys.readouterr().err
+    if interrupted:
+        assert (code, err) == (130, "keras-gans list: interrupted\n")
+    else:
+        assert code == 1 and "error: ImportError: initialization failed" in err
+
+
 def test_check_name_normalises_and_lists_the_extra_names():
     assert _plugins.check_name("--arch", "DCGAN", "keras_gans.architectures") == "dcgan"
     assert _plugins.check_name("--loss", "wgan_gp", "keras_gans.losses") == "wgan-gp"
