@@ -8,14 +8,13 @@ e.g. to sweep one code while the noise stays fixed (`keras_gans.latents.code_swe
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import keras
 import numpy as np
 from keras import ops
 
-from keras_gans.checks import number_in, one_of
+from keras_gans.checks import one_of, positive_number
 from keras_gans.latents.priors import LatentDistribution
 
 __all__ = ["InfoGANLatent"]
@@ -109,10 +108,7 @@ class InfoGANLatent(LatentDistribution):
         self.categorical_codes = tuple(int(k) for k in codes)
         self.continuous_codes = int(continuous_codes)
         self.noise = noise
-        # Finite: an infinite half-width makes every continuous code NaN.
-        self.continuous_range = number_in(
-            continuous_range, "continuous_range", 0, math.inf, low_open=True, high_open=True
-        )
+        self.continuous_range = positive_number(continuous_range, "continuous_range")
 
     @property
     def code_size(self):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
-from keras_gans.checks import number_in, positive_int
+from keras_gans.checks import number_in, positive_int, positive_number
 
 __all__ = ["ConditionalBatchNormalization"]
 
@@ -51,7 +49,7 @@ class ConditionalBatchNormalization(keras.layers.Layer):
         super().__init__(**kwargs)
         self.num_classes = positive_int(num_classes, "num_classes")
         self.momentum = number_in(momentum, "momentum", 0, 1, high_open=True)
-        self.epsilon = number_in(epsilon, "epsilon", 0, math.inf, low_open=True, high_open=True)
+        self.epsilon = positive_number(epsilon, "epsilon")
         self.normalization = keras.layers.BatchNormalization(
             momentum=self.momentum,
             epsilon=self.epsilon,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import keras
 from keras import ops
 
-from keras_gans.checks import number_in
+from keras_gans.checks import positive_number
 
 __all__ = ["ReconstructionScore"]
 
@@ -42,7 +40,7 @@ class ReconstructionScore(keras.layers.Layer):
     def __init__(self, power=2, **kwargs):
         super().__init__(**kwargs)
         # Finite: a NaN or infinite power gives NaN scores.
-        self.power = number_in(power, "power", 0, math.inf, low_open=True, high_open=True)
+        self.power = positive_number(power, "power")
 
     def call(self, inputs):
         x, reconstruction = inputs
