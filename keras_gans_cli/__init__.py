@@ -10,7 +10,7 @@ line; `list` and the checks of plugin names (`--arch`, `--loss`, `--eval-extract
 `--extractor`, `--format`) read entry-point metadata only (`keras_gans_cli._plugins`);
 TensorFlow is imported (quietly, unless `--debug`) only once the arguments are valid.
 Errors from the library become one line on stderr and exit status 1; `--debug` shows the
-traceback instead.
+traceback instead. Ctrl-C is "interrupted" and status 130, wherever it lands.
 """
 
 from __future__ import annotations
