@@ -96,10 +96,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except KeyboardInterrupt:
-        print(f"keras-gans {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except Exception as error:  # noqa: BLE001 - the CLI's one place that turns errors into lines
+    except (KeyboardInterrupt, Exception) as error:  # noqa: BLE001 - the one place errors become lines
         if _caused_by_interrupt(error):
             print(f"keras-gans {args.command}: interrupted", file=sys.stderr)
             return 130
@@ -114,7 +111,7 @@ def main(argv=None) -> int:
 
 
 def _caused_by_interrupt(error: BaseException) -> bool:
-    """Whether a `KeyboardInterrupt` lies anywhere in `error`'s cause or context chain.
+    """Whether `error` is a `KeyboardInterrupt` or has one in its cause or context chain.
 
     Ctrl-C during the import of a compiled extension does not reach `main` as itself: a
     pybind11 module (TensorFlow's) re-raises whatever its initialisation raised as
