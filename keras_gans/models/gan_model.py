@@ -355,7 +355,7 @@ class GANModel(GenerationMixin, SerializationMixin, LocalBatchBuild, keras.Model
         """Adds one value per logged name to the epoch's means."""
         for name, value in values.items():
             check.check_logged(name, self._trackers)
-            self._trackers[name].update_state(value)
+            self._trackers[name].update_state(step.logged(value))
 
     # ----------------------------------------------------------------- training
     def fit(self, x=None, y=None, batch_size=None, **kwargs):

@@ -16,7 +16,7 @@ from keras import ops
 from keras_gans.models import fused_adam
 from keras_gans.steps import DiscriminatorInputs
 
-__all__ = ["all_gather", "evaluate", "gradient", "play"]
+__all__ = ["all_gather", "evaluate", "gradient", "logged", "play"]
 
 
 def gradient(fn, x):
@@ -40,6 +40,24 @@ def all_gather(x):
     if context is None or context.num_replicas_in_sync == 1:
         return x
     return context.all_gather(x, axis=0)
+
+
+def logged(value):
+    """`value`, as a tensor that Grappler cannot add into a tracker's running total.
+
+    A tracker's update, `total + value`, lets Grappler's arithmetic optimizer fold a
+    `value` that is itself a sum (`a + b`) into one `AddN(total, a, b)`. TensorFlow's AddN
+    kernel adds its inputs starting from whichever input buffer it can reuse, and that
+    depends on which other ops have already released the buffer: with an input shared by
+    two logged values (GAN-CLS's real-pair loss in `d_loss` and `d_term/matching_aware`),
+    the epoch means came out one or two float32 ulps apart between identical runs (the
+    weights never differed). A `Snapshot` is not an add, so the sum stays `total +
+    (a + b)`: two inputs, whose order does not change the result. (A logged value that
+    itself sums three or more tensors can still be folded inside itself.)
+    """
+    if tf.is_tensor(value) and not tf.executing_eagerly():
+        return tf.raw_ops.Snapshot(input=value)
+    return value
 
 
 def _all_finite(tensors):
