@@ -111,17 +111,21 @@ def main(argv=None) -> int:
 
 
 def _caused_by_interrupt(error: BaseException) -> bool:
-    """Whether `error` is a `KeyboardInterrupt` or has one in its cause or context chain.
+    """Whether `error` is a `KeyboardInterrupt` or has one among its causes and contexts.
 
     Ctrl-C during the import of a compiled extension does not reach `main` as itself: a
     pybind11 module (TensorFlow's) re-raises whatever its initialisation raised as
     `ImportError("initialization failed")` from it. Such an error is the user's interrupt, not
-    a failure of the command.
+    a failure of the command; so is one raised while an interrupt was being handled, whatever
+    it names as its cause.
     """
-    seen = set()
-    while error is not None and id(error) not in seen:
+    pending, seen = [error], set()
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
         if isinstance(error, KeyboardInterrupt):
             return True
         seen.add(id(error))
-        error = error.__cause__ or error.__context__
+        pending += [error.__cause__, error.__context__]
     return False

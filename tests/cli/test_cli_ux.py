@@ -113,23 +113,29 @@ def test_a_name_claimed_twice_lists_the_registry_choice_first(monkeypatch, capsy
     assert "also claimed by zoo.losses:Hinge (aaa-zoo 2.0); ignored" in out[2]
 
 
-@pytest.mark.parametrize("interrupted", [True, False])
-def test_an_interrupt_wrapped_by_an_extension_import_is_an_interrupt(
-    monkeypatch, capsys, interrupted
-):
+@pytest.mark.parametrize("first", ["interrupt", "interrupt, then OSError", "OSError"])
+def test_an_interrupt_wrapped_by_an_extension_import_is_an_interrupt(monkeypatch, capsys, first):
     # Ctrl-C inside a pybind11 module's initialisation (TensorFlow's import) reaches the command
     # as ImportError("initialization failed") raised from the KeyboardInterrupt: seen in a clean
-    # CI run as "error: ImportError" and status 1 instead of "interrupted" and 130.
+    # CI run as "error: ImportError" and status 1 instead of "interrupted" and 130. An error
+    # raised from another one while the interrupt was handled is the interrupt too.
     def run(args):
         try:
-            raise KeyboardInterrupt if interrupted else OSError("no such library")
+            if first == "OSError":
+                raise OSError("no such library")
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                if first == "interrupt":
+                    raise
+                raise OSError("cleanup failed") from ValueError("bad state")
         except BaseException as error:
             raise ImportError("initialization failed") from error
 
     monkeypatch.setattr(importlib.import_module("keras_gans_cli.listing"), "run", run)
     code = keras_gans_cli.main(["list"])
     err = capsys.readouterr().err
-    if interrupted:
+    if first != "OSError":
         assert (code, err) == (130, "keras-gans list: interrupted\n")
     else:
         assert code == 1 and "error: ImportError: initialization failed" in err
