@@ -9,6 +9,7 @@ float32 ulps apart (the weights were always identical).
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 import keras_gans
 from keras_gans.datasets import load_digits
@@ -44,3 +45,6 @@ def test_logged_leaves_values_unchanged():
     assert step.logged(1.5) == 1.5
     value = keras.ops.convert_to_tensor(np.float32(2.0**-24))
     assert step.logged(value) is value  # eager: nothing to guard against
+    graph = tf.function(step.logged).get_concrete_function(value).graph
+    assert "Snapshot" in [op.type for op in graph.get_operations()]
+    assert float(tf.function(step.logged)(value)) == 2.0**-24
