@@ -45,6 +45,6 @@ def test_logged_leaves_values_unchanged():
     assert step.logged(1.5) == 1.5
     value = keras.ops.convert_to_tensor(np.float32(2.0**-24))
     assert step.logged(value) is value  # eager: nothing to guard against
-    graph = tf.function(step.logged).get_concrete_function(value).graph
-    assert "Snapshot" in [op.type for op in graph.get_operations()]
-    assert float(tf.function(step.logged)(value)) == 2.0**-24
+    traced = tf.function(step.logged).get_concrete_function(value)
+    assert "Snapshot" in [op.type for op in traced.graph.get_operations()]
+    assert float(traced(value)) == 2.0**-24
